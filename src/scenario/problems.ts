@@ -1,0 +1,127 @@
+import type * as z from "zod";
+
+/** One thing wrong with a scenario file, located by its field path ("workload.servers"). */
+export interface Problem {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** A scenario that cannot run; `problems` lists every mistake found, not just the first. */
+export class ScenarioError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: readonly Problem[],
+  ) {
+    super(problems.map((problem) => formatProblem(file, problem)).join("\n"));
+    this.name = "ScenarioError";
+  }
+}
+
+/** `file: path.to.field: expected ..., got ...` (the field path is "(root)" for the whole file). */
+export function formatProblem(file: string, problem: Problem): string {
+  return `${file}: ${problem.path}: ${problem.message}`;
+}
+
+export function pathOf(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return "(root)";
+  return path
+    .map((key, i) => (typeof key === "number" ? `[${key}]` : `${i > 0 ? "." : ""}${String(key)}`))
+    .join("");
+}
+
+/** A short rendering of the value found, for "got ...". */
+function shown(value: unknown): string {
+  if (value === undefined) return "nothing";
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "an object";
+  const text = JSON.stringify(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+function bound(issue: { minimum?: unknown; maximum?: unknown; inclusive?: boolean }): string {
+  const limit = issue.minimum ?? issue.maximum;
+  const side = issue.minimum !== undefined ? ">" : "<";
+  return `${side}${issue.inclusive === true ? "=" : ""} ${String(limit)}`;
+}
+
+/** Turns zod's issues into problems phrased as "expected ..., got ...". */
+export function problemsFromIssues(issues: readonly z.core.$ZodIssue[]): Problem[] {
+  return issues.map((issue) => {
+    const got = shown(issue.input);
+    switch (issue.code) {
+      case "invalid_type":
+        return { path: pathOf(issue.path), message: expectedGot([issue.expected], issue.input) };
+      case "too_small":
+      case "too_big":
+        return {
+          path: pathOf(issue.path),
+          message: `expected a value ${bound(issue)}, got ${got}`,
+        };
+      case "invalid_format":
+        return {
+          path: pathOf(issue.path),
+          message: `expected a string matching ${issue.pattern ?? issue.format}, got ${got}`,
+        };
+      case "invalid_value":
+        return {
+          path: pathOf(issue.path),
+          message: `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}, got ${got}`,
+        };
+      case "unrecognized_keys":
+        return {
+          path: pathOf(issue.path),
+          message: `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`,
+        };
+      case "invalid_union":
+        return unionProblem(issue);
+      case "custom":
+        // Our own checks (units, distribution parameters) already say what was expected and found.
+        return { path: pathOf(issue.path), message: issue.message };
+      default:
+        return { path: pathOf(issue.path), message: `${issue.message}, got ${got}` };
+    }
+  });
+}
+
+const ARTICLES: Record<string, string> = {
+  number: "a number",
+  int: "an integer",
+  string: "a string",
+  object: "an object",
+  array: "a list",
+  boolean: "true or false",
+};
+
+function expectedGot(types: readonly string[], input: unknown): string {
+  const wanted = types.map((type) => ARTICLES[type] ?? type).join(" or ");
+  return input === undefined
+    ? `expected ${wanted}, got nothing (this field is required)`
+    : `expected ${wanted}, got ${shown(input)}`;
+}
+
+function unionProblem(issue: z.core.$ZodIssueInvalidUnion): Problem {
+  const tagged = issue as z.core.$ZodIssueInvalidUnion & {
+    discriminator?: string;
+    options?: unknown[];
+  };
+  if (tagged.discriminator !== undefined) {
+    const input = issue.input as Record<string, unknown> | undefined;
+    const options = (tagged.options ?? []).map((o) => JSON.stringify(o)).join(", ");
+    const found = typeof input === "object" ? input[tagged.discriminator] : undefined;
+    return {
+      path: pathOf(issue.path),
+      message: `expected one of ${options}, got ${shown(found)}`,
+    };
+  }
+  // A union of plain types (a quantity is a number or a string): name what each branch wanted.
+  const types = issue.errors.flatMap((branch) =>
+    branch.flatMap((inner) =>
+      inner.code === "invalid_type" && inner.path.length === 0 ? [inner.expected] : [],
+    ),
+  );
+  if (types.length === issue.errors.length && types.length > 0) {
+    return { path: pathOf(issue.path), message: expectedGot(types, issue.input) };
+  }
+  return { path: pathOf(issue.path), message: `${issue.message}, got ${shown(issue.input)}` };
+}

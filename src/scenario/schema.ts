@@ -1,0 +1,45 @@
+import * as z from "zod";
+import { durationDistributionSpec } from "./distribution-spec.js";
+import { duration } from "./quantities.js";
+
+/**
+ * The scenario file format: the single source of truth for its types, its validation, its defaults
+ * and its JSON Schema (`skysim schema`). Later sections (platform, failures, policies, output) are
+ * added here as tagged unions, each with its defaults.
+ */
+
+/**
+ * Demo workload: a cloud of `servers` identical VM slots; jobs arrive with random inter-arrival
+ * times, each holds one slot for a random service time, first come first served (an M/G/c queue).
+ * It exercises the engine end to end and has a closed-form check (Erlang C) for exponential times.
+ */
+export const demoQueueWorkload = z.strictObject({
+  type: z.literal("demo-queue"),
+  servers: z.int().min(1).default(4).meta({ description: "VM slots serving jobs in parallel" }),
+  interarrival: durationDistributionSpec.meta({ description: "time between job arrivals" }),
+  service: durationDistributionSpec.meta({ description: "time a job holds its slot" }),
+});
+
+export const workloadSpec = z.discriminatedUnion("type", [demoQueueWorkload]);
+
+export const scenarioSchema = z
+  .strictObject({
+    $schema: z.string().optional().meta({ description: "path of skysim.schema.json, for editors" }),
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/)
+      .meta({ description: "scenario name: letters, digits, '.', '_' and '-' (used in paths)" }),
+    description: z.string().optional(),
+    seed: z.int().min(0).default(1).meta({ description: "root of every named random stream" }),
+    duration: duration()
+      .pipe(z.number().positive())
+      .meta({ description: "simulated time span, > 0" }),
+    workload: workloadSpec,
+  })
+  .meta({ title: "skysim scenario" });
+
+/** A validated scenario: defaults applied, quantities in base units (s, B, B/s, flop/s). */
+export type Scenario = z.output<typeof scenarioSchema>;
+/** What a scenario file may contain, before defaults and unit parsing. */
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+export type WorkloadSpec = z.output<typeof workloadSpec>;

@@ -1,0 +1,9 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    // Statistical tests draw millions of samples; the default 5 s is a wall-clock limit, not a spec.
+    testTimeout: 60_000,
+  },
+});
