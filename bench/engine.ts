@@ -1,32 +1,27 @@
 /**
  * Engine benchmark: the classic hold model (every dispatched event schedules one new event at an
  * exponential delay, so the number of pending events stays constant) at 1k, 100k and 1M pending
- * events, and a schedule-then-drain run of 10M events. Prints events per second, median of 5 runs.
+ * events, and a schedule-then-drain run of 10M events. Each run is a fresh Node process (runs in
+ * one process slow each other down through the garbage collector's state); the table gives events
+ * per second, median of the runs.
  *
- *   npm run bench:engine            (all sizes)
- *   npm run bench:engine -- --runs 3
+ *   npm run bench:engine                       (all cases, 5 runs each)
+ *   npm run bench:engine -- --runs 3 --case 100k
  */
+import { execFileSync } from "node:child_process";
 import { cpus, totalmem } from "node:os";
 import { performance } from "node:perf_hooks";
 import process, { argv } from "node:process";
+import { fileURLToPath } from "node:url";
 import { RandomStreams, Simulation, exponential } from "../src/sim/index.js";
 
-interface Result {
-  name: string;
+interface Measure {
   events: number;
-  seconds: number[];
+  seconds: number;
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
-
-/** Hold model: `pending` events in the queue, `dispatches` events dispatched after warm-up. */
-function hold(pending: number, dispatches: number): { events: number; seconds: number } {
+/** Hold model: `pending` events in the queue, at least `dispatches` events timed after warm-up. */
+function hold(pending: number, dispatches: number): Measure {
   const sim = new Simulation();
   const rng = new RandomStreams(1).stream("bench/hold");
   const delay = exponential(1);
@@ -34,26 +29,19 @@ function hold(pending: number, dispatches: number): { events: number; seconds: n
     sim.schedule(delay.sample(rng), onEvent);
   };
   for (let i = 0; i < pending; i++) sim.schedule(delay.sample(rng), onEvent);
-  // Warm-up: let the JIT settle and the queue reach its steady shape.
   // Each pending event fires at rate 1 (mean delay 1 s), so the queue dispatches `pending` events
-  // per simulated second.
+  // per simulated second. Warm-up: at least a million events, for the JIT and the queue's shape.
   sim.run({ until: Math.max(2, 1_000_000 / pending) });
   const before = sim.dispatched;
   const start = performance.now();
-  let done = 0;
-  // Run in slices of simulated time until enough events have been dispatched.
-  const slice = dispatches / pending / 10;
-  while (done < dispatches) {
-    sim.run({ until: sim.now + slice });
-    done = sim.dispatched - before;
-  }
+  sim.run({ until: sim.now + dispatches / pending });
   const seconds = (performance.now() - start) / 1000;
   if (sim.pending !== pending) throw new Error(`hold model lost events: ${sim.pending}`);
-  return { events: done, seconds };
+  return { events: sim.dispatched - before, seconds };
 }
 
 /** Schedule `count` events at random times, then drain the queue. */
-function scheduleThenDrain(count: number): { events: number; seconds: number } {
+function scheduleThenDrain(count: number): Measure {
   const sim = new Simulation();
   const rng = new RandomStreams(1).stream("bench/drain");
   const noop = (): void => undefined;
@@ -65,28 +53,49 @@ function scheduleThenDrain(count: number): { events: number; seconds: number } {
   return { events: count, seconds };
 }
 
+const CASES: Record<string, () => Measure> = {
+  "hold, 1k pending, 10M events": () => hold(1_000, 10_000_000),
+  "hold, 100k pending, 10M events": () => hold(100_000, 10_000_000),
+  "hold, 1M pending, 5M events": () => hold(1_000_000, 5_000_000),
+  "schedule then drain, 10M events": () => scheduleThenDrain(10_000_000),
+};
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+function option(name: string): string | undefined {
+  const at = argv.indexOf(name);
+  return at >= 0 ? argv[at + 1] : undefined;
+}
+
 function main(): void {
-  const runsFlag = argv.indexOf("--runs");
-  const runs = runsFlag >= 0 ? Number(argv[runsFlag + 1]) : 5;
-  const cases: [string, () => { events: number; seconds: number }][] = [
-    ["hold, 1k pending, 10M events", () => hold(1_000, 10_000_000)],
-    ["hold, 100k pending, 10M events", () => hold(100_000, 10_000_000)],
-    ["hold, 1M pending, 5M events", () => hold(1_000_000, 5_000_000)],
-    ["schedule then drain, 10M events", () => scheduleThenDrain(10_000_000)],
-  ];
+  const child = option("--child");
+  if (child !== undefined) {
+    const run = CASES[child];
+    if (run === undefined) throw new Error(`unknown case ${child}`);
+    process.stdout.write(JSON.stringify(run()));
+    return;
+  }
+  const runs = Number(option("--runs") ?? 5);
+  const filter = option("--case") ?? "";
   const cpu = cpus()[0]?.model ?? "unknown CPU";
+  const memory = (totalmem() / 2 ** 30).toFixed(0);
   console.log(
-    `# engine benchmark: node ${process.version}, ${cpu}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, median of ${runs} runs`,
+    `# engine benchmark: node ${process.version}, ${cpu}, ${cpus().length} cores, ${memory} GiB, median of ${runs} runs`,
   );
   console.log("| case | events/s (median) | min | max |");
   console.log("|---|---:|---:|---:|");
-  for (const [name, run] of cases) {
-    const result: Result = { name, events: 0, seconds: [] };
+  const self = fileURLToPath(import.meta.url);
+  for (const name of Object.keys(CASES).filter((n) => n.includes(filter))) {
     const rates: number[] = [];
     for (let r = 0; r < runs; r++) {
-      const { events, seconds } = run();
-      result.events = events;
-      result.seconds.push(seconds);
+      const output = execFileSync(process.execPath, [self, "--child", name], { encoding: "utf8" });
+      const { events, seconds } = JSON.parse(output) as Measure;
       rates.push(events / seconds);
     }
     const fmt = (x: number): string => `${(x / 1e6).toFixed(2)} M`;

@@ -1,137 +1,224 @@
-/**
- * A 4-ary min-heap of (time, seq, slot) entries, stored interleaved in one Float64Array so that
- * the four children of a node sit on one or two cache lines. Ordered by time, then seq: a total
- * order as long as seq values are unique, so the pop order never depends on heap internals. The
- * slot is an integer payload (an index into the caller's own tables), so the heap allocates no
- * object per entry.
- */
+import { QuaternaryHeap } from "./quaternary-heap.js";
+
+/** Wished-for entries per far bucket: enough to amortise bucket handling, few for a shallow heap. */
+const TARGET_BUCKET_SIZE = 64;
 const STRIDE = 3;
+/** The heap may hold this many times the target before the buckets are narrowed. */
+const OVERFULL = 8;
 
+/**
+ * The engine's queue of (time, seq, slot) entries, popped in (time, seq) order. Two tiers, in the
+ * spirit of ladder queues (Tang, Goh and Thng, 2005): a small heap holds the events of the current
+ * time bucket; later events wait unsorted in buckets of `width` seconds, keyed by
+ * floor(time / width), and a bucket is heapified only when the heap runs dry. Pushes into the
+ * future cost O(1) and the heap stays shallow, so a queue of a million events pops nearly as fast
+ * as one of a thousand.
+ *
+ * Slots must be distinct among queued entries and small non-negative integers (the engine's slot
+ * table indices): bucketed entries are stored by slot.
+ *
+ * Correctness rests on one monotone function, bucketOf(t) = floor(t * (1 / width)): the heap holds
+ * exactly the entries with bucketOf <= current, the buckets those above, so every heap entry comes
+ * before every bucketed one. The width follows the event density: a bucket (or a heap) much fuller
+ * than the target narrows it, a run of nearly empty buckets widens it; each change re-sorts every
+ * entry, at most once per as many operations as there are entries.
+ */
 export class EventQueue {
-  private heap: Float64Array;
-  private count = 0;
-
-  constructor(initialCapacity = 1024) {
-    this.heap = new Float64Array(Math.max(4, initialCapacity) * STRIDE);
-  }
+  private readonly near = new QuaternaryHeap();
+  /**
+   * Bucketed entries are kept per slot, in typed arrays, each bucket a linked list through
+   * `nextInBucket` from its head slot: pushing allocates nothing and creates no garbage.
+   */
+  private farTime = new Float64Array(1024);
+  private farSeq = new Float64Array(1024);
+  private nextInBucket = new Int32Array(1024);
+  /** Bucket key -> slot at the head of its list. */
+  private readonly bucketHeads = new Map<number, number>();
+  /** Keys of the non-empty buckets, as a heap (the key doubles as time and seq). */
+  private readonly bucketKeys = new QuaternaryHeap(64);
+  private farCount = 0;
+  private inverseWidth = 1;
+  private current = 0;
+  private recentBucketSize = TARGET_BUCKET_SIZE;
+  private operationsSinceRebucket = 0;
+  private rebucketing = false;
 
   get size(): number {
-    return this.count;
+    return this.near.size + this.farCount;
+  }
+
+  /** Current bucket width, in the unit of the times (seconds for the engine). */
+  get bucketWidth(): number {
+    return 1 / this.inverseWidth;
   }
 
   /** Time of the first entry; Infinity when empty. */
   peekTime(): number {
-    return this.count > 0 ? (this.heap[0] as number) : Infinity;
+    if (this.near.size === 0 && !this.advance()) return Infinity;
+    return this.near.peekTime();
   }
 
   /** Slot of the first entry; -1 when empty. */
   peekSlot(): number {
-    return this.count > 0 ? (this.heap[2] as number) : -1;
+    if (this.near.size === 0 && !this.advance()) return -1;
+    return this.near.peekSlot();
   }
 
   push(time: number, seq: number, slot: number): void {
-    if ((this.count + 1) * STRIDE > this.heap.length) this.grow();
-    this.siftUp(this.count++, time, seq, slot);
+    this.operationsSinceRebucket++;
+    const key = Math.floor(time * this.inverseWidth);
+    if (key > this.current) this.pushFar(key, time, seq, slot);
+    else if (this.near.size < OVERFULL * TARGET_BUCKET_SIZE) this.near.push(time, seq, slot);
+    else this.pushOverfull(time, seq, slot);
   }
 
   /** Removes the first entry and returns its slot; -1 when empty. */
   pop(): number {
-    if (this.count === 0) return -1;
-    const heap = this.heap;
-    const slot = heap[2] as number;
-    const last = --this.count * STRIDE;
-    if (this.count > 0) {
-      this.siftDown(0, heap[last] as number, heap[last + 1] as number, heap[last + 2] as number);
+    if (this.near.size === 0 && !this.advance()) return -1;
+    this.operationsSinceRebucket++;
+    return this.near.pop();
+  }
+
+  /** Removes the first entry and inserts a new one (one sift-down when it belongs to the heap). */
+  replaceTop(time: number, seq: number, slot: number): void {
+    if (this.near.size === 0 && !this.advance()) {
+      this.push(time, seq, slot);
+      return;
     }
-    return slot;
+    this.operationsSinceRebucket++;
+    const key = Math.floor(time * this.inverseWidth);
+    if (key <= this.current) {
+      if (this.near.size >= OVERFULL * TARGET_BUCKET_SIZE) {
+        this.near.pop();
+        this.pushOverfull(time, seq, slot);
+      } else this.near.replaceTop(time, seq, slot);
+    } else {
+      this.near.pop();
+      this.pushFar(key, time, seq, slot);
+    }
+  }
+
+  /** Keeps only the entries whose slot passes `keep`. */
+  filter(keep: (slot: number) => boolean): void {
+    this.near.filter(keep);
+    const entries = this.takeAllFar();
+    for (let i = 0; i < entries.length; i += STRIDE) {
+      const slot = entries[i + 2] as number;
+      if (keep(slot)) this.push(entries[i] as number, entries[i + 1] as number, slot);
+    }
+  }
+
+  /** The heap grew far past a bucket's worth: narrow the buckets, or else just push. */
+  private pushOverfull(time: number, seq: number, slot: number): void {
+    if (this.rebucket(TARGET_BUCKET_SIZE / this.near.size)) this.push(time, seq, slot);
+    else this.near.push(time, seq, slot);
+  }
+
+  private pushFar(key: number, time: number, seq: number, slot: number): void {
+    const head = this.bucketHeads.get(key);
+    if (head === undefined) {
+      const buckets = this.bucketHeads.size;
+      if (buckets >= 4096 && buckets * 16 > this.farCount && this.widen(this.farCount / buckets)) {
+        // Thousands of nearly empty buckets were widened instead of creating one more.
+        this.push(time, seq, slot);
+        return;
+      }
+      this.bucketKeys.push(key, key, 0);
+    }
+    if (slot >= this.farTime.length) this.growFar(slot);
+    this.farTime[slot] = time;
+    this.farSeq[slot] = seq;
+    this.nextInBucket[slot] = head ?? -1;
+    this.bucketHeads.set(key, slot);
+    this.farCount++;
+  }
+
+  private growFar(slot: number): void {
+    let capacity = this.farTime.length;
+    while (capacity <= slot) capacity *= 2;
+    const time = new Float64Array(capacity);
+    const seq = new Float64Array(capacity);
+    const next = new Int32Array(capacity);
+    time.set(this.farTime);
+    seq.set(this.farSeq);
+    next.set(this.nextInBucket);
+    this.farTime = time;
+    this.farSeq = seq;
+    this.nextInBucket = next;
+  }
+
+  /** Moves the earliest bucket into the heap; false when there is none. */
+  private advance(): boolean {
+    if (this.farCount === 0) return false;
+    const key = this.bucketKeys.peekTime();
+    this.bucketKeys.pop();
+    let slot = this.bucketHeads.get(key) ?? -1;
+    this.bucketHeads.delete(key);
+    this.current = key;
+    let count = 0;
+    const { farTime, farSeq, nextInBucket } = this;
+    while (slot >= 0) {
+      this.near.push(farTime[slot] as number, farSeq[slot] as number, slot);
+      slot = nextInBucket[slot] as number;
+      count++;
+    }
+    this.farCount -= count;
+    this.adaptWidth(count);
+    return true;
+  }
+
+  private adaptWidth(count: number): void {
+    this.recentBucketSize += (count - this.recentBucketSize) / 16;
+    if (count > OVERFULL * TARGET_BUCKET_SIZE) this.rebucket(TARGET_BUCKET_SIZE / count);
+    else if (this.recentBucketSize < TARGET_BUCKET_SIZE / 8) this.widen(this.recentBucketSize);
+  }
+
+  /** Widens buckets whose typical occupancy is `occupancy` towards the target. */
+  private widen(occupancy: number): boolean {
+    return this.rebucket(Math.min(64, TARGET_BUCKET_SIZE / Math.max(1, occupancy)));
   }
 
   /**
-   * Removes the first entry and inserts a new one with a single sift-down: the usual case of a
-   * handler that schedules one follow-up event costs one traversal instead of two.
+   * Re-sorts every entry for buckets `factor` times as wide: the heap restarts with the bucket of
+   * the earliest entry. Re-sorting costs O(entries), so it is allowed only after as many
+   * operations since the last one: O(1) per operation, amortised.
    */
-  replaceTop(time: number, seq: number, slot: number): void {
-    if (this.count === 0) this.push(time, seq, slot);
-    else this.siftDown(0, time, seq, slot);
-  }
-
-  /** Keeps only the entries whose slot passes `keep`, then restores the heap order in O(n). */
-  filter(keep: (slot: number) => boolean): void {
-    const heap = this.heap;
-    let kept = 0;
-    for (let i = 0; i < this.count; i++) {
-      const from = i * STRIDE;
-      if (!keep(heap[from + 2] as number)) continue;
-      const to = kept * STRIDE;
-      heap[to] = heap[from] as number;
-      heap[to + 1] = heap[from + 1] as number;
-      heap[to + 2] = heap[from + 2] as number;
-      kept++;
+  private rebucket(factor: number): boolean {
+    if (this.rebucketing || this.operationsSinceRebucket < this.size) return false;
+    const inverse = this.inverseWidth / factor;
+    if (!(inverse > 0 && inverse < Infinity)) return false;
+    this.rebucketing = true;
+    const entries = this.takeAllFar();
+    let earliest = Infinity;
+    this.near.forEach((time, seq, slot) => {
+      entries.push(time, seq, slot);
+    });
+    this.near.clear();
+    for (let i = 0; i < entries.length; i += STRIDE) {
+      earliest = Math.min(earliest, entries[i] as number);
     }
-    this.count = kept;
-    for (let i = (kept - 2) >> 2; i >= 0; i--) {
-      const at = i * STRIDE;
-      this.siftDown(i, heap[at] as number, heap[at + 1] as number, heap[at + 2] as number);
+    this.inverseWidth = inverse;
+    this.current = earliest === Infinity ? -Infinity : Math.floor(earliest * inverse);
+    for (let i = 0; i < entries.length; i += STRIDE) {
+      this.push(entries[i] as number, entries[i + 1] as number, entries[i + 2] as number);
     }
+    this.recentBucketSize = TARGET_BUCKET_SIZE;
+    this.operationsSinceRebucket = 0;
+    this.rebucketing = false;
+    return true;
   }
 
-  private grow(): void {
-    const heap = new Float64Array(this.heap.length * 2);
-    heap.set(this.heap);
-    this.heap = heap;
-  }
-
-  private siftUp(hole: number, time: number, seq: number, slot: number): void {
-    const heap = this.heap;
-    while (hole > 0) {
-      const parent = (hole - 1) >> 2;
-      const p = parent * STRIDE;
-      const pt = heap[p] as number;
-      if (pt < time || (pt === time && (heap[p + 1] as number) < seq)) break;
-      const h = hole * STRIDE;
-      heap[h] = pt;
-      heap[h + 1] = heap[p + 1] as number;
-      heap[h + 2] = heap[p + 2] as number;
-      hole = parent;
-    }
-    const h = hole * STRIDE;
-    heap[h] = time;
-    heap[h + 1] = seq;
-    heap[h + 2] = slot;
-  }
-
-  private siftDown(hole: number, time: number, seq: number, slot: number): void {
-    const heap = this.heap;
-    const n = this.count;
-    for (;;) {
-      const first = 4 * hole + 1;
-      if (first >= n) break;
-      // Smallest of the (up to) four children.
-      let best = first;
-      let b = first * STRIDE;
-      let bt = heap[b] as number;
-      let bs = heap[b + 1] as number;
-      const end = first + 4 < n ? first + 4 : n;
-      for (let child = first + 1; child < end; child++) {
-        const c = child * STRIDE;
-        const ct = heap[c] as number;
-        if (ct < bt || (ct === bt && (heap[c + 1] as number) < bs)) {
-          best = child;
-          b = c;
-          bt = ct;
-          bs = heap[c + 1] as number;
-        }
+  /** Empties the buckets and returns their entries, flat: time, seq, slot, time, ... */
+  private takeAllFar(): number[] {
+    const entries: number[] = [];
+    for (const head of this.bucketHeads.values()) {
+      for (let slot = head; slot >= 0; slot = this.nextInBucket[slot] as number) {
+        entries.push(this.farTime[slot] as number, this.farSeq[slot] as number, slot);
       }
-      if (time < bt || (time === bt && seq < bs)) break;
-      const h = hole * STRIDE;
-      heap[h] = bt;
-      heap[h + 1] = bs;
-      heap[h + 2] = heap[b + 2] as number;
-      hole = best;
     }
-    const h = hole * STRIDE;
-    heap[h] = time;
-    heap[h + 1] = seq;
-    heap[h + 2] = slot;
+    this.bucketHeads.clear();
+    this.bucketKeys.clear();
+    this.farCount = 0;
+    return entries;
   }
 }

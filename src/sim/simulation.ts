@@ -160,8 +160,8 @@ export class Simulation {
     const queue = this.queue;
     const actions = this.actions;
     for (;;) {
-      const time = queue.peekTime();
-      if (queue.size === 0 || time > until) {
+      const time = queue.peekTime(); // Infinity when the queue is empty
+      if (time > until || time === Infinity) {
         if (until !== Infinity) this.clock = until;
         return until === Infinity ? "empty" : "until";
       }
