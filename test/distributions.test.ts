@@ -6,6 +6,7 @@ import {
   fixed,
   gamma,
   gammaFunction,
+  logGamma,
   lognormal,
   normal,
   poisson,
@@ -103,5 +104,16 @@ describe("distributions: 100k seeded draws match theory within 1%", () => {
     for (const v of sample(poisson(40), "int-check", 1000)) {
       expect(Number.isInteger(v) && v >= 0).toBe(true);
     }
+  });
+});
+
+describe("special functions", () => {
+  it("logGamma agrees with ln Γ and with ln((n-1)!) where Γ would overflow", () => {
+    expect(logGamma(5)).toBeCloseTo(Math.log(24), 12); // Γ(5) = 4! = 24
+    expect(logGamma(0.5)).toBeCloseTo(0.5 * Math.log(Math.PI), 12); // Γ(½) = √π
+    // ln(200!) = Σ ln k for k = 2..200; Γ(201) itself overflows a double.
+    let lnFactorial = 0;
+    for (let k = 2; k <= 200; k++) lnFactorial += Math.log(k);
+    expect(logGamma(201) / lnFactorial).toBeCloseTo(1, 12);
   });
 });
