@@ -24,6 +24,11 @@ export class QuaternaryHeap {
     return this.count > 0 ? (this.heap[0] as number) : Infinity;
   }
 
+  /** Seq of the first entry; -1 when empty. */
+  peekSeq(): number {
+    return this.count > 0 ? (this.heap[1] as number) : -1;
+  }
+
   /** Slot of the first entry; -1 when empty. */
   peekSlot(): number {
     return this.count > 0 ? (this.heap[2] as number) : -1;
