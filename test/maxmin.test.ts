@@ -5,7 +5,7 @@ import { solveMaxMinReference } from "../src/network/maxmin-reference.js";
 import type { SharingProblem } from "../src/network/sharing-problem.js";
 
 const MB = 1e6;
-const flow = (links: number[], weight = 1, bound = Infinity) => ({ links, weight, bound });
+const flow = (route: number[], weight = 1, bound = Infinity) => ({ route, weight, bound });
 const solvers = [
   ["fast", solveMaxMin],
   ["reference", solveMaxMinReference],
@@ -62,7 +62,7 @@ const problems: fc.Arbitrary<SharingProblem> = fc.integer({ min: 1, max: 8 }).ch
     }),
     flows: fc.array(
       fc.record({
-        links: fc.uniqueArray(fc.integer({ min: 0, max: links - 1 }), {
+        route: fc.uniqueArray(fc.integer({ min: 0, max: links - 1 }), {
           minLength: 1,
           maxLength: links,
         }),
@@ -99,7 +99,7 @@ describe("max-min solvers on random topologies", () => {
         const rates = solveMaxMin(problem);
         const load = new Float64Array(problem.capacity.length);
         problem.flows.forEach((f, i) => {
-          for (const link of Array.from(f.links))
+          for (const link of Array.from(f.route))
             load[link] = (load[link] as number) + (rates[i] as number);
         });
         load.forEach((used, link) => {
@@ -109,12 +109,12 @@ describe("max-min solvers on random topologies", () => {
           const rate = rates[i] as number;
           if (rate >= f.bound * (1 - 1e-9)) return;
           // A bottleneck: a saturated link on its route where no flow has a larger rate per weight.
-          const bottlenecked = Array.from(f.links).some((link) => {
+          const bottlenecked = Array.from(f.route).some((link) => {
             const saturated =
               (load[link] as number) >= (problem.capacity[link] as number) * (1 - 1e-9);
             const largest = problem.flows.every(
               (g, j) =>
-                !Array.from(g.links).includes(link) ||
+                !Array.from(g.route).includes(link) ||
                 (rates[j] as number) / g.weight <= (rate / f.weight) * (1 + 1e-9),
             );
             return saturated && largest;

@@ -19,7 +19,7 @@ export function solveMaxMinReference(problem: SharingProblem): Float64Array {
     for (let link = 0; link < remaining.length; link++) {
       let weights = 0;
       flows.forEach((flow, f) => {
-        if (!frozen[f] && Array.from(flow.links).includes(link)) weights += flow.weight;
+        if (!frozen[f] && Array.from(flow.route).includes(link)) weights += flow.weight;
       });
       if (weights === 0) continue;
       const level = Math.max(0, remaining[link] as number) / weights;
@@ -42,7 +42,7 @@ export function solveMaxMinReference(problem: SharingProblem): Float64Array {
       bestFlow >= 0
         ? [bestFlow]
         : flows.flatMap((flow, f) =>
-            !frozen[f] && Array.from(flow.links).includes(bestLink) ? [f] : [],
+            !frozen[f] && Array.from(flow.route).includes(bestLink) ? [f] : [],
           );
     for (const f of freezing) {
       const flow = flows[f];
@@ -51,7 +51,7 @@ export function solveMaxMinReference(problem: SharingProblem): Float64Array {
       rates[f] = rate;
       frozen[f] = true;
       unfrozen--;
-      for (const link of Array.from(flow.links)) remaining[link] = (remaining[link] ?? 0) - rate;
+      for (const link of Array.from(flow.route)) remaining[link] = (remaining[link] ?? 0) - rate;
     }
   }
   return rates;

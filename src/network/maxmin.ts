@@ -1,5 +1,5 @@
 import { QuaternaryHeap } from "../sim/quaternary-heap.js";
-import type { SharingProblem } from "./sharing-problem.js";
+import type { SharedFlow, SharingProblem } from "./sharing-problem.js";
 
 /**
  * Weighted max-min fair rates by progressive filling, in O((links + flows) log links + sum of
@@ -7,103 +7,158 @@ import type { SharingProblem } from "./sharing-problem.js";
  * capacity / unfrozen weight), re-keyed lazily when a flow crossing them is frozen; bounded flows
  * wait in a second heap keyed by bound / weight. Same algorithm and tie-breaks as
  * `solveMaxMinReference`, which tests compare it with.
+ *
+ * A solver owns scratch arrays sized to the network's links and reuses them: solving the flows of
+ * a small part of a large network touches only that part, and allocates nothing per call.
  */
-export function solveMaxMin(problem: SharingProblem): Float64Array {
-  const { capacity, flows } = problem;
-  const linkCount = capacity.length;
-  const rates = new Float64Array(flows.length);
+export class MaxMinSolver {
+  private readonly remaining: Float64Array;
+  private readonly weights: Float64Array;
+  private readonly unfrozenOnLink: Int32Array;
+  private readonly version: Int32Array;
+  private readonly start: Int32Array;
+  private readonly fill: Int32Array;
+  private readonly touchedAt: Int32Array;
+  private members = new Int32Array(1024);
+  private frozen = new Uint8Array(1024);
+  private readonly linkHeap = new QuaternaryHeap(64);
+  private readonly boundHeap = new QuaternaryHeap(16);
+  private readonly touched: number[] = [];
+  private step = 0;
 
-  // Per link: remaining capacity, total weight and number of its flows not frozen yet.
-  const remaining = Float64Array.from(capacity);
-  const weights = new Float64Array(linkCount);
-  const unfrozenOnLink = new Int32Array(linkCount);
-  for (const flow of flows) {
-    for (let i = 0; i < flow.links.length; i++) {
-      const link = flow.links[i] as number;
-      weights[link] = (weights[link] as number) + flow.weight;
-      unfrozenOnLink[link] = (unfrozenOnLink[link] as number) + 1;
-    }
+  constructor(linkCount: number) {
+    this.remaining = new Float64Array(linkCount);
+    this.weights = new Float64Array(linkCount);
+    this.unfrozenOnLink = new Int32Array(linkCount);
+    this.version = new Int32Array(linkCount);
+    this.start = new Int32Array(linkCount);
+    this.fill = new Int32Array(linkCount);
+    this.touchedAt = new Int32Array(linkCount).fill(-1);
   }
-  // The flows of each link, as compressed rows: members[start[l] .. start[l + 1]).
-  const start = new Int32Array(linkCount + 1);
-  for (let l = 0; l < linkCount; l++)
-    start[l + 1] = (start[l] as number) + (unfrozenOnLink[l] as number);
-  const fill = start.slice(0, linkCount);
-  const members = new Int32Array(start[linkCount] as number);
-  flows.forEach((flow, f) => {
-    for (let i = 0; i < flow.links.length; i++) {
-      const link = flow.links[i] as number;
-      members[fill[link] as number] = f;
-      fill[link] = (fill[link] as number) + 1;
-    }
-  });
 
-  const version = new Int32Array(linkCount);
-  const levelOf = (link: number): number =>
-    Math.max(0, remaining[link] as number) / (weights[link] as number);
-  const linkHeap = new QuaternaryHeap(Math.max(4, linkCount));
-  for (let link = 0; link < linkCount; link++) {
-    if ((unfrozenOnLink[link] as number) > 0) linkHeap.push(levelOf(link), link, 0);
-  }
-  const boundHeap = new QuaternaryHeap(16);
-  flows.forEach((flow, f) => {
-    if (flow.bound < Infinity || flow.links.length === 0) {
-      boundHeap.push(flow.bound / flow.weight, f, 0);
+  /**
+   * Writes into `rates[i]` the rate of `flows[i]`. `links` must list every link that a flow
+   * crosses (each once); `capacity` is indexed by link.
+   */
+  solve(
+    capacity: ArrayLike<number>,
+    links: readonly number[],
+    flows: readonly SharedFlow[],
+    rates: Float64Array,
+  ): void {
+    const { remaining, weights, unfrozenOnLink, version, start, fill } = this;
+    for (const link of links) {
+      remaining[link] = capacity[link] as number;
+      weights[link] = 0;
+      unfrozenOnLink[link] = 0;
+      version[link] = 0;
     }
-  });
-
-  const frozen = new Uint8Array(flows.length);
-  const touched: number[] = [];
-  const touchedAt = new Int32Array(linkCount).fill(-1);
-  let step = 0;
-  const freeze = (f: number, rate: number): void => {
-    const flow = flows[f];
-    if (flow === undefined) return;
-    rates[f] = rate;
-    frozen[f] = 1;
-    for (let i = 0; i < flow.links.length; i++) {
-      const link = flow.links[i] as number;
-      remaining[link] = (remaining[link] as number) - rate;
-      weights[link] = (weights[link] as number) - flow.weight;
-      unfrozenOnLink[link] = (unfrozenOnLink[link] as number) - 1;
-      if (touchedAt[link] !== step) {
-        touchedAt[link] = step;
-        touched.push(link);
+    let memberCount = 0;
+    for (const flow of flows) {
+      const route = flow.route;
+      memberCount += route.length;
+      for (let i = 0; i < route.length; i++) {
+        const link = route[i] as number;
+        weights[link] = (weights[link] as number) + flow.weight;
+        unfrozenOnLink[link] = (unfrozenOnLink[link] as number) + 1;
       }
     }
-  };
-
-  let unfrozen = flows.length;
-  for (; unfrozen > 0; step++) {
-    // Drop stale entries: links re-keyed since, or with no unfrozen flow left.
-    while (linkHeap.size > 0) {
-      const link = linkHeap.peekSeq();
-      if (linkHeap.peekSlot() === version[link] && (unfrozenOnLink[link] as number) > 0) break;
-      linkHeap.pop();
+    // The flows of each link, as compressed rows: members[start[l] .. start[l] + count).
+    if (this.members.length < memberCount) this.members = new Int32Array(memberCount * 2);
+    if (this.frozen.length < flows.length) this.frozen = new Uint8Array(flows.length * 2);
+    const members = this.members;
+    const frozen = this.frozen;
+    let offset = 0;
+    for (const link of links) {
+      start[link] = offset;
+      fill[link] = offset;
+      offset += unfrozenOnLink[link] as number;
     }
-    while (boundHeap.size > 0 && frozen[boundHeap.peekSeq()] === 1) boundHeap.pop();
-    const linkLevel = linkHeap.peekTime();
-    if (boundHeap.size > 0 && (boundHeap.peekTime() < linkLevel || linkHeap.size === 0)) {
-      const f = boundHeap.peekSeq();
-      boundHeap.pop();
-      freeze(f, (flows[f] as { bound: number }).bound);
-      unfrozen--;
-    } else {
-      const link = linkHeap.peekSeq();
-      linkHeap.pop();
-      for (let i = start[link] as number; i < (start[link + 1] as number); i++) {
-        const f = members[i] as number;
-        if (frozen[f] === 1) continue;
-        freeze(f, (flows[f] as { weight: number }).weight * linkLevel);
+    flows.forEach((flow, f) => {
+      frozen[f] = 0;
+      const route = flow.route;
+      for (let i = 0; i < route.length; i++) {
+        const link = route[i] as number;
+        members[fill[link] as number] = f;
+        fill[link] = (fill[link] as number) + 1;
+      }
+    });
+
+    const levelOf = (link: number): number =>
+      Math.max(0, remaining[link] as number) / (weights[link] as number);
+    const linkHeap = this.linkHeap;
+    const boundHeap = this.boundHeap;
+    linkHeap.clear();
+    boundHeap.clear();
+    for (const link of links) {
+      if ((unfrozenOnLink[link] as number) > 0) linkHeap.push(levelOf(link), link, 0);
+    }
+    flows.forEach((flow, f) => {
+      if (flow.bound < Infinity || flow.route.length === 0) {
+        boundHeap.push(flow.bound / flow.weight, f, 0);
+      }
+    });
+
+    const touched = this.touched;
+    const touchedAt = this.touchedAt;
+    const freeze = (f: number, rate: number): void => {
+      const flow = flows[f] as SharedFlow;
+      rates[f] = rate;
+      frozen[f] = 1;
+      const route = flow.route;
+      for (let i = 0; i < route.length; i++) {
+        const link = route[i] as number;
+        remaining[link] = (remaining[link] as number) - rate;
+        weights[link] = (weights[link] as number) - flow.weight;
+        unfrozenOnLink[link] = (unfrozenOnLink[link] as number) - 1;
+        if (touchedAt[link] !== this.step) {
+          touchedAt[link] = this.step;
+          touched.push(link);
+        }
+      }
+    };
+
+    let unfrozen = flows.length;
+    for (; unfrozen > 0; this.step++) {
+      // Drop stale entries: links re-keyed since, or with no unfrozen flow left.
+      while (linkHeap.size > 0) {
+        const link = linkHeap.peekSeq();
+        if (linkHeap.peekSlot() === version[link] && (unfrozenOnLink[link] as number) > 0) break;
+        linkHeap.pop();
+      }
+      while (boundHeap.size > 0 && frozen[boundHeap.peekSeq()] === 1) boundHeap.pop();
+      const linkLevel = linkHeap.peekTime();
+      if (boundHeap.size > 0 && (boundHeap.peekTime() < linkLevel || linkHeap.size === 0)) {
+        const f = boundHeap.peekSeq();
+        boundHeap.pop();
+        freeze(f, (flows[f] as SharedFlow).bound);
         unfrozen--;
+      } else {
+        const link = linkHeap.peekSeq();
+        linkHeap.pop();
+        const end = fill[link] as number; // start + number of flows on the link
+        for (let i = start[link] as number; i < end; i++) {
+          const f = members[i] as number;
+          if (frozen[f] === 1) continue;
+          freeze(f, (flows[f] as SharedFlow).weight * linkLevel);
+          unfrozen--;
+        }
       }
+      for (const link of touched) {
+        if ((unfrozenOnLink[link] as number) === 0) continue;
+        version[link] = (version[link] as number) + 1;
+        linkHeap.push(levelOf(link), link, version[link]);
+      }
+      touched.length = 0;
     }
-    for (const link of touched) {
-      if ((unfrozenOnLink[link] as number) === 0) continue;
-      version[link] = (version[link] as number) + 1;
-      linkHeap.push(levelOf(link), link, version[link]);
-    }
-    touched.length = 0;
   }
+}
+
+/** Solves a whole problem at once (allocates a solver: for tests and one-off uses). */
+export function solveMaxMin(problem: SharingProblem): Float64Array {
+  const linkCount = problem.capacity.length;
+  const rates = new Float64Array(problem.flows.length);
+  const links = Array.from({ length: linkCount }, (_, link) => link);
+  new MaxMinSolver(linkCount).solve(problem.capacity, links, problem.flows, rates);
   return rates;
 }

@@ -1,9 +1,8 @@
 import { Signal } from "../sim/signal.js";
 import type { EventId, Simulation } from "../sim/simulation.js";
 import { Flow, type FlowOptions } from "./flow.js";
-import { solveMaxMin } from "./maxmin.js";
+import { MaxMinSolver } from "./maxmin.js";
 import { solveMaxMinReference } from "./maxmin-reference.js";
-import type { SharedFlow } from "./sharing-problem.js";
 
 /**
  * `max-min`: equal weights. `cm02`: SimGrid's CM02, where a flow weighs 1 / (route latency), or 1
@@ -56,6 +55,11 @@ export class Network {
   private nextCompletionTime = Infinity;
   private searchEpoch = 0;
   private readonly linkVisit: Int32Array;
+  private readonly solver: MaxMinSolver;
+  /** Scratch lists of the component being reshared, reused from call to call. */
+  private readonly componentLinks: number[] = [];
+  private readonly componentFlows: Flow[] = [];
+  private rates = new Float64Array(64);
 
   readonly mode: SharingMode;
   private readonly reference: boolean;
@@ -72,6 +76,7 @@ export class Network {
     this.up = new Uint8Array(links.length).fill(1);
     this.onLink = links.map(() => []);
     this.linkVisit = new Int32Array(links.length);
+    this.solver = new MaxMinSolver(links.length);
   }
 
   /** Flows currently sharing bandwidth. */
@@ -266,14 +271,19 @@ export class Network {
    */
   private reshare(seeds: readonly number[]): void {
     const epoch = ++this.searchEpoch;
-    const links: number[] = [];
-    const flows: Flow[] = [];
+    const links = this.componentLinks;
+    const flows = this.componentFlows;
+    links.length = 0;
+    flows.length = 0;
     const visitLink = (link: number): void => {
       if (this.linkVisit[link] === epoch) return;
       this.linkVisit[link] = epoch;
       links.push(link);
     };
-    if (this.reference) this.links.forEach((_, link) => { visitLink(link); });
+    if (this.reference)
+      this.links.forEach((_, link) => {
+        visitLink(link);
+      });
     else for (const link of seeds) visitLink(link);
     for (let next = 0; next < links.length; next++) {
       for (const flow of this.onLink[links[next] as number] as Flow[]) {
@@ -284,19 +294,10 @@ export class Network {
       }
     }
     if (flows.length > 0) {
-      // Local link numbering, in order of discovery (deterministic: lists are in insertion order).
-      const local = new Map<number, number>();
-      links.forEach((link, i) => local.set(link, i));
-      const problem: SharedFlow[] = flows.map((flow) => ({
-        links: Array.from(flow.route, (link) => local.get(link) as number),
-        weight: flow.weight,
-        bound: flow.bound,
-      }));
-      const solve = this.reference ? solveMaxMinReference : solveMaxMin;
-      const rates = solve({
-        capacity: links.map((link) => this.capacity[link] as number),
-        flows: problem,
-      });
+      if (this.rates.length < flows.length) this.rates = new Float64Array(flows.length * 2);
+      const rates = this.rates;
+      if (this.reference) rates.set(solveMaxMinReference({ capacity: this.capacity, flows }));
+      else this.solver.solve(this.capacity, links, flows, rates);
       flows.forEach((flow, i) => {
         const rate = rates[i] as number;
         if (rate === flow.rate) return;

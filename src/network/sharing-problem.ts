@@ -12,7 +12,7 @@ export interface SharingProblem {
 
 export interface SharedFlow {
   /** Indices into `capacity`; a link appears at most once. */
-  readonly links: ArrayLike<number>;
+  readonly route: ArrayLike<number>;
   /** > 0 */
   readonly weight: number;
   /** Upper bound on the rate; Infinity for none. */

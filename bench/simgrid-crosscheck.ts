@@ -1,0 +1,99 @@
+/**
+ * Cross-check with SimGrid 3.32 (not in CI: it needs libsimgrid-dev). Runs a set of sgpeer `flows`
+ * scenarios and the same ones in skysim, in mode `cm02` (SimGrid's CM02) and in mode `max-min`
+ * with zero latencies, and reports the largest relative difference of completion times. It must
+ * stay below 1e-9.
+ *
+ *   npm run build && node dist/bench/simgrid-crosscheck.js
+ */
+import process from "node:process";
+import { type FlowsParams, runSkysimFlows, sgpeerArguments } from "./simgrid-flows.js";
+import { runSgpeer } from "./sgpeer.js";
+
+const BASE: FlowsParams = {
+  sites: 2,
+  hosts: 2,
+  flows: 4,
+  sizes: [1e8],
+  step: 0,
+  hostBandwidth: 1.25e9,
+  hostLatency: 0,
+  siteBandwidth: 1.25e9,
+  siteLatency: 0,
+  backboneBandwidth: 1.25e9,
+  backboneLatency: 0,
+};
+
+const LATENCIES = { hostLatency: 1e-4, siteLatency: 5e-4, backboneLatency: 0.01 };
+
+const CASES: [string, FlowsParams][] = [
+  ["sgpeer defaults", BASE],
+  [
+    "3 sites x 4 hosts, 30 staggered flows, mixed sizes",
+    { ...BASE, sites: 3, hosts: 4, flows: 30, sizes: [1e6, 5e6, 2e7], step: 0.001 },
+  ],
+  [
+    "3 x 4, slow NICs, fast backbone",
+    {
+      ...BASE,
+      sites: 3,
+      hosts: 4,
+      flows: 40,
+      sizes: [3e6, 1e7],
+      step: 0.002,
+      hostBandwidth: 1.25e8,
+      backboneBandwidth: 2.5e9,
+    },
+  ],
+  [
+    "4 x 8, 200 flows, latencies",
+    { ...BASE, ...LATENCIES, sites: 4, hosts: 8, flows: 200, sizes: [1e6, 2e6, 3e6], step: 5e-4 },
+  ],
+  [
+    "5 x 3, 120 flows, slow backbone, latencies",
+    {
+      ...BASE,
+      ...LATENCIES,
+      sites: 5,
+      hosts: 3,
+      flows: 120,
+      sizes: [5e5, 4e6],
+      step: 1e-3,
+      backboneBandwidth: 3e8,
+    },
+  ],
+  [
+    "10 x 100, 2000 flows (bench c, smaller)",
+    { ...BASE, sites: 10, hosts: 100, flows: 2000, sizes: [1e6, 2e6, 3e6], step: 0.001 },
+  ],
+];
+
+function zeroLatency(p: FlowsParams): FlowsParams {
+  return { ...p, hostLatency: 0, siteLatency: 0, backboneLatency: 0 };
+}
+
+let worst = 0;
+console.log("| case | mode | flows | max relative difference |");
+console.log("|---|---|---:|---:|");
+for (const [name, params] of CASES) {
+  for (const mode of ["cm02", "max-min"] as const) {
+    const p = mode === "max-min" ? zeroLatency(params) : params;
+    const reference = runSgpeer("flows", sgpeerArguments(p));
+    const ours = runSkysimFlows(p, mode);
+    let largest = 0;
+    (reference.flows ?? []).forEach((flow, i) => {
+      const mine = ours.ends[i] ?? Number.NaN;
+      const relative = Math.abs(mine - flow.end) / Math.max(flow.end, 1e-300);
+      largest = Math.max(largest, Number.isNaN(relative) ? Infinity : relative);
+      if (ours.routes[i]?.join(",") !== flow.route.join(",")) {
+        throw new Error(
+          `${name}: flow ${i} route ${ours.routes[i]?.join(",")} != ${flow.route.join(",")}`,
+        );
+      }
+    });
+    worst = Math.max(worst, largest);
+    console.log(`| ${name} | ${mode} | ${p.flows} | ${largest.toExponential(2)} |`);
+  }
+}
+console.log(`\nlargest relative difference: ${worst.toExponential(2)} (must be < 1e-9)`);
+if (!(worst < 1e-9)) process.exitCode = 1;
