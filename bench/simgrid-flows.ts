@@ -3,7 +3,7 @@
  * synthetic platform with a shared backbone, flow i from s(i%S)h(i%H) to s((i+1)%S)h((7i)%H) of
  * size sizes[i % n], starting at i * step.
  */
-import { type LinkSpec, Network, type SharingMode } from "../src/network/network.js";
+import { Network, type SharingMode } from "../src/network/network.js";
 import { buildPlatform } from "../src/platform/build.js";
 import { route } from "../src/platform/platform.js";
 import { syntheticPlatform } from "../src/platform/synthetic.js";
