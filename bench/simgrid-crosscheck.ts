@@ -1,12 +1,13 @@
 /**
  * Cross-check with SimGrid 3.32 (not in CI: it needs libsimgrid-dev). Runs a set of sgpeer `flows`
  * scenarios and the same ones in skysim, in mode `cm02` (SimGrid's CM02) and in mode `max-min`
- * with zero latencies, and reports the largest relative difference of completion times. It must
- * stay below 1e-9.
+ * with zero latencies, then a set of `cpu` scenarios (cores shared among VMs and tasks), and
+ * reports the largest relative difference of completion times. It must stay below 1e-9.
  *
  *   npm run build && node dist/bench/simgrid-crosscheck.js
  */
 import process from "node:process";
+import { type CpuParams, runSkysimCpu, sgpeerCpuArguments } from "./simgrid-cpu.js";
 import { type FlowsParams, runSkysimFlows, sgpeerArguments } from "./simgrid-flows.js";
 import { runSgpeer } from "./sgpeer.js";
 
@@ -95,5 +96,54 @@ for (const [name, params] of CASES) {
     console.log(`| ${name} | ${mode} | ${p.flows} | ${largest.toExponential(2)} |`);
   }
 }
+const CPU_BASE: CpuParams = {
+  sites: 1,
+  hosts: 1,
+  cores: 4,
+  speed: 1e9,
+  vms: 2,
+  vcpus: [2],
+  tasks: [2],
+  flops: [1e9],
+};
+
+const CPU_CASES: [string, CpuParams][] = [
+  ["sgpeer defaults", CPU_BASE],
+  [
+    "overcommitted: 3 VMs, 1+2+4 vCPUs, 1+3+5 tasks",
+    { ...CPU_BASE, vms: 3, vcpus: [1, 2, 4], tasks: [1, 3, 5], flops: [1e9, 2e9, 5e8] },
+  ],
+  ["no VMs: 6 tasks on 4 cores", { ...CPU_BASE, vms: 0, tasks: [6], flops: [1e9, 3e9, 2e9] }],
+  [
+    "2 sites x 3 hosts, 8 cores, 5 VMs",
+    {
+      ...CPU_BASE,
+      sites: 2,
+      hosts: 3,
+      cores: 8,
+      speed: 2.15e10,
+      vms: 5,
+      vcpus: [1, 2, 3, 4],
+      tasks: [2, 1, 4, 6, 3],
+      flops: [1e10, 4e10, 2.5e10],
+    },
+  ],
+];
+
+console.log("\n| cpu case | tasks | max relative difference |");
+console.log("|---|---:|---:|");
+for (const [name, params] of CPU_CASES) {
+  const reference = runSgpeer("cpu", sgpeerCpuArguments(params));
+  const ours = runSkysimCpu(params);
+  let largest = 0;
+  (reference.tasks ?? []).forEach((task, i) => {
+    const relative = Math.abs((ours[i] ?? Number.NaN) - task.end) / task.end;
+    largest = Math.max(largest, Number.isNaN(relative) ? Infinity : relative);
+  });
+  if (ours.length !== (reference.tasks ?? []).length) largest = Infinity;
+  worst = Math.max(worst, largest);
+  console.log(`| ${name} | ${ours.length} | ${largest.toExponential(2)} |`);
+}
+
 console.log(`\nlargest relative difference: ${worst.toExponential(2)} (must be < 1e-9)`);
 if (!(worst < 1e-9)) process.exitCode = 1;

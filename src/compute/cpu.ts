@@ -1,0 +1,244 @@
+import { Signal } from "../sim/signal.js";
+import type { EventId, Simulation } from "../sim/simulation.js";
+
+export interface CpuHost {
+  readonly name: string;
+  readonly cores: number;
+  /** flop/s per core */
+  readonly speed: number;
+}
+
+/** A computation of `flops` inside a consumer; its rate changes as the host's sharing does. */
+export class Execution {
+  rate = 0;
+  remainingAtUpdate: number;
+  updatedAt: number;
+  endTime = Number.NaN;
+  state: "running" | "completed" | "cancelled" = "running";
+
+  constructor(
+    readonly consumer: CpuConsumer,
+    readonly flops: number,
+    start: number,
+    readonly onComplete: ((execution: Execution) => void) | undefined,
+  ) {
+    this.remainingAtUpdate = flops;
+    this.updatedAt = start;
+  }
+
+  remainingAt(now: number): number {
+    return Math.max(0, this.remainingAtUpdate - this.rate * (now - this.updatedAt));
+  }
+
+  finishTime(): number {
+    return this.rate > 0 ? this.updatedAt + this.remainingAtUpdate / this.rate : Infinity;
+  }
+}
+
+/**
+ * What asks for CPU on a host: a VM (or a bare task group) with `vcpus` virtual CPUs. Its demand
+ * in cores is min(vcpus, load + running executions), where `load` is set by a load profile.
+ */
+export class CpuConsumer {
+  load = 0;
+  readonly executions: Execution[] = [];
+  /** Flop/s granted by the host. */
+  granted = 0;
+
+  constructor(
+    readonly name: string,
+    readonly host: number,
+    readonly vcpus: number,
+  ) {}
+
+  /** Cores asked for. */
+  get demand(): number {
+    return Math.min(this.vcpus, this.load + this.executions.length);
+  }
+}
+
+/**
+ * CPU sharing on hosts, as a hypervisor schedules vCPU threads (SimGrid's Cas01 with VMs): a host
+ * of `cores` cores at `speed` flop/s each is shared max-min fairly among busy vCPUs, each vCPU
+ * at most one core. A consumer demanding d cores weighs d: with D the host's total demand, every
+ * demanded core runs at min(speed, cores x speed / D). Inside a consumer, the executions share
+ * its grant equally (with the load, counted like executions), each at most one core. A host whose
+ * demand exceeds its cores is overloaded; the time it spends so is its violation time.
+ */
+export class Cpu {
+  readonly executionCompleted = new Signal<Execution>("execution completed");
+  readonly overloadChanged = new Signal<{ host: number; overloaded: boolean; time: number }>(
+    "host overload changed",
+  );
+
+  private readonly consumers: CpuConsumer[][];
+  private readonly nextCompletion: (EventId | undefined)[];
+  private readonly overloadedSince: number[];
+  private readonly violation: Float64Array;
+
+  constructor(
+    private readonly sim: Simulation,
+    readonly hosts: readonly CpuHost[],
+  ) {
+    this.consumers = hosts.map(() => []);
+    this.nextCompletion = hosts.map(() => undefined);
+    this.overloadedSince = hosts.map(() => Number.NaN);
+    this.violation = new Float64Array(hosts.length);
+  }
+
+  addConsumer(host: number, name: string, vcpus: number): CpuConsumer {
+    if (!(vcpus > 0 && Number.isInteger(vcpus))) {
+      throw new RangeError(`addConsumer: vcpus must be an integer > 0, got ${vcpus}`);
+    }
+    const consumer = new CpuConsumer(name, host, vcpus);
+    this.hostConsumers(host).push(consumer);
+    return consumer;
+  }
+
+  /** Removes a consumer and cancels its executions. */
+  removeConsumer(consumer: CpuConsumer): void {
+    const list = this.hostConsumers(consumer.host);
+    this.settle(consumer.host);
+    for (const execution of consumer.executions) execution.state = "cancelled";
+    consumer.executions.length = 0;
+    list.splice(list.indexOf(consumer), 1);
+    this.reshare(consumer.host);
+  }
+
+  /** Sets the cores a consumer's load profile asks for, in [0, vcpus]. */
+  setLoad(consumer: CpuConsumer, cores: number): void {
+    if (!(cores >= 0 && cores <= consumer.vcpus)) {
+      throw new RangeError(
+        `setLoad: ${consumer.name} load must be in [0, ${consumer.vcpus}], got ${cores}`,
+      );
+    }
+    this.settle(consumer.host);
+    consumer.load = cores;
+    this.reshare(consumer.host);
+  }
+
+  /** Starts computing `flops` in a consumer. */
+  execute(
+    consumer: CpuConsumer,
+    flops: number,
+    onComplete?: (execution: Execution) => void,
+  ): Execution {
+    if (!(flops >= 0 && flops < Infinity)) {
+      throw new RangeError(`execute: flops must be a finite number >= 0, got ${flops}`);
+    }
+    this.settle(consumer.host);
+    const execution = new Execution(consumer, flops, this.sim.now, onComplete);
+    consumer.executions.push(execution);
+    this.reshare(consumer.host);
+    return execution;
+  }
+
+  cancel(execution: Execution): void {
+    if (execution.state !== "running") return;
+    const host = execution.consumer.host;
+    this.settle(host);
+    const list = execution.consumer.executions;
+    list.splice(list.indexOf(execution), 1);
+    execution.state = "cancelled";
+    execution.endTime = this.sim.now;
+    this.reshare(host);
+  }
+
+  /** Cores asked for on a host. */
+  demand(host: number): number {
+    let total = 0;
+    for (const consumer of this.hostConsumers(host)) total += consumer.demand;
+    return total;
+  }
+
+  /** Seconds the host has spent overloaded up to now. */
+  violationSeconds(host: number): number {
+    const since = this.overloadedSince[host] ?? Number.NaN;
+    return (this.violation[host] ?? 0) + (Number.isNaN(since) ? 0 : this.sim.now - since);
+  }
+
+  private hostConsumers(host: number): CpuConsumer[] {
+    const list = this.consumers[host];
+    if (list === undefined) throw new RangeError(`no host ${host}`);
+    return list;
+  }
+
+  /** Brings every execution of the host up to now at its current rate. */
+  private settle(host: number): void {
+    const now = this.sim.now;
+    for (const consumer of this.hostConsumers(host)) {
+      for (const execution of consumer.executions) {
+        execution.remainingAtUpdate = execution.remainingAt(now);
+        execution.updatedAt = now;
+      }
+    }
+  }
+
+  private reshare(host: number): void {
+    const spec = this.hosts[host] as CpuHost;
+    const consumers = this.hostConsumers(host);
+    const demand = this.demand(host);
+    const perCore = demand > spec.cores ? (spec.cores * spec.speed) / demand : spec.speed;
+    for (const consumer of consumers) {
+      consumer.granted = consumer.demand * perCore;
+      const users = consumer.load + consumer.executions.length;
+      const each = users > 0 ? consumer.granted / users : 0;
+      for (const execution of consumer.executions) execution.rate = Math.min(spec.speed, each);
+    }
+    this.trackOverload(host, demand > spec.cores);
+    this.scheduleCompletion(host);
+  }
+
+  private trackOverload(host: number, overloaded: boolean): void {
+    const since = this.overloadedSince[host] ?? Number.NaN;
+    const was = !Number.isNaN(since);
+    if (was === overloaded) return;
+    const now = this.sim.now;
+    if (was) {
+      this.violation[host] = (this.violation[host] ?? 0) + (now - since);
+      this.overloadedSince[host] = Number.NaN;
+    } else {
+      this.overloadedSince[host] = now;
+    }
+    this.overloadChanged.emit({ host, overloaded, time: now });
+  }
+
+  private scheduleCompletion(host: number): void {
+    const previous = this.nextCompletion[host];
+    if (previous !== undefined) this.sim.cancel(previous);
+    let next = Infinity;
+    for (const consumer of this.hostConsumers(host)) {
+      for (const execution of consumer.executions) next = Math.min(next, execution.finishTime());
+    }
+    this.nextCompletion[host] =
+      next < Infinity
+        ? this.sim.scheduleAt(Math.max(next, this.sim.now), () => {
+            this.onCompletionDue(host);
+          })
+        : undefined;
+  }
+
+  private onCompletionDue(host: number): void {
+    this.nextCompletion[host] = undefined;
+    const now = this.sim.now;
+    const done: Execution[] = [];
+    for (const consumer of this.hostConsumers(host)) {
+      for (const execution of consumer.executions) {
+        if (execution.finishTime() <= now) done.push(execution);
+      }
+    }
+    this.settle(host);
+    for (const execution of done) {
+      const list = execution.consumer.executions;
+      list.splice(list.indexOf(execution), 1);
+      execution.state = "completed";
+      execution.remainingAtUpdate = 0;
+      execution.endTime = now;
+    }
+    this.reshare(host);
+    for (const execution of done) {
+      this.executionCompleted.emit(execution);
+      execution.onComplete?.(execution);
+    }
+  }
+}

@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import { Cpu, type CpuConsumer } from "../src/compute/cpu.js";
+import { Simulation } from "../src/sim/index.js";
+
+const GF = 1e9;
+
+function host(cores: number, speed = GF) {
+  const sim = new Simulation();
+  const cpu = new Cpu(sim, [{ name: "h", cores, speed }]);
+  return { sim, cpu };
+}
+
+describe("CPU sharing", () => {
+  it("3 VMs demanding 1 core each on a 2-core host get 2/3 core each, and the host is in violation", () => {
+    const { sim, cpu } = host(2);
+    const vms = [0, 1, 2].map((i) => cpu.addConsumer(0, `vm${i}`, 1));
+    for (const vm of vms) cpu.setLoad(vm, 1);
+    // Demand 3 cores > 2: each demanded core runs at 2 x 1 Gf / 3.
+    for (const vm of vms) expect(vm.granted).toBeCloseTo((2 * GF) / 3, 3);
+    sim.run({ until: 10 });
+    expect(cpu.violationSeconds(0)).toBe(10);
+    const [first, , third] = vms as [CpuConsumer, CpuConsumer, CpuConsumer];
+    cpu.setLoad(third, 0);
+    sim.run({ until: 15 });
+    // Back to 2 cores demanded: no more violation, each of the two loaded VMs gets a full core.
+    expect(cpu.violationSeconds(0)).toBe(10);
+    expect(first.granted).toBe(GF);
+  });
+
+  it("caps each vCPU at one core and each VM at its vCPUs", () => {
+    const { cpu } = host(4);
+    const big = cpu.addConsumer(0, "big", 2);
+    const runs = [1, 2, 3].map(() => cpu.execute(big, 10 * GF));
+    // 3 executions but 2 vCPUs: the VM demands 2 cores (4 available), gets 2 Gf, each run 2/3 Gf.
+    expect(big.demand).toBe(2);
+    expect(big.granted).toBe(2 * GF);
+    for (const run of runs) expect(run.rate).toBeCloseTo((2 * GF) / 3, 3);
+    const small = cpu.addConsumer(0, "small", 1);
+    const alone = cpu.execute(small, GF);
+    expect(alone.rate).toBe(GF); // one vCPU: at most one core, though 2 cores are idle
+  });
+
+  it("completion times follow the granted rates, and speed up when a neighbour leaves", () => {
+    // One 1 Gf core, two 1-vCPU VMs: 0.5 Gf each. A (1 Gf of work) ends at 1 / 0.5 = 2 s; B
+    // (3 Gf) has 3 - 2 x 0.5 = 2 Gf left, then runs alone at 1 Gf: ends at 2 + 2 = 4 s.
+    const { sim, cpu } = host(1);
+    const a = cpu.execute(cpu.addConsumer(0, "a", 1), GF);
+    const b = cpu.execute(cpu.addConsumer(0, "b", 1), 3 * GF);
+    sim.run();
+    expect(a.endTime).toBe(2);
+    expect(b.endTime).toBe(4);
+    // The host was overloaded (2 cores demanded of 1) from 0 to 2 s.
+    expect(cpu.violationSeconds(0)).toBe(2);
+  });
+
+  it("shares a loaded VM's grant between its load and its executions", () => {
+    // 1 core; a 1-vCPU VM with load 0.5 and one execution: demand min(1, 0.5 + 1) = 1 core,
+    // shared by 1.5 users: the execution gets 1 Gf / 1.5.
+    const { cpu } = host(1);
+    const vm = cpu.addConsumer(0, "vm", 1);
+    cpu.setLoad(vm, 0.5);
+    const run = cpu.execute(vm, GF);
+    expect(run.rate).toBeCloseTo(GF / 1.5, 3);
+  });
+
+  it("rejects a load outside [0, vcpus]", () => {
+    const { cpu } = host(1);
+    const vm = cpu.addConsumer(0, "vm", 2);
+    expect(() => {
+      cpu.setLoad(vm, 3);
+    }).toThrow(/vm load must be in \[0, 2\]/);
+  });
+});
