@@ -48,15 +48,14 @@ function graphLinks(spec: Exclude<BackboneSpec, { type: "shared" }>, sites: read
   switch (spec.type) {
     case "star":
       return sites.map((site) => edge(site, "core", `${site}-core`));
-    case "ring":
-      if (sites.length < 3)
-        return sites.length === 2
-          ? [edge(sites[0] ?? "", sites[1] ?? "", `${sites[0] ?? ""}-${sites[1] ?? ""}`)]
-          : [];
-      return sites.map((site, i) => {
+    case "ring": {
+      // Two sites need one link, not two parallel ones; one site needs none.
+      const count = sites.length < 3 ? sites.length - 1 : sites.length;
+      return sites.slice(0, Math.max(0, count)).map((site, i) => {
         const next = sites[(i + 1) % sites.length] ?? "";
         return edge(site, next, `${site}-${next}`);
       });
+    }
     case "mesh":
       return sites.flatMap((a, i) => sites.slice(i + 1).map((b) => edge(a, b, `${a}-${b}`)));
   }
