@@ -80,3 +80,65 @@ describe("skysim CLI", () => {
     expect(JSON.parse(result.stdout)).toMatchObject({ title: "skysim scenario", type: "object" });
   });
 });
+
+describe("skysim platform", () => {
+  it("lists the presets", () => {
+    const result = skysim("platform", "list");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^grid5000-2011 /m);
+    expect(result.stdout).toMatch(/^synthetic /m);
+  });
+
+  it("shows the 11 sites of grid5000-2011 with their clusters", () => {
+    const result = skysim("platform", "show", "grid5000-2011");
+    expect(result.status).toBe(0);
+    const rows = result.stdout.split("\n");
+    expect(rows[0]).toBe(
+      "grid5000-2011: 11 sites, 21 clusters, 1463 hosts, 8138 cores, 17.01TiB memory, 1486 links",
+    );
+    const clusterRows = rows.filter((row) => /^\S+\s+\S+\s+\d+\s+\d+\s+\S+Gf/.test(row));
+    const sites = new Set(clusterRows.map((row) => row.split(/\s+/)[0]));
+    expect([...sites]).toEqual([
+      "rennes",
+      "nancy",
+      "lyon",
+      "grenoble",
+      "lille",
+      "sophia",
+      "toulouse",
+      "bordeaux",
+      "orsay",
+      "luxembourg",
+      "reims",
+    ]);
+    expect(clusterRows.map((row) => row.split(/\s+/)[1])).toContain("paradent");
+    expect(clusterRows).toHaveLength(21);
+  });
+
+  it("shows a selection, and refuses an unknown site with exit code 2", () => {
+    const result = skysim(
+      "platform",
+      "show",
+      "grid5000-2011",
+      "--sites",
+      "rennes,lyon",
+      "--scale",
+      "0.5",
+    );
+    expect(result.stdout.split("\n")[0]).toMatch(/^grid5000-2011 x0.5: 2 sites, 6 clusters, /);
+    const bad = skysim("platform", "show", "grid5000-2011", "--sites", "paris");
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/no site paris/);
+  });
+
+  it("shows the platform written in a scenario file", () => {
+    const result = skysim("platform", "show", "test/fixtures/inline-platform.yaml");
+    expect(result.status).toBe(0);
+    // Hosts 4 + 2 + 3 = 9; cores 4 x 16 + 2 x 4 + 3 x 8 = 96; memory 4 x 64 + 2 x 8 + 3 x 32 =
+    // 368 GiB; links: 9 NICs + 2 uplinks + 1 backbone link = 12.
+    expect(result.stdout.split("\n")[0]).toBe(
+      "two-sites: 2 sites, 3 clusters, 9 hosts, 96 cores, 368GiB memory, 12 links",
+    );
+    expect(result.stdout).toMatch(/east-west\s+125MB\/s\s+5ms/);
+  });
+});

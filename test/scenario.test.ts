@@ -74,6 +74,23 @@ describe("scenario validation", () => {
     ).toEqual(["f.yaml: workload.service: expected uniform max > min, got min 120 and max 60"]);
   });
 
+  it("validates the platform section", () => {
+    expect(
+      problemsOf({ ...minimal, platform: { type: "grid5000-2011", sites: ["paris"] } }),
+    ).toEqual([
+      "f.yaml: platform: expected a site or cluster of the catalog: no site paris in grid5000-2011 (rennes, nancy, lyon, grenoble, lille, sophia, toulouse, bordeaux, orsay, luxembourg, reims)",
+    ]);
+    expect(
+      problemsOf({ ...minimal, platform: { type: "synthetic", sites: 0, speed: "2GHz" } }),
+    ).toEqual([
+      "f.yaml: platform.sites: expected a value >= 1, got 0",
+      `f.yaml: platform.speed: expected a compute speed: a number >= 0 in flop/s, or followed by one of the units f, kf, Mf, Gf, Tf, Pf, got "2GHz" (unknown unit "GHz")`,
+    ]);
+    const synthetic = validateScenario({ ...minimal, platform: { type: "synthetic" } }, "f.yaml");
+    expect(synthetic.platform).toMatchObject({ type: "synthetic", sites: 2, hostsPerSite: 2 });
+    expect(synthetic.network.sharing).toBe("max-min");
+  });
+
   it("rejects a zero duration", () => {
     expect(problemsOf({ ...minimal, duration: 0 })).toEqual([
       "f.yaml: duration: expected a value > 0, got 0",

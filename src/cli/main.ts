@@ -9,6 +9,11 @@ import { skysimVersion } from "./version.js";
 /** Exit codes: 0 done, 1 internal error (a bug), 2 bad input (scenario file or arguments). */
 const EXIT_BAD_INPUT = 2;
 
+/** A mistake in the command line, reported in one line with exit code 2. */
+class UsageError extends Error {
+  override name = "UsageError";
+}
+
 let debug = process.argv.includes("--debug");
 
 /** The model's modules load only when a command needs them, so `skysim --help` starts fast. */
@@ -17,6 +22,10 @@ const scenarios = () => import("../scenario/index.js");
 function fail(error: unknown): never {
   if (error instanceof Error && error.name === "ScenarioError") {
     process.stderr.write(`${error.message}\n`);
+    process.exit(EXIT_BAD_INPUT);
+  }
+  if (error instanceof UsageError) {
+    process.stderr.write(`skysim: ${error.message}\n`);
     process.exit(EXIT_BAD_INPUT);
   }
   const message = error instanceof Error ? error.message : String(error);
@@ -116,7 +125,61 @@ await yargs(hideBin(process.argv))
       process.stdout.write(`${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`);
     },
   )
-  .demandCommand(1, "name a command: run, validate or schema")
+  .command(
+    "platform <action> [source]",
+    "list the platform presets, or show what a preset or a scenario's platform holds",
+    (y) =>
+      y
+        .positional("action", { choices: ["list", "show"] as const, demandOption: true })
+        .positional("source", { type: "string", describe: "a preset name or a scenario file" })
+        .option("sites", { type: "string", describe: "comma-separated sites to keep (presets)" })
+        .option("clusters", {
+          type: "string",
+          describe: "comma-separated clusters to keep (presets)",
+        })
+        .option("scale", { type: "number", describe: "factor on node counts (presets)" }),
+    async (argv) => {
+      const { PLATFORM_PRESETS } = await import("../platform/presets.js");
+      if (argv.action === "list") {
+        for (const preset of PLATFORM_PRESETS) {
+          process.stdout.write(`${preset.name.padEnd(16)}${preset.description}\n`);
+        }
+        return;
+      }
+      const { buildPlatform } = await import("../platform/build.js");
+      const { describePlatform } = await import("../platform/describe.js");
+      const source = argv.source;
+      if (source === undefined)
+        throw new UsageError("platform show: name a preset or a scenario file");
+      const preset = PLATFORM_PRESETS.find((p) => p.name === source);
+      let spec;
+      if (preset !== undefined) {
+        const list = (text: string | undefined) => text?.split(",").filter((s) => s !== "");
+        try {
+          spec = preset.build({
+            sites: list(argv.sites),
+            clusters: list(argv.clusters),
+            scale: argv.scale,
+          });
+        } catch (error) {
+          if (error instanceof RangeError)
+            throw new UsageError(`platform show ${source}: ${error.message}`);
+          throw error;
+        }
+      } else {
+        const { ScenarioError, loadScenarioFile, platformSpecOf } = await scenarios();
+        const scenario = loadScenarioFile(source);
+        if (scenario.platform === undefined) {
+          throw new ScenarioError(source, [
+            { path: "platform", message: "expected a platform section, got nothing" },
+          ]);
+        }
+        spec = platformSpecOf(scenario.platform);
+      }
+      process.stdout.write(`${describePlatform(buildPlatform(spec)).join("\n")}\n`);
+    },
+  )
+  .demandCommand(1, "name a command: run, validate, schema or platform")
   .strict()
   .fail((message: string | undefined, error: Error | undefined) => {
     if (error !== undefined) throw error; // reaches .catch(fail) below

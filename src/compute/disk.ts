@@ -19,7 +19,11 @@ export class Disks {
   constructor(sim: Simulation, hosts: readonly DiskHost[]) {
     this.network = new Network(
       sim,
-      hosts.map((host) => ({ name: `${host.name}-disk`, bandwidth: host.diskBandwidth, latency: 0 })),
+      hosts.map((host) => ({
+        name: `${host.name}-disk`,
+        bandwidth: host.diskBandwidth,
+        latency: 0,
+      })),
     );
   }
 

@@ -54,11 +54,11 @@ export const GRID5000_ASSUMPTIONS = {
 
 export interface Grid5000Options {
   /** Keep only these sites (default: all 11). */
-  readonly sites?: readonly string[];
+  readonly sites?: readonly string[] | undefined;
   /** Keep only these clusters (default: all of the kept sites). */
-  readonly clusters?: readonly string[];
+  readonly clusters?: readonly string[] | undefined;
   /** Multiply every cluster's node count (rounded, at least 1). */
-  readonly scale?: number;
+  readonly scale?: number | undefined;
 }
 
 /** The names of the catalog's sites and clusters, for messages and `skysim platform list`. */

@@ -11,3 +11,4 @@ export { duration, size, bandwidth, speed } from "./quantities.js";
 export { type Problem, ScenarioError, formatProblem } from "./problems.js";
 export { loadScenarioFile, parseScenarioText, validateScenario } from "./load.js";
 export { scenarioJsonSchema } from "./json-schema.js";
+export { platformSection, platformSpecOf, type PlatformSection } from "./platform-section.js";

@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { durationDistributionSpec } from "./distribution-spec.js";
+import { platformSection } from "./platform-section.js";
 import { duration } from "./quantities.js";
 
 /**
@@ -34,6 +35,16 @@ export const scenarioSchema = z
     duration: duration()
       .pipe(z.number().positive())
       .meta({ description: "simulated time span, > 0" }),
+    platform: platformSection.optional().meta({
+      description: "hosts and links: a preset, a synthetic federation, or sites written out",
+    }),
+    network: z
+      .strictObject({
+        sharing: z.enum(["max-min", "cm02"]).default("max-min").meta({
+          description: "max-min: equal weights; cm02: SimGrid's CM02, weight 1 / route latency",
+        }),
+      })
+      .default({ sharing: "max-min" }),
     workload: workloadSpec,
   })
   .meta({ title: "skysim scenario" });
