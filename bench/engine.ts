@@ -11,8 +11,9 @@
 import { execFileSync } from "node:child_process";
 import { cpus, totalmem } from "node:os";
 import { performance } from "node:perf_hooks";
-import process, { argv } from "node:process";
+import process from "node:process";
 import { fileURLToPath } from "node:url";
+import { median, option } from "./harness.js";
 import { RandomStreams, Simulation, exponential } from "../src/sim/index.js";
 
 interface Measure {
@@ -59,19 +60,6 @@ const CASES: Record<string, () => Measure> = {
   "hold, 1M pending, 5M events": () => hold(1_000_000, 5_000_000),
   "schedule then drain, 10M events": () => scheduleThenDrain(10_000_000),
 };
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
-
-function option(name: string): string | undefined {
-  const at = argv.indexOf(name);
-  return at >= 0 ? argv[at + 1] : undefined;
-}
 
 function main(): void {
   const child = option("--child");

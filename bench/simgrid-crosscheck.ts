@@ -8,22 +8,15 @@
  */
 import process from "node:process";
 import { type CpuParams, runSkysimCpu, sgpeerCpuArguments } from "./simgrid-cpu.js";
-import { type FlowsParams, runSkysimFlows, sgpeerArguments } from "./simgrid-flows.js";
+import {
+  type FlowsParams,
+  SGPEER_FLOWS_DEFAULTS,
+  runSkysimFlows,
+  sgpeerArguments,
+} from "./simgrid-flows.js";
 import { runSgpeer } from "./sgpeer.js";
 
-const BASE: FlowsParams = {
-  sites: 2,
-  hosts: 2,
-  flows: 4,
-  sizes: [1e8],
-  step: 0,
-  hostBandwidth: 1.25e9,
-  hostLatency: 0,
-  siteBandwidth: 1.25e9,
-  siteLatency: 0,
-  backboneBandwidth: 1.25e9,
-  backboneLatency: 0,
-};
+const BASE = SGPEER_FLOWS_DEFAULTS;
 
 const LATENCIES = { hostLatency: 1e-4, siteLatency: 5e-4, backboneLatency: 0.01 };
 

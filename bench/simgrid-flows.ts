@@ -23,6 +23,21 @@ export interface FlowsParams {
   backboneLatency: number;
 }
 
+/** sgpeer's defaults for `flows`: 2 sites x 2 hosts, 4 flows of 1e8 B, 1.25e9 B/s links, no latency. */
+export const SGPEER_FLOWS_DEFAULTS: FlowsParams = {
+  sites: 2,
+  hosts: 2,
+  flows: 4,
+  sizes: [1e8],
+  step: 0,
+  hostBandwidth: 1.25e9,
+  hostLatency: 0,
+  siteBandwidth: 1.25e9,
+  siteLatency: 0,
+  backboneBandwidth: 1.25e9,
+  backboneLatency: 0,
+};
+
 export interface FlowsResult {
   ends: number[];
   routes: string[][];
