@@ -93,10 +93,15 @@ export class MaxMinSolver {
     for (const link of links) {
       if ((unfrozenOnLink[link] as number) > 0) linkHeap.push(levelOf(link), link, 0);
     }
+    // A bound below every link's level is reached first, and freezing at it only raises those
+    // levels: such flows freeze straight away, without going through the heap.
+    const lowestLinkLevel = linkHeap.peekTime();
+    const atBound: number[] = [];
     flows.forEach((flow, f) => {
-      if (flow.bound < Infinity || flow.route.length === 0) {
-        boundHeap.push(flow.bound / flow.weight, f, 0);
-      }
+      if (flow.bound === Infinity && flow.route.length > 0) return;
+      const level = flow.bound / flow.weight;
+      if (level < lowestLinkLevel) atBound.push(f);
+      else boundHeap.push(level, f, 0);
     });
 
     const touched = this.touched;
@@ -118,8 +123,24 @@ export class MaxMinSolver {
       }
     };
 
+    /** New heap entries for the links whose level changed in this step; old ones go stale. */
+    const rekeyTouched = (): void => {
+      for (const link of touched) {
+        if ((unfrozenOnLink[link] as number) === 0) continue;
+        version[link] = (version[link] as number) + 1;
+        linkHeap.push(levelOf(link), link, version[link] as number);
+      }
+      touched.length = 0;
+      this.step++;
+    };
+
     let unfrozen = flows.length;
-    for (; unfrozen > 0; this.step++) {
+    for (const f of atBound) {
+      freeze(f, (flows[f] as SharedFlow).bound);
+      unfrozen--;
+    }
+    rekeyTouched();
+    while (unfrozen > 0) {
       // Drop stale entries: links re-keyed since, or with no unfrozen flow left.
       while (linkHeap.size > 0) {
         const link = linkHeap.peekSeq();
@@ -129,10 +150,15 @@ export class MaxMinSolver {
       while (boundHeap.size > 0 && frozen[boundHeap.peekSeq()] === 1) boundHeap.pop();
       const linkLevel = linkHeap.peekTime();
       if (boundHeap.size > 0 && (boundHeap.peekTime() < linkLevel || linkHeap.size === 0)) {
-        const f = boundHeap.peekSeq();
-        boundHeap.pop();
-        freeze(f, (flows[f] as SharedFlow).bound);
-        unfrozen--;
+        // Freezing a flow at its bound below a link's level only raises that level, so every
+        // flow whose bound is below the lowest link level freezes now, in one batch.
+        while (boundHeap.size > 0 && (boundHeap.peekTime() < linkLevel || linkHeap.size === 0)) {
+          const f = boundHeap.peekSeq();
+          boundHeap.pop();
+          if (frozen[f] === 1) continue;
+          freeze(f, (flows[f] as SharedFlow).bound);
+          unfrozen--;
+        }
       } else {
         const link = linkHeap.peekSeq();
         linkHeap.pop();
@@ -144,12 +170,7 @@ export class MaxMinSolver {
           unfrozen--;
         }
       }
-      for (const link of touched) {
-        if ((unfrozenOnLink[link] as number) === 0) continue;
-        version[link] = (version[link] as number) + 1;
-        linkHeap.push(levelOf(link), link, version[link]);
-      }
-      touched.length = 0;
+      rekeyTouched();
     }
   }
 }
