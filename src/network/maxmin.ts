@@ -128,7 +128,7 @@ export class MaxMinSolver {
       for (const link of touched) {
         if ((unfrozenOnLink[link] as number) === 0) continue;
         version[link] = (version[link] as number) + 1;
-        linkHeap.push(levelOf(link), link, version[link] as number);
+        linkHeap.push(levelOf(link), link, version[link]);
       }
       touched.length = 0;
       this.step++;
