@@ -31,8 +31,8 @@ import {
 interface Measure {
   completions: number;
   seconds: number;
-  /** Time-average number of flows sharing bandwidth. */
-  meanActive: number;
+  /** Time-average number of flows sharing bandwidth (Poisson cases). */
+  meanActive?: number;
   peakRssMiB: number;
   simgridSeconds?: number;
 }
@@ -105,7 +105,6 @@ function sideBySide(withSimgrid: boolean): Measure {
   const measure: Measure = {
     completions: ours.completions,
     seconds,
-    meanActive: Number.NaN,
     peakRssMiB: process.resourceUsage().maxRSS / 1024,
   };
   if (withSimgrid) measure.simgridSeconds = runSgpeer("flows", sgpeerArguments(SIMGRID_C)).wall_s;
@@ -150,8 +149,10 @@ function main(): void {
     const completions = measures[0]?.completions ?? 0;
     const sg = measures.flatMap((m) => (m.simgridSeconds === undefined ? [] : [m.simgridSeconds]));
     const sgSeconds = sg.length > 0 ? median(sg) : Number.NaN;
+    const actives = measures.flatMap((m) => (m.meanActive === undefined ? [] : [m.meanActive]));
+    const active = actives.length > 0 ? median(actives).toFixed(0) : "-";
     console.log(
-      `| ${name} | ${Math.round(completions / seconds)} | ${seconds.toFixed(2)} | ${median(measures.map((m) => m.meanActive)).toFixed(0)} | ${median(measures.map((m) => m.peakRssMiB)).toFixed(0)} | ${Number.isNaN(sgSeconds) ? "-" : sgSeconds.toFixed(2)} | ${Number.isNaN(sgSeconds) ? "-" : (sgSeconds / seconds).toFixed(2)} |`,
+      `| ${name} | ${Math.round(completions / seconds)} | ${seconds.toFixed(2)} | ${active} | ${median(measures.map((m) => m.peakRssMiB)).toFixed(0)} | ${Number.isNaN(sgSeconds) ? "-" : sgSeconds.toFixed(2)} | ${Number.isNaN(sgSeconds) ? "-" : (sgSeconds / seconds).toFixed(2)} |`,
     );
   }
 }
