@@ -1,3 +1,4 @@
+import { FluidActivity } from "../sim/fluid-activity.js";
 import { Signal } from "../sim/signal.js";
 import type { EventId, Simulation } from "../sim/simulation.js";
 
@@ -9,10 +10,7 @@ export interface CpuHost {
 }
 
 /** A computation of `flops` inside a consumer; its rate changes as the host's sharing does. */
-export class Execution {
-  rate = 0;
-  remainingAtUpdate: number;
-  updatedAt: number;
+export class Execution extends FluidActivity {
   endTime = Number.NaN;
   state: "running" | "completed" | "cancelled" = "running";
 
@@ -22,16 +20,7 @@ export class Execution {
     start: number,
     readonly onComplete: ((execution: Execution) => void) | undefined,
   ) {
-    this.remainingAtUpdate = flops;
-    this.updatedAt = start;
-  }
-
-  remainingAt(now: number): number {
-    return Math.max(0, this.remainingAtUpdate - this.rate * (now - this.updatedAt));
-  }
-
-  finishTime(): number {
-    return this.rate > 0 ? this.updatedAt + this.remainingAtUpdate / this.rate : Infinity;
+    super(flops, start);
   }
 }
 
@@ -167,10 +156,7 @@ export class Cpu {
   private settle(host: number): void {
     const now = this.sim.now;
     for (const consumer of this.hostConsumers(host)) {
-      for (const execution of consumer.executions) {
-        execution.remainingAtUpdate = execution.remainingAt(now);
-        execution.updatedAt = now;
-      }
+      for (const execution of consumer.executions) execution.settle(now);
     }
   }
 

@@ -1,3 +1,5 @@
+import { FluidActivity } from "../sim/fluid-activity.js";
+
 /** Where a flow is in its life. */
 export type FlowState = "latency" | "active" | "completed" | "failed" | "cancelled";
 
@@ -17,13 +19,8 @@ export interface FlowOptions {
  * has elapsed, then shares its links with the other active flows. Its fields are read-only for
  * everyone but the network.
  */
-export class Flow {
+export class Flow extends FluidActivity {
   state: FlowState = "latency";
-  /** Current rate, bytes/s (0 until active). */
-  rate = 0;
-  /** Bytes left at time `updatedAt`. */
-  remainingAtUpdate: number;
-  updatedAt: number;
   /** Time the last byte arrived (or the flow failed); NaN before. */
   endTime = Number.NaN;
   failure: string | undefined = undefined;
@@ -44,18 +41,7 @@ export class Flow {
     readonly bound: number,
     readonly options: FlowOptions,
   ) {
-    this.remainingAtUpdate = size;
-    this.updatedAt = startTime;
+    super(size, startTime);
     this.positions = new Int32Array(route.length).fill(-1);
-  }
-
-  /** Bytes left at time `now` (the network settles them lazily). */
-  remainingAt(now: number): number {
-    return Math.max(0, this.remainingAtUpdate - this.rate * (now - this.updatedAt));
-  }
-
-  /** When the flow would finish at its current rate; Infinity if it does not move. */
-  finishTime(): number {
-    return this.rate > 0 ? this.updatedAt + this.remainingAtUpdate / this.rate : Infinity;
   }
 }

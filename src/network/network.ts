@@ -260,9 +260,7 @@ export class Network {
   }
 
   private settle(flow: Flow): void {
-    const now = this.sim.now;
-    flow.remainingAtUpdate = flow.remainingAt(now);
-    flow.updatedAt = now;
+    flow.settle(this.sim.now);
   }
 
   /**
