@@ -22,7 +22,8 @@ export function sgpeerBinary(): string {
     }
     mkdirSync(folder, { recursive: true });
     cpSync(SOURCE, folder, { recursive: true });
-    execFileSync("sh", [join(folder, "build.sh")], { stdio: "inherit" });
+    // The build's messages go to stderr: callers may be printing JSON on stdout.
+    execFileSync("sh", [join(folder, "build.sh")], { stdio: ["ignore", 2, 2] });
   }
   return binary;
 }

@@ -112,6 +112,29 @@ describe("network: hand-computed cases", () => {
     expect(ends.get(flow.id)).toBe(10); // 100 MB at 10 MB/s
   });
 
+  it("re-solves nothing while capped flows fit, and re-solves once a link fills up", () => {
+    const { sim, network, ends } = setup([link("l")]);
+    // Ten flows capped at 5 MB/s take 50 MB/s of the 100 MB/s link: each arrives at its bound
+    // on a link with room, and leaves a link where nobody is held back.
+    const capped = Array.from({ length: 10 }, () =>
+      network.startFlow([0], 50 * MB, { bound: 5 * MB }),
+    );
+    sim.run({ until: 1 });
+    expect(network.solveCount).toBe(0);
+    expect(network.linkLoad(0)).toBe(10 * 5 * MB);
+    // An uncapped flow must be solved: it gets what the capped ones leave, 100 - 50 = 50 MB/s.
+    const greedy = network.startFlow([0], 100 * MB);
+    sim.run({ until: 1.5 });
+    expect(network.solveCount).toBe(1);
+    expect(greedy.rate).toBe(50 * MB);
+    sim.run();
+    // Capped flows: 50 MB at 5 MB/s = 10 s. The greedy flow leaves first: 100 MB at 50 MB/s from
+    // t = 1 ends at t = 3, and its departure frees a link that held it back: one more solve.
+    expect(capped.map((f) => ends.get(f.id))).toEqual(Array(10).fill(10));
+    expect(ends.get(greedy.id)).toBe(3);
+    expect(network.solveCount).toBe(2);
+  });
+
   it("completes empty flows after the latency", () => {
     const { sim, network, ends } = setup([link("l", 100 * MB, 0.5)]);
     const flow = network.startFlow([0], 0);
@@ -134,9 +157,14 @@ describe("network: incremental sharing against the reference", () => {
         pick: fc.array(fc.nat(), { minLength: 1, maxLength: 4 }),
         size: fc.double({ min: 0, max: 1e9, noNaN: true }),
         start: fc.double({ min: 0, max: 10, noNaN: true }),
-        bound: fc.oneof(fc.constant(undefined), fc.double({ min: 1e6, max: 1e9, noNaN: true })),
+        // Bounds well below the bandwidths take the paths that keep the other rates as they are.
+        bound: fc.oneof(
+          fc.constant(undefined),
+          fc.double({ min: 1e6, max: 1e9, noNaN: true }),
+          fc.double({ min: 1e4, max: 1e7, noNaN: true }),
+        ),
       }),
-      { maxLength: 25 },
+      { maxLength: 40 },
     ),
     mode: fc.constantFrom("max-min" as const, "cm02" as const),
   });

@@ -28,6 +28,10 @@ export class Flow extends FluidActivity {
   readonly positions: Int32Array;
   /** Index in the network's list of active (or waiting) flows. */
   listIndex = -1;
+  /** The network's key for this flow's current finish time (-1: none filed). */
+  ticket = -1;
+  /** Where the network keeps this flow while it is active (-1: elsewhere). */
+  slot = -1;
   /** Marks the last component search that reached this flow. */
   visit = 0;
 

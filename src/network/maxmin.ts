@@ -38,13 +38,16 @@ export class MaxMinSolver {
 
   /**
    * Writes into `rates[i]` the rate of `flows[i]`. `links` must list every link that a flow
-   * crosses (each once); `capacity` is indexed by link.
+   * crosses (each once); `capacity` is indexed by link. If given, `bottleneck[l]` is set to 1 for
+   * each link `l` where some flow stopped growing because the link was full (it is left as is for
+   * the other links).
    */
   solve(
     capacity: ArrayLike<number>,
     links: readonly number[],
     flows: readonly SharedFlow[],
     rates: Float64Array,
+    bottleneck?: Uint8Array,
   ): void {
     const { remaining, weights, unfrozenOnLink, version, start, fill } = this;
     for (const link of links) {
@@ -162,6 +165,7 @@ export class MaxMinSolver {
       } else {
         const link = linkHeap.peekSeq();
         linkHeap.pop();
+        if (bottleneck !== undefined) bottleneck[link] = 1;
         const end = fill[link] as number; // start + number of flows on the link
         for (let i = start[link] as number; i < end; i++) {
           const f = members[i] as number;

@@ -1,3 +1,4 @@
+import { QuaternaryHeap } from "../sim/quaternary-heap.js";
 import { Signal } from "../sim/signal.js";
 import type { EventId, Simulation } from "../sim/simulation.js";
 import { Flow, type FlowOptions } from "./flow.js";
@@ -33,9 +34,19 @@ export interface FlowFailure {
 }
 
 /**
- * Flows over links, shared by weighted max-min fairness. When a flow starts sharing, ends, or a
- * link changes, only the flows connected to the change (through shared links, transitively) get
- * new rates; the others keep theirs. One engine event stands for the next flow completion.
+ * A flow arriving at its bound on links that all have room for it, or leaving links where no flow
+ * is held back, changes no other rate (the max-min allocation is unique, and the old rates plus
+ * the change still satisfy its conditions). Below this fraction of spare capacity a link counts as
+ * full, which absorbs the rounding of the incrementally kept link loads.
+ */
+const ROOM_MARGIN = 1e-9;
+
+/**
+ * Flows over links, shared by weighted max-min fairness. When a flow starts sharing or ends, the
+ * other rates stay as they are if they cannot change (see ROOM_MARGIN); otherwise, and when a
+ * link changes, the flows connected to the change (through shared links, transitively) get new
+ * rates and the others keep theirs. Flows wait for completion in a heap keyed by finish time; one
+ * engine event stands for the earliest.
  */
 export class Network {
   readonly flowStarted = new Signal<Flow>("flow started");
@@ -45,12 +56,26 @@ export class Network {
   private readonly capacity: Float64Array;
   private readonly latency: Float64Array;
   private readonly up: Uint8Array;
+  /** Sum of the rates of each link's flows, kept incrementally between full re-solves. */
+  private readonly load: Float64Array;
+  /** 1 where the last solve held some flow back because the link was full. */
+  private readonly bottleneck: Uint8Array;
   /** Active flows of each link. */
   private readonly onLink: Flow[][];
   /** Flows sharing bandwidth now, and flows still in their latency phase. */
   private readonly active: Flow[] = [];
   private readonly waiting: Flow[] = [];
   private nextId = 0;
+  /**
+   * Finish times of the moving flows, as (time, ticket, slot in `bySlot`). A flow takes a new
+   * ticket whenever its rate changes: entries whose ticket is not its flow's current one are stale
+   * and skipped. Ties need no order here: flows finishing together complete in id order.
+   */
+  private readonly finishing = new QuaternaryHeap(64);
+  private nextTicket = 0;
+  /** Active flows by slot, and the free slots, so that heap entries can name their flow. */
+  private readonly bySlot: (Flow | undefined)[] = [];
+  private readonly freeSlots: number[] = [];
   private nextCompletion: EventId | undefined = undefined;
   private nextCompletionTime = Infinity;
   private searchEpoch = 0;
@@ -74,10 +99,15 @@ export class Network {
     this.capacity = Float64Array.from(links, (link) => link.bandwidth);
     this.latency = Float64Array.from(links, (link) => link.latency);
     this.up = new Uint8Array(links.length).fill(1);
+    this.load = new Float64Array(links.length);
+    this.bottleneck = new Uint8Array(links.length);
     this.onLink = links.map(() => []);
     this.linkVisit = new Int32Array(links.length);
     this.solver = new MaxMinSolver(links.length);
   }
+
+  /** How many times rates were re-solved (for a component of flows, or all in reference mode). */
+  solveCount = 0;
 
   /** Flows currently sharing bandwidth. */
   get activeFlowCount(): number {
@@ -154,7 +184,7 @@ export class Network {
     const seeds = this.detach(flow);
     flow.state = "cancelled";
     flow.endTime = this.sim.now;
-    this.reshare(seeds);
+    this.reshareAfterLeaving(seeds);
   }
 
   /** Takes a link down (every flow crossing it fails) or brings it back up. */
@@ -172,6 +202,7 @@ export class Network {
     }
     this.capacity[link] = bandwidth;
     this.reshare([link]);
+    this.scheduleNextCompletion();
   }
 
   private nameOf(link: number): string {
@@ -195,12 +226,28 @@ export class Network {
     }
     flow.listIndex = this.active.length;
     this.active.push(flow);
+    flow.slot = this.freeSlots.pop() ?? this.bySlot.length;
+    this.bySlot[flow.slot] = flow;
     flow.route.forEach((link, i) => {
       const list = this.onLink[link] as Flow[];
       flow.positions[i] = list.length;
       list.push(flow);
     });
-    this.reshare(Array.from(flow.route));
+    if (this.reference || !this.hasRoomAtBound(flow)) this.reshare(Array.from(flow.route));
+    else this.setRate(flow, flow.bound);
+    this.scheduleNextCompletion();
+  }
+
+  /** Whether every link of the flow's route can take the flow at its bound without filling up. */
+  private hasRoomAtBound(flow: Flow): boolean {
+    if (flow.bound === Infinity) return false;
+    const route = flow.route;
+    for (let i = 0; i < route.length; i++) {
+      const link = route[i] as number;
+      const capacity = this.capacity[link] as number;
+      if ((this.load[link] as number) + flow.bound > capacity * (1 - ROOM_MARGIN)) return false;
+    }
+    return true;
   }
 
   /** Removes a flow from the lists; returns its links (where the sharing changes). */
@@ -209,8 +256,11 @@ export class Network {
       removeAt(this.waiting, flow);
       return [];
     }
-    this.settle(flow);
+    this.setRate(flow, 0);
     removeAt(this.active, flow);
+    this.bySlot[flow.slot] = undefined;
+    this.freeSlots.push(flow.slot);
+    flow.slot = -1;
     flow.route.forEach((link, i) => {
       const list = this.onLink[link] as Flow[];
       const position = flow.positions[i] as number;
@@ -220,8 +270,40 @@ export class Network {
         last.positions[last.route.indexOf(link)] = position;
       }
     });
-    flow.rate = 0;
     return Array.from(flow.route);
+  }
+
+  /** Settles the flow, gives it `rate` (adding the difference to its links' loads). */
+  private setRate(flow: Flow, rate: number): void {
+    const route = flow.route;
+    const delta = rate - flow.rate;
+    for (let i = 0; i < route.length; i++) {
+      const link = route[i] as number;
+      this.load[link] = (this.load[link] as number) + delta;
+    }
+    this.setRateOnly(flow, rate);
+  }
+
+  /** Settles the flow, gives it `rate` and files its new finish time; link loads left as they are. */
+  private setRateOnly(flow: Flow, rate: number): void {
+    flow.settle(this.sim.now);
+    flow.rate = rate;
+    flow.ticket = this.nextTicket++;
+    if (rate > 0) this.finishing.push(flow.finishTime(), flow.ticket, flow.slot);
+  }
+
+  /** Whether a heap entry still stands for its flow's finish time. */
+  private isLive(ticket: number, slot: number): boolean {
+    return this.bySlot[slot]?.ticket === ticket;
+  }
+
+  /**
+   * After flows left `links`: the others keep their rates unless one of them was held back by
+   * one of these links.
+   */
+  private reshareAfterLeaving(links: readonly number[]): void {
+    if (this.reference || links.some((link) => this.bottleneck[link] === 1)) this.reshare(links);
+    this.scheduleNextCompletion();
   }
 
   private fail(flows: readonly Flow[], reason: string): void {
@@ -235,7 +317,7 @@ export class Network {
       flow.endTime = this.sim.now;
       failed.push(flow);
     }
-    this.reshare(seeds);
+    this.reshareAfterLeaving(seeds);
     for (const flow of failed) {
       this.flowFailed.emit({ flow, reason });
       flow.options.onFail?.(flow, reason);
@@ -252,20 +334,16 @@ export class Network {
       flow.remainingAtUpdate = 0;
       flow.endTime = this.sim.now;
     }
-    this.reshare(seeds);
+    this.reshareAfterLeaving(seeds);
     for (const flow of flows) {
       this.flowCompleted.emit(flow);
       flow.options.onComplete?.(flow);
     }
   }
 
-  private settle(flow: Flow): void {
-    flow.settle(this.sim.now);
-  }
-
   /**
-   * New rates for every flow connected to the seed links through shared links, then the next
-   * completion event. Flows outside that component cannot see their bottleneck change.
+   * New rates for every flow connected to the seed links through shared links (and exact loads
+   * for their links). Flows outside that component cannot see their bottleneck change.
    */
   private reshare(seeds: readonly number[]): void {
     const epoch = ++this.searchEpoch;
@@ -291,24 +369,35 @@ export class Network {
         for (const link of flow.route) visitLink(link);
       }
     }
+    for (const link of links) this.bottleneck[link] = 0;
     if (flows.length > 0) {
+      this.solveCount++;
       if (this.rates.length < flows.length) this.rates = new Float64Array(flows.length * 2);
       const rates = this.rates;
       if (this.reference) rates.set(solveMaxMinReference({ capacity: this.capacity, flows }));
-      else this.solver.solve(this.capacity, links, flows, rates);
+      else this.solver.solve(this.capacity, links, flows, rates, this.bottleneck);
       flows.forEach((flow, i) => {
         const rate = rates[i] as number;
-        if (rate === flow.rate) return;
-        this.settle(flow);
-        flow.rate = rate;
+        if (rate !== flow.rate) this.setRateOnly(flow, rate);
       });
     }
-    this.scheduleNextCompletion();
+    for (const link of links) this.load[link] = this.linkLoad(link);
+  }
+
+  /** Drops stale entries from the top of the finish-time heap, and compacts it when mostly stale. */
+  private cleanFinishing(): void {
+    const finishing = this.finishing;
+    if (finishing.size > 2 * this.active.length + 64) {
+      finishing.filter((slot, ticket) => this.isLive(ticket, slot));
+    }
+    while (finishing.size > 0 && !this.isLive(finishing.peekSeq(), finishing.peekSlot())) {
+      finishing.pop();
+    }
   }
 
   private scheduleNextCompletion(): void {
-    let next = Infinity;
-    for (const flow of this.active) next = Math.min(next, flow.finishTime());
+    this.cleanFinishing();
+    const next = this.finishing.size > 0 ? this.finishing.peekTime() : Infinity;
     if (next === this.nextCompletionTime) return;
     if (this.nextCompletion !== undefined) this.sim.cancel(this.nextCompletion);
     this.nextCompletionTime = next;
@@ -324,7 +413,15 @@ export class Network {
     const now = this.sim.now;
     this.nextCompletion = undefined;
     this.nextCompletionTime = Infinity;
-    const done = this.active.filter((flow) => flow.finishTime() <= now);
+    const done: Flow[] = [];
+    this.cleanFinishing();
+    while (this.finishing.size > 0 && this.finishing.peekTime() <= now) {
+      const flow = this.bySlot[this.finishing.peekSlot()] as Flow;
+      this.finishing.pop();
+      flow.ticket = this.nextTicket++;
+      done.push(flow);
+      this.cleanFinishing();
+    }
     done.sort((a, b) => a.id - b.id);
     if (done.length === 0) this.scheduleNextCompletion();
     else this.complete(done);

@@ -73,13 +73,13 @@ export class QuaternaryHeap {
     this.count = 0;
   }
 
-  /** Keeps only the entries whose slot passes `keep`, then restores the heap order in O(n). */
-  filter(keep: (slot: number) => boolean): void {
+  /** Keeps only the entries that pass `keep`, then restores the heap order in O(n). */
+  filter(keep: (slot: number, seq: number) => boolean): void {
     const heap = this.heap;
     let kept = 0;
     for (let i = 0; i < this.count; i++) {
       const from = i * STRIDE;
-      if (!keep(heap[from + 2] as number)) continue;
+      if (!keep(heap[from + 2] as number, heap[from + 1] as number)) continue;
       const to = kept * STRIDE;
       heap[to] = heap[from] as number;
       heap[to + 1] = heap[from + 1] as number;
