@@ -70,4 +70,63 @@ describe("CPU sharing", () => {
       cpu.setLoad(vm, 3);
     }).toThrow(/vm load must be in \[0, 2\]/);
   });
+
+  it("a load's work moves at the load's grant, and slows down when the host is overloaded", () => {
+    // 2 cores of 1 Gf. A 2-vCPU job VM at load 2 with 10 Gf of work: alone, 2 Gf/s. At t = 2 s
+    // (6 Gf left) a 1-vCPU neighbour at load 1 arrives: 3 cores demanded of 2, each core at
+    // 2/3 Gf, the job at 4/3 Gf/s: 6 / (4/3) = 4.5 s more, so it ends at 6.5 s.
+    const sim = new Simulation();
+    const cpu = new Cpu(sim, [{ name: "h", cores: 2, speed: GF }]);
+    const job = cpu.addConsumer(0, "job", 2);
+    cpu.setLoad(job, 2);
+    const work = cpu.setLoadWork(job, 10 * GF);
+    sim.scheduleAt(2, () => {
+      cpu.setLoad(cpu.addConsumer(0, "noisy", 1), 1);
+    });
+    sim.run({ until: 100 });
+    expect(work.state).toBe("completed");
+    expect(work.endTime).toBeCloseTo(2 + 6 / (4 / 3), 9);
+    expect(job.loadWork).toBeUndefined();
+    // Granted flops: 2 s at 2 Gf/s, then 4/3 Gf/s up to t = 100 (the load stays 2 once the work is
+    // done: a finished job's VM keeps running until it is stopped).
+    expect(job.flopsComputed(100)).toBeCloseTo((2 * 2 + (100 - 2) * (4 / 3)) * GF, 0);
+  });
+
+  it("a paused consumer demands nothing and its work stands still", () => {
+    // 1 core. Work of 4 Gf at load 1: runs 0-1 s (1 Gf done), paused 1-3 s, then 3 Gf more: 6 s.
+    const { sim, cpu } = host(1);
+    const vm = cpu.addConsumer(0, "vm", 1);
+    cpu.setLoad(vm, 1);
+    const work = cpu.setLoadWork(vm, 4 * GF);
+    sim.scheduleAt(1, () => {
+      cpu.setPaused(vm, true);
+    });
+    sim.scheduleAt(2, () => {
+      expect(cpu.demand(0)).toBe(0);
+    });
+    sim.scheduleAt(3, () => {
+      cpu.setPaused(vm, false);
+    });
+    sim.run();
+    expect(work.endTime).toBe(6);
+  });
+
+  it("moves a consumer with its progress to another host", () => {
+    // Host 0: 1 core of 1 Gf, host 1: 1 core of 2 Gf. 5 Gf executed: 2 s on host 0 (2 Gf), then
+    // 3 Gf at 2 Gf/s on host 1: ends at 2 + 1.5 = 3.5 s.
+    const sim = new Simulation();
+    const cpu = new Cpu(sim, [
+      { name: "slow", cores: 1, speed: GF },
+      { name: "fast", cores: 1, speed: 2 * GF },
+    ]);
+    const vm = cpu.addConsumer(0, "vm", 1);
+    const run = cpu.execute(vm, 5 * GF);
+    sim.scheduleAt(2, () => {
+      cpu.moveConsumer(vm, 1);
+    });
+    sim.run();
+    expect(run.endTime).toBe(3.5);
+    expect(vm.host).toBe(1);
+    expect(cpu.demand(0)).toBe(0);
+  });
 });

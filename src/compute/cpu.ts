@@ -26,23 +26,46 @@ export class Execution extends FluidActivity {
 
 /**
  * What asks for CPU on a host: a VM (or a bare task group) with `vcpus` virtual CPUs. Its demand
- * in cores is min(vcpus, load + running executions), where `load` is set by a load profile.
+ * in cores is min(vcpus, load + running executions), where `load` is set by a load profile, and 0
+ * while paused. Its fields are read-only for everyone but the CPU model.
  */
 export class CpuConsumer {
   load = 0;
+  paused = false;
   readonly executions: Execution[] = [];
+  /** Work done by the load itself (a job's computation), if any: it moves at the load's share. */
+  loadWork: Execution | undefined = undefined;
   /** Flop/s granted by the host. */
   granted = 0;
+  /** Flops granted up to `computedAt`. */
+  private computed = 0;
+  private computedAt: number;
 
   constructor(
     readonly name: string,
-    readonly host: number,
+    public host: number,
     readonly vcpus: number,
-  ) {}
+    now: number,
+  ) {
+    this.computedAt = now;
+  }
 
   /** Cores asked for. */
   get demand(): number {
-    return Math.min(this.vcpus, this.load + this.executions.length);
+    return this.paused ? 0 : Math.min(this.vcpus, this.load + this.executions.length);
+  }
+
+  /** Flops granted to this consumer since it was created, up to `now`. */
+  flopsComputed(now: number): number {
+    return this.computed + this.granted * (now - this.computedAt);
+  }
+
+  /** Brings the counters up to `now`, before the grant changes. */
+  settle(now: number): void {
+    this.computed = this.flopsComputed(now);
+    this.computedAt = now;
+    this.loadWork?.settle(now);
+    for (const execution of this.executions) execution.settle(now);
   }
 }
 
@@ -79,9 +102,48 @@ export class Cpu {
     if (!(vcpus > 0 && Number.isInteger(vcpus))) {
       throw new RangeError(`addConsumer: vcpus must be an integer > 0, got ${vcpus}`);
     }
-    const consumer = new CpuConsumer(name, host, vcpus);
+    const consumer = new CpuConsumer(name, host, vcpus, this.sim.now);
     this.hostConsumers(host).push(consumer);
     return consumer;
+  }
+
+  /** Moves a consumer, with its executions and their progress, to another host. */
+  moveConsumer(consumer: CpuConsumer, host: number): void {
+    const from = consumer.host;
+    const list = this.hostConsumers(from);
+    this.settle(from);
+    list.splice(list.indexOf(consumer), 1);
+    this.reshare(from);
+    this.settle(host);
+    consumer.host = host;
+    this.hostConsumers(host).push(consumer);
+    this.reshare(host);
+  }
+
+  /** Pauses a consumer (it demands nothing, its work stands still) or lets it run again. */
+  setPaused(consumer: CpuConsumer, paused: boolean): void {
+    this.settle(consumer.host);
+    consumer.paused = paused;
+    this.reshare(consumer.host);
+  }
+
+  /**
+   * Gives the consumer's load `flops` of work to do: it progresses at the rate granted to the load
+   * (none while the load is 0), so an overloaded host slows it down. Replaces any previous one.
+   */
+  setLoadWork(
+    consumer: CpuConsumer,
+    flops: number,
+    onComplete?: (execution: Execution) => void,
+  ): Execution {
+    if (!(flops >= 0 && flops < Infinity)) {
+      throw new RangeError(`setLoadWork: flops must be a finite number >= 0, got ${flops}`);
+    }
+    this.settle(consumer.host);
+    if (consumer.loadWork !== undefined) consumer.loadWork.state = "cancelled";
+    consumer.loadWork = new Execution(consumer, flops, this.sim.now, onComplete);
+    this.reshare(consumer.host);
+    return consumer.loadWork;
   }
 
   /** Removes a consumer and cancels its executions. */
@@ -90,6 +152,8 @@ export class Cpu {
     this.settle(consumer.host);
     for (const execution of consumer.executions) execution.state = "cancelled";
     consumer.executions.length = 0;
+    if (consumer.loadWork !== undefined) consumer.loadWork.state = "cancelled";
+    consumer.loadWork = undefined;
     list.splice(list.indexOf(consumer), 1);
     this.reshare(consumer.host);
   }
@@ -122,15 +186,16 @@ export class Cpu {
     return execution;
   }
 
+  /** Stops an execution (or a load's work) that has not ended. */
   cancel(execution: Execution): void {
     if (execution.state !== "running") return;
-    const host = execution.consumer.host;
-    this.settle(host);
-    const list = execution.consumer.executions;
-    list.splice(list.indexOf(execution), 1);
+    const consumer = execution.consumer;
+    this.settle(consumer.host);
+    if (consumer.loadWork === execution) consumer.loadWork = undefined;
+    else consumer.executions.splice(consumer.executions.indexOf(execution), 1);
     execution.state = "cancelled";
     execution.endTime = this.sim.now;
-    this.reshare(host);
+    this.reshare(consumer.host);
   }
 
   /** Cores asked for on a host. */
@@ -155,9 +220,7 @@ export class Cpu {
   /** Brings every execution of the host up to now at its current rate. */
   private settle(host: number): void {
     const now = this.sim.now;
-    for (const consumer of this.hostConsumers(host)) {
-      for (const execution of consumer.executions) execution.settle(now);
-    }
+    for (const consumer of this.hostConsumers(host)) consumer.settle(now);
   }
 
   private reshare(host: number): void {
@@ -168,8 +231,10 @@ export class Cpu {
     for (const consumer of consumers) {
       consumer.granted = consumer.demand * perCore;
       const users = consumer.load + consumer.executions.length;
-      const each = users > 0 ? consumer.granted / users : 0;
-      for (const execution of consumer.executions) execution.rate = Math.min(spec.speed, each);
+      const each =
+        consumer.paused || users === 0 ? 0 : Math.min(spec.speed, consumer.granted / users);
+      for (const execution of consumer.executions) execution.rate = each;
+      if (consumer.loadWork !== undefined) consumer.loadWork.rate = consumer.load * each;
     }
     this.trackOverload(host, demand > spec.cores);
     this.scheduleCompletion(host);
@@ -195,6 +260,7 @@ export class Cpu {
     let next = Infinity;
     for (const consumer of this.hostConsumers(host)) {
       for (const execution of consumer.executions) next = Math.min(next, execution.finishTime());
+      if (consumer.loadWork !== undefined) next = Math.min(next, consumer.loadWork.finishTime());
     }
     this.nextCompletion[host] =
       next < Infinity
@@ -212,11 +278,15 @@ export class Cpu {
       for (const execution of consumer.executions) {
         if (execution.finishTime() <= now) done.push(execution);
       }
+      if (consumer.loadWork !== undefined && consumer.loadWork.finishTime() <= now) {
+        done.push(consumer.loadWork);
+      }
     }
     this.settle(host);
     for (const execution of done) {
-      const list = execution.consumer.executions;
-      list.splice(list.indexOf(execution), 1);
+      const consumer = execution.consumer;
+      if (consumer.loadWork === execution) consumer.loadWork = undefined;
+      else consumer.executions.splice(consumer.executions.indexOf(execution), 1);
       execution.state = "completed";
       execution.remainingAtUpdate = 0;
       execution.endTime = now;
