@@ -1,0 +1,238 @@
+import { Network, type SharingMode } from "../network/network.js";
+import { type Platform, route } from "../platform/platform.js";
+import { Signal } from "../sim/signal.js";
+import type { Simulation } from "../sim/simulation.js";
+import { Cpu, type Execution } from "./cpu.js";
+import { Disks } from "./disk.js";
+import { IllegalOperation, IllegalTransition, canTransition } from "./vm-lifecycle.js";
+import { Vm, type VmSpec, type VmState } from "./vm.js";
+
+export interface VmTransition {
+  readonly vm: Vm;
+  readonly from: VmState;
+  readonly to: VmState;
+  readonly time: number;
+}
+
+/** Something under way on a VM (a migration, a suspend...) that a failure must stop. */
+export interface VmOperation {
+  readonly kind: string;
+  /** Stops the operation without touching the VM's state: the caller decides where it goes. */
+  abort(reason: string): void;
+}
+
+/** A VM was given RAM that its host does not have: a bug in a policy. */
+export class MemoryOvercommit extends Error {
+  constructor(vm: string, host: string, needed: number, free: number) {
+    super(`VM ${vm} needs ${needed} bytes of RAM on ${host}, which has ${free} free`);
+    this.name = "MemoryOvercommit";
+  }
+}
+
+/**
+ * The hosts of a platform running VMs: the CPU, network and disk models they share, the RAM each
+ * host has given out, every VM's state (each change is signalled), and the work a VM's load does.
+ * Operations (boot, migrate, suspend, snapshot...) live in their own files and act through it.
+ */
+export class Cloud {
+  readonly vmStateChanged = new Signal<VmTransition>("vm state changed");
+  readonly vms: Vm[] = [];
+  readonly cpu: Cpu;
+  readonly network: Network;
+  readonly disks: Disks;
+  private readonly memoryUsed: Float64Array;
+  private readonly operations = new Map<Vm, VmOperation>();
+  private readonly loads = new Map<Vm, number>();
+  private readonly workDone = new Map<Vm, (vm: Vm) => void>();
+
+  constructor(
+    readonly sim: Simulation,
+    readonly platform: Platform,
+    options: { readonly sharing?: SharingMode } = {},
+  ) {
+    this.cpu = new Cpu(sim, platform.hosts);
+    this.network = new Network(sim, platform.links, { mode: options.sharing ?? "max-min" });
+    this.disks = new Disks(sim, platform.hosts);
+    this.memoryUsed = new Float64Array(platform.hosts.length);
+  }
+
+  createVm(spec: VmSpec): Vm {
+    const vm = new Vm(this.vms.length, spec);
+    this.vms.push(vm);
+    return vm;
+  }
+
+  setState(vm: Vm, to: VmState): void {
+    const from = vm.state;
+    if (!canTransition(from, to)) throw new IllegalTransition(vm.name, from, to);
+    vm.state = to;
+    this.vmStateChanged.emit({ vm, from, to, time: this.sim.now });
+  }
+
+  /** Throws unless the VM is in one of `states` (the operation's precondition). */
+  expectState(vm: Vm, operation: string, ...states: VmState[]): void {
+    if (!states.includes(vm.state)) {
+      throw new IllegalOperation(vm.name, vm.state, operation);
+    }
+  }
+
+  hostName(host: number): string {
+    return this.platform.hosts[host]?.name ?? `#${host}`;
+  }
+
+  freeMemory(host: number): number {
+    return (this.platform.hosts[host]?.memory ?? 0) - (this.memoryUsed[host] ?? 0);
+  }
+
+  holdMemory(vm: Vm, host: number): void {
+    const free = this.freeMemory(host);
+    if (vm.spec.memory > free) {
+      throw new MemoryOvercommit(vm.name, this.hostName(host), vm.spec.memory, free);
+    }
+    this.memoryUsed[host] = (this.memoryUsed[host] ?? 0) + vm.spec.memory;
+    vm.memoryOn.push(host);
+  }
+
+  releaseMemory(vm: Vm, host: number): void {
+    const at = vm.memoryOn.indexOf(host);
+    if (at < 0) return;
+    vm.memoryOn.splice(at, 1);
+    this.memoryUsed[host] = (this.memoryUsed[host] ?? 0) - vm.spec.memory;
+  }
+
+  route(from: number, to: number): number[] {
+    return route(this.platform, from, to);
+  }
+
+  /** Cores the VM's load asks for, in [0, vcpus]; kept across suspends and migrations. */
+  setLoad(vm: Vm, cores: number): void {
+    const clipped = Math.min(vm.spec.vcpus, Math.max(0, cores));
+    this.loads.set(vm, clipped);
+    if (vm.consumer !== undefined) this.cpu.setLoad(vm.consumer, clipped);
+  }
+
+  load(vm: Vm): number {
+    return this.loads.get(vm) ?? 0;
+  }
+
+  /** Gives the VM's vCPUs to `host` (running, with its load), or moves them there. */
+  placeCpu(vm: Vm, host: number): void {
+    if (vm.consumer === undefined) {
+      vm.consumer = this.cpu.addConsumer(host, vm.name, vm.spec.vcpus);
+      this.cpu.setLoad(vm.consumer, this.load(vm));
+    } else if (vm.consumer.host !== host) {
+      this.cpu.moveConsumer(vm.consumer, host);
+    }
+  }
+
+  /**
+   * Gives the VM's load `flops` of work (a job's share): it moves at the CPU granted to the load,
+   * and stands still while the VM is paused or suspended. The VM must have its vCPUs placed.
+   * `onDone` is kept for the VM: work set again later (restored from a snapshot) calls it too.
+   */
+  setWork(vm: Vm, flops: number, onDone?: (vm: Vm) => void): Execution {
+    if (vm.consumer === undefined) throw new Error(`VM ${vm.name} has no CPU to work on`);
+    if (onDone !== undefined) this.workDone.set(vm, onDone);
+    return this.cpu.setLoadWork(vm.consumer, flops, () => {
+      this.workDone.get(vm)?.(vm);
+    });
+  }
+
+  /** Work left on the VM, flops (undefined if it has none). */
+  workLeft(vm: Vm): number | undefined {
+    const work = vm.consumer?.loadWork;
+    return work === undefined ? undefined : work.remainingAt(this.sim.now);
+  }
+
+  setPaused(vm: Vm, paused: boolean): void {
+    if (vm.consumer !== undefined) this.cpu.setPaused(vm.consumer, paused);
+  }
+
+  begin(vm: Vm, operation: VmOperation): void {
+    const current = this.operations.get(vm);
+    if (current !== undefined) {
+      throw new Error(`VM ${vm.name}: cannot start a ${operation.kind} during a ${current.kind}`);
+    }
+    this.operations.set(vm, operation);
+  }
+
+  end(vm: Vm, operation: VmOperation): void {
+    if (this.operations.get(vm) === operation) this.operations.delete(vm);
+  }
+
+  operationOf(vm: Vm): VmOperation | undefined {
+    return this.operations.get(vm);
+  }
+
+  /**
+   * The VM is lost (its host crashed...): its operation stops, its vCPUs, work and RAM go.
+   * Nothing happens to a VM already failed or stopped.
+   */
+  failVm(vm: Vm, reason: string): void {
+    if (vm.state === "failed" || vm.state === "stopped") return;
+    this.operations.get(vm)?.abort(reason);
+    this.operations.delete(vm);
+    this.dropResources(vm);
+    this.setState(vm, "failed");
+  }
+
+  /** Shuts the VM down for good and gives back its resources. */
+  stopVm(vm: Vm): void {
+    this.expectState(vm, "stop", "waiting", "booting", "running", "suspended", "failed");
+    this.operations.get(vm)?.abort("stopped");
+    this.operations.delete(vm);
+    this.dropResources(vm);
+    this.setState(vm, "stopped");
+  }
+
+  private dropResources(vm: Vm): void {
+    if (vm.consumer !== undefined) this.cpu.removeConsumer(vm.consumer);
+    vm.consumer = undefined;
+    for (const host of [...vm.memoryOn]) this.releaseMemory(vm, host);
+    vm.destination = undefined;
+  }
+
+  /**
+   * What must always hold; undefined when it does. A VM holds RAM on exactly one host while it has
+   * a live image (two while it migrates, on its host and its destination), none otherwise; no
+   * host gives out more RAM than it has. Slow (checks every VM): for tests and --check.
+   */
+  checkInvariants(): string | undefined {
+    const used = new Float64Array(this.platform.hosts.length);
+    for (const vm of this.vms) {
+      const expected = expectedMemoryHosts(vm);
+      if (
+        vm.memoryOn.length !== expected.length ||
+        expected.some((h) => !vm.memoryOn.includes(h))
+      ) {
+        return `VM ${vm.name} (${vm.state}) holds RAM on [${vm.memoryOn.join(", ")}], expected [${expected.join(", ")}]`;
+      }
+      for (const host of vm.memoryOn) used[host] = (used[host] ?? 0) + vm.spec.memory;
+    }
+    for (const host of this.platform.hosts) {
+      const total = used[host.id] ?? 0;
+      if (total > host.memory) {
+        return `host ${host.name}: ${total} bytes of RAM given out, it has ${host.memory}`;
+      }
+    }
+    return undefined;
+  }
+}
+
+/** Hosts where a VM in its state must hold RAM. */
+function expectedMemoryHosts(vm: Vm): number[] {
+  switch (vm.state) {
+    case "resuming":
+      return [vm.destination ?? vm.host].filter((h): h is number => h !== undefined);
+    case "booting":
+    case "running":
+    case "suspending":
+    case "snapshotting":
+    case "restoring":
+      return vm.host === undefined ? [] : [vm.host];
+    case "migrating":
+      return [vm.host, vm.destination].filter((h): h is number => h !== undefined);
+    default:
+      return [];
+  }
+}
