@@ -48,11 +48,20 @@ export interface SgTask {
   end: number;
 }
 
+export interface SgMigration {
+  vm: string;
+  start: number;
+  end: number;
+  /** [start time, bytes] of each data message: stage 1, the stage-2 rounds, stage 3 */
+  sends: [number, number][];
+}
+
 export interface SgOutput {
   scenario: string;
   params: Record<string, number | string>;
   flows?: SgFlow[];
   tasks?: SgTask[];
+  migrations?: SgMigration[];
   wall_run_s: number;
   wall_s: number;
 }

@@ -1,8 +1,9 @@
 /**
  * Cross-check with SimGrid 3.32 (not in CI: it needs libsimgrid-dev). Runs a set of sgpeer `flows`
  * scenarios and the same ones in skysim, in mode `cm02` (SimGrid's CM02) and in mode `max-min`
- * with zero latencies, then a set of `cpu` scenarios (cores shared among VMs and tasks), and
- * reports the largest relative difference of completion times. It must stay below 1e-9.
+ * with zero latencies, then a set of `cpu` scenarios (cores shared among VMs and tasks), then
+ * `migrate` scenarios (live migrations alone and several at once, idle and dirtying), and reports
+ * the largest relative difference of completion times. It must stay below 1e-9.
  *
  *   npm run build && node dist/bench/simgrid-crosscheck.js
  */
@@ -14,6 +15,12 @@ import {
   runSkysimFlows,
   sgpeerArguments,
 } from "./simgrid-flows.js";
+import {
+  type MigrateParams,
+  SGPEER_MIGRATE_DEFAULTS,
+  runSkysimMigrate,
+  sgpeerMigrateArguments,
+} from "./simgrid-migrate.js";
 import { runSgpeer } from "./sgpeer.js";
 
 const BASE = SGPEER_FLOWS_DEFAULTS;
@@ -136,6 +143,65 @@ for (const [name, params] of CPU_CASES) {
   if (ours.length !== (reference.tasks ?? []).length) largest = Infinity;
   worst = Math.max(worst, largest);
   console.log(`| ${name} | ${ours.length} | ${largest.toExponential(2)} |`);
+}
+
+const MIGRATE_CASES: [string, MigrateParams][] = [
+  ["sgpeer defaults: 2 busy 1e9-byte VMs, no dirtying", SGPEER_MIGRATE_DEFAULTS],
+  [
+    "one VM alone, 1 Gb/s cap, 30% intensity",
+    { ...SGPEER_MIGRATE_DEFAULTS, vms: 1, migSpeed: [1.25e8], intensity: [0.3] },
+  ],
+  [
+    "4 VMs at once over a slow backbone, caps and intensities mixed, latencies",
+    {
+      ...SGPEER_MIGRATE_DEFAULTS,
+      vms: 4,
+      ram: [1e9, 2e9],
+      migSpeed: [1e8, 3e8, 0],
+      intensity: [0.2, 0.5, 0],
+      backboneBandwidth: 5e8,
+      hostLatency: 1e-4,
+      backboneLatency: 2e-3,
+    },
+  ],
+  [
+    "6 staggered VMs, 3 hosts per site, working set 0.2, 2 busy tasks",
+    {
+      ...SGPEER_MIGRATE_DEFAULTS,
+      hosts: 3,
+      vms: 6,
+      ram: [5e8, 1.5e9, 1e9],
+      migSpeed: [2e8],
+      intensity: [0.3, 0.1],
+      workingSet: 0.2,
+      load: 2,
+      vcpus: 2,
+      step: 1.5,
+    },
+  ],
+];
+
+console.log("\n| migrate case | migrations | sends | max relative difference |");
+console.log("|---|---:|---:|---:|");
+for (const [name, params] of MIGRATE_CASES) {
+  const reference = runSgpeer("migrate", sgpeerMigrateArguments(params)).migrations ?? [];
+  const ours = runSkysimMigrate(params);
+  let largest = reference.length === params.vms ? 0 : Infinity;
+  let sends = 0;
+  reference.forEach((migration, m) => {
+    const relative = (a: number, b: number): number =>
+      a === b ? 0 : Math.abs(a - b) / Math.max(Math.abs(b), 1e-300);
+    largest = Math.max(largest, relative(ours.ends[m] ?? Number.NaN, migration.end));
+    const mine = ours.sends[m] ?? [];
+    if (mine.length !== migration.sends.length) largest = Infinity;
+    migration.sends.forEach(([time, bytes], k) => {
+      sends++;
+      const [myTime, myBytes] = mine[k] ?? [Number.NaN, Number.NaN];
+      largest = Math.max(largest, relative(myTime, time), relative(myBytes, bytes));
+    });
+  });
+  worst = Math.max(worst, Number.isNaN(largest) ? Infinity : largest);
+  console.log(`| ${name} | ${reference.length} | ${sends} | ${largest.toExponential(2)} |`);
 }
 
 console.log(`\nlargest relative difference: ${worst.toExponential(2)} (must be < 1e-9)`);
