@@ -41,6 +41,8 @@ export class Cloud {
   readonly network: Network;
   readonly disks: Disks;
   private readonly memoryUsed: Float64Array;
+  /** vCPUs of the VMs holding RAM on each host (a count, not a cap: CPU may be overcommitted). */
+  private readonly vcpusHeld: Float64Array;
   private readonly operations = new Map<Vm, VmOperation>();
   private readonly loads = new Map<Vm, number>();
   private readonly workDone = new Map<Vm, (vm: Vm) => void>();
@@ -54,6 +56,7 @@ export class Cloud {
     this.network = new Network(sim, platform.links, { mode: options.sharing ?? "max-min" });
     this.disks = new Disks(sim, platform.hosts);
     this.memoryUsed = new Float64Array(platform.hosts.length);
+    this.vcpusHeld = new Float64Array(platform.hosts.length);
   }
 
   createVm(spec: VmSpec): Vm {
@@ -84,12 +87,19 @@ export class Cloud {
     return (this.platform.hosts[host]?.memory ?? 0) - (this.memoryUsed[host] ?? 0);
   }
 
+  /** vCPUs of the VMs holding RAM on `host`. */
+  vcpusOn(host: number): number {
+    return this.vcpusHeld[host] ?? 0;
+  }
+
+  /** Reserves the VM's RAM on `host` (and counts its vCPUs there); throws if it does not fit. */
   holdMemory(vm: Vm, host: number): void {
     const free = this.freeMemory(host);
     if (vm.spec.memory > free) {
       throw new MemoryOvercommit(vm.name, this.hostName(host), vm.spec.memory, free);
     }
     this.memoryUsed[host] = (this.memoryUsed[host] ?? 0) + vm.spec.memory;
+    this.vcpusHeld[host] = (this.vcpusHeld[host] ?? 0) + vm.spec.vcpus;
     vm.memoryOn.push(host);
   }
 
@@ -98,6 +108,7 @@ export class Cloud {
     if (at < 0) return;
     vm.memoryOn.splice(at, 1);
     this.memoryUsed[host] = (this.memoryUsed[host] ?? 0) - vm.spec.memory;
+    this.vcpusHeld[host] = (this.vcpusHeld[host] ?? 0) - vm.spec.vcpus;
   }
 
   route(from: number, to: number): number[] {
