@@ -218,6 +218,10 @@ export class Cloud {
       ) {
         return `VM ${vm.name} (${vm.state}) holds RAM on [${vm.memoryOn.join(", ")}], expected [${expected.join(", ")}]`;
       }
+      const hasCpu = vm.consumer !== undefined;
+      if (hasCpu !== HAS_CPU[vm.state]) {
+        return `VM ${vm.name} (${vm.state}) ${hasCpu ? "has" : "lacks"} vCPUs on a host`;
+      }
       for (const host of vm.memoryOn) used[host] = (used[host] ?? 0) + vm.spec.memory;
     }
     for (const host of this.platform.hosts) {
@@ -229,6 +233,24 @@ export class Cloud {
     return undefined;
   }
 }
+
+/**
+ * Whether a VM in each state has vCPUs on a host. A suspended VM keeps them, paused, so that its
+ * work survives; a booting or restoring VM gets them once it runs.
+ */
+const HAS_CPU: Readonly<Record<VmState, boolean>> = {
+  waiting: false,
+  booting: false,
+  running: true,
+  migrating: true,
+  suspending: true,
+  suspended: true,
+  resuming: true,
+  snapshotting: true,
+  restoring: false,
+  failed: false,
+  stopped: false,
+};
 
 /** Hosts where a VM in its state must hold RAM. */
 function expectedMemoryHosts(vm: Vm): number[] {

@@ -1,0 +1,76 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { bootVm } from "../src/compute/boot.js";
+import { MemoryOvercommit } from "../src/compute/cloud.js";
+import { migrateVm } from "../src/compute/live-migration.js";
+import { snapshotVms } from "../src/compute/snapshot.js";
+import { resumeVm, suspendVm } from "../src/compute/suspend-resume.js";
+import { GiB, testCloud, vmSpec } from "./cloud-fixture.js";
+
+const ACTIONS = [
+  "boot",
+  "migrate",
+  "suspend",
+  "resume",
+  "fail",
+  "stop",
+  "snapshot",
+  "link",
+] as const;
+
+describe("cloud invariants under random operations", () => {
+  it("every VM holds RAM on exactly one host (two while migrating, none when it has no live image) and no host is over-committed", () => {
+    const step = fc.record({
+      at: fc.double({ min: 0, max: 60, noNaN: true }),
+      action: fc.constantFrom(...ACTIONS),
+      vm: fc.nat(7),
+      host: fc.nat(3),
+    });
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 40 }), (steps) => {
+        // 4 hosts of 16 GiB; 8 VMs of 3 to 10 GiB: they cannot all fit, so RAM is contended.
+        const { sim, cloud } = testCloud();
+        const vms = Array.from({ length: 8 }, (_, i) =>
+          cloud.createVm(vmSpec(`vm${i}`, { memory: (3 + i) * GiB, dirtyRate: 5e7 })),
+        );
+        vms.forEach((vm) => {
+          cloud.setLoad(vm, 1);
+        });
+        for (const { at, action, vm: v, host } of steps) {
+          const vm = vms[v];
+          if (vm === undefined) continue;
+          sim.scheduleAt(at, () => {
+            try {
+              if (action === "boot" && vm.state === "waiting")
+                bootVm(cloud, vm, host, { delay: 1 });
+              if (action === "migrate" && vm.state === "running" && vm.host !== host) {
+                migrateVm(cloud, vm, host);
+              }
+              if (action === "suspend" && vm.state === "running") suspendVm(cloud, vm);
+              if (action === "resume" && vm.state === "suspended") resumeVm(cloud, vm, { host });
+              if (action === "fail") cloud.failVm(vm, "chaos");
+              if (
+                action === "stop" &&
+                ["waiting", "running", "suspended", "failed"].includes(vm.state)
+              ) {
+                cloud.stopVm(vm);
+              }
+              if (action === "snapshot" && vm.state === "running")
+                snapshotVms(cloud, [vm], { store: host });
+              if (action === "link") {
+                const link = cloud.platform.hosts[host]?.link as number;
+                cloud.network.setLinkUp(link, !cloud.network.isLinkUp(link));
+              }
+            } catch (error) {
+              // Refused for lack of RAM: nothing must have changed (the invariants say so).
+              if (!(error instanceof MemoryOvercommit)) throw error;
+            }
+          });
+        }
+        sim.run({ until: 1000 });
+        expect(cloud.checkInvariants()).toBeUndefined();
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
