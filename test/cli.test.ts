@@ -35,6 +35,23 @@ describe("skysim CLI", () => {
     expect(readdirSync(out).sort()).toEqual(["jobs.csv", "summary.json"]); // no temporary left
   });
 
+  it("runs a vjobs scenario, finding the files it names next to it", () => {
+    const out = mkdtempSync(join(tmpdir(), "skysim-cli-"));
+    const result = skysim("run", "test/fixtures/swf-vjobs.yaml", "--out", out, "--check");
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(result.stdout.split("\n")[1]).toMatch(/^vjobs: 10 submitted, 10 finished, /);
+    expect(readdirSync(out).sort()).toEqual(["summary.json", "vjobs.csv"]);
+  });
+
+  it("refuses a scenario naming a site, host or file that does not exist, with exit 2", () => {
+    const out = join(mkdtempSync(join(tmpdir(), "skysim-cli-")), "out");
+    const result = skysim("run", "test/fixtures/vjobs-bad-references.yaml", "--out", out);
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim().split("\n")).toHaveLength(2);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it("overrides the seed from the command line", () => {
     const out = mkdtempSync(join(tmpdir(), "skysim-cli-"));
     expect(skysim("run", "scenarios/quickstart.yaml", "--seed", "5", "--out", out).status).toBe(0);

@@ -2,8 +2,17 @@ import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { prepareRun, runScenario } from "../src/run/run-scenario.js";
+import { prepareDemoQueue } from "../src/run/demo-queue-run.js";
+import { runScenario } from "../src/run/run-scenario.js";
 import { type Scenario, validateScenario } from "../src/scenario/index.js";
+
+/** The demo queue of a scenario, with its invariants checked after every event if `check`. */
+function prepareRun(s: Scenario, check = false) {
+  if (s.workload.type !== "demo-queue") throw new Error("not a demo-queue scenario");
+  const run = prepareDemoQueue(s, s.workload, check);
+  if (check) run.sim.enableChecks();
+  return run;
+}
 
 function scenario(overrides: Record<string, unknown> = {}): Scenario {
   return validateScenario(

@@ -33,8 +33,10 @@ describe("scenario validation", () => {
     const scenario = validateScenario(minimal, "f.yaml");
     expect(scenario.seed).toBe(1); // default seed
     expect(scenario.duration).toBe(2 * 3600);
-    expect(scenario.workload.servers).toBe(4); // default slots
-    expect(scenario.workload.interarrival).toEqual({ type: "exponential", mean: 30 });
+    const workload = scenario.workload;
+    if (workload.type !== "demo-queue") throw new Error("expected the demo queue");
+    expect(workload.servers).toBe(4); // default slots
+    expect(workload.interarrival).toEqual({ type: "exponential", mean: 30 });
   });
 
   it("reports all three mistakes of a file at once, with their paths", () => {
@@ -64,7 +66,7 @@ describe("scenario validation", () => {
       "f.yaml: seed: expected an integer, got 1.5",
     ]);
     expect(problemsOf({ ...minimal, workload: { ...minimal.workload, type: "batch" } })).toEqual([
-      'f.yaml: workload.type: expected one of "demo-queue", got "batch"',
+      'f.yaml: workload.type: expected one of "demo-queue", "vjobs", got "batch"',
     ]);
     expect(
       problemsOf({

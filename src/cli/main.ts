@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import process from "node:process";
 import { performance } from "node:perf_hooks";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { skysimVersion } from "./version.js";
@@ -77,17 +77,17 @@ await yargs(hideBin(process.argv))
       }
       const scenario = argv.seed === undefined ? loaded : { ...loaded, seed: argv.seed };
       const outDir = argv.out ?? join("results", scenario.name, String(scenario.seed));
-      const { summary, files } = runScenario(scenario, {
+      const { summary, headline, files } = runScenario(scenario, {
         outDir,
         version,
         check: argv.check === true,
+        baseDir: dirname(argv.file),
       });
       const wall = (performance.now() - started) / 1000;
-      const jobs = summary.jobs;
       process.stdout.write(
         [
           `${summary.scenario} (seed ${summary.seed}): ${formatDuration(summary.simulatedTime)} simulated, ${summary.events} events in ${wall.toFixed(2)} s`,
-          `jobs: ${jobs.submitted} submitted, ${jobs.finished} finished, mean wait ${formatDuration(jobs.wait.mean, 3)}, p95 wait ${formatDuration(jobs.wait.p95, 3)}, utilization ${(100 * jobs.utilization).toFixed(1)}%`,
+          headline,
           ...files.map((file) => `wrote ${file}`),
           "",
         ].join("\n"),

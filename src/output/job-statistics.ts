@@ -1,5 +1,5 @@
-import { quantileSorted } from "d3-array";
 import type { DemoQueue, JobEvent } from "../workload/demo-queue.js";
+import { type Spread, spread } from "./spread.js";
 
 export interface JobRow {
   readonly job: number;
@@ -15,9 +15,9 @@ export interface JobSummary {
   readonly finished: number;
   readonly unfinished: number;
   /** Waiting time (start - submit) of started jobs, seconds. */
-  readonly wait: { readonly mean: number; readonly p95: number; readonly max: number };
+  readonly wait: Spread;
   /** Response time (end - submit) of finished jobs, seconds. */
-  readonly response: { readonly mean: number; readonly p95: number; readonly max: number };
+  readonly response: Spread;
   /** Busy slot-seconds over (slots x horizon). */
   readonly utilization: number;
 }
@@ -76,8 +76,8 @@ export class JobStatistics {
       started: waits.length,
       finished: responses.length,
       unfinished: this.rows.length - responses.length,
-      wait: stats(waits),
-      response: stats(responses),
+      wait: spread(waits),
+      response: spread(responses),
       utilization: horizon > 0 ? busy / (servers * horizon) : 0,
     };
   }
@@ -87,16 +87,4 @@ export class JobStatistics {
     if (row === undefined) throw new Error(`job ${e.job.id} ${e.time}s: no arrival seen`);
     return row;
   }
-}
-
-function stats(values: number[]): { mean: number; p95: number; max: number } {
-  if (values.length === 0) return { mean: 0, p95: 0, max: 0 };
-  const sorted = [...values].sort((a, b) => a - b);
-  let sum = 0;
-  for (const v of sorted) sum += v;
-  return {
-    mean: sum / sorted.length,
-    p95: quantileSorted(sorted, 0.95) ?? 0,
-    max: sorted[sorted.length - 1] ?? 0,
-  };
 }

@@ -1,13 +1,10 @@
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { stringify } from "csv-stringify/sync";
 import { writeFileAtomic } from "../output/atomic-file.js";
-import { type JobSummary, JobStatistics } from "../output/job-statistics.js";
-import { distributionOf } from "../scenario/distribution-spec.js";
 import type { Scenario } from "../scenario/schema.js";
-import { RandomStreams } from "../sim/random.js";
-import { Simulation } from "../sim/simulation.js";
-import { DemoQueue } from "../workload/demo-queue.js";
+import { prepareDemoQueue } from "./demo-queue-run.js";
+import { prepareVjobs } from "./vjobs-run.js";
+import type { PreparedRun } from "./workload-run.js";
 
 export interface RunOptions {
   /** Folder that receives the run's files. */
@@ -16,6 +13,8 @@ export interface RunOptions {
   readonly version: string;
   /** Check the model's invariants after every event (slower). */
   readonly check?: boolean;
+  /** Folder of the scenario file: files it names (an SWF log) are found from there. */
+  readonly baseDir?: string;
 }
 
 /** summary.json: only deterministic fields, so two runs of one scenario and seed are identical. */
@@ -28,37 +27,29 @@ export interface Summary {
   /** Simulated seconds. */
   readonly simulatedTime: number;
   readonly events: number;
-  readonly jobs: JobSummary;
+  readonly [workloadPart: string]: unknown;
 }
 
 export interface RunResult {
   readonly summary: Summary;
+  /** One line on the workload's outcome, for the terminal. */
+  readonly headline: string;
   readonly files: readonly string[];
 }
 
-/** The model of one run, before it is run: exposed so that tests can observe its signals. */
-export interface PreparedRun {
-  readonly sim: Simulation;
-  readonly queue: DemoQueue;
-  readonly statistics: JobStatistics;
-}
-
-export function prepareRun(scenario: Scenario, check = false): PreparedRun {
-  const sim = new Simulation();
-  const streams = new RandomStreams(scenario.seed);
+/** Builds the model of a scenario's run, with the engine's own invariants if `check`. */
+export function prepareRun(
+  scenario: Scenario,
+  options: { readonly check?: boolean; readonly baseDir?: string } = {},
+): PreparedRun {
+  const check = options.check ?? false;
   const workload = scenario.workload;
-  const queue = new DemoQueue(
-    sim,
-    {
-      servers: workload.servers,
-      interarrival: distributionOf(workload.interarrival),
-      service: distributionOf(workload.service),
-      arrivalsUntil: scenario.duration,
-    },
-    streams,
-  );
-  const statistics = new JobStatistics(queue);
+  const run =
+    workload.type === "demo-queue"
+      ? prepareDemoQueue(scenario, workload, check)
+      : prepareVjobs(scenario, workload, { baseDir: options.baseDir ?? ".", check });
   if (check) {
+    const sim = run.sim;
     let lastTime = 0;
     sim.addInvariant("time never goes back", () => {
       const problem =
@@ -66,40 +57,36 @@ export function prepareRun(scenario: Scenario, check = false): PreparedRun {
       lastTime = sim.now;
       return problem;
     });
-    sim.addInvariant("busy slots within capacity", () =>
-      queue.busyServers >= 0 && queue.busyServers <= workload.servers
-        ? undefined
-        : `${queue.busyServers} busy slots of ${workload.servers}`,
-    );
     sim.enableChecks();
   }
-  queue.start();
-  return { sim, queue, statistics };
+  return run;
 }
 
-/** Runs a validated scenario to its duration and writes summary.json and jobs.csv atomically. */
+/** Runs a validated scenario to its duration and writes summary.json and its tables atomically. */
 export function runScenario(scenario: Scenario, options: RunOptions): RunResult {
-  const { sim, statistics } = prepareRun(scenario, options.check ?? false);
-  sim.run({ until: scenario.duration });
+  const run = prepareRun(scenario, options);
+  run.sim.run({ until: scenario.duration });
+  const outputs = run.finish(scenario.duration);
   const summary: Summary = {
     scenario: scenario.name,
     scenarioHash: hashOf(scenario),
     seed: scenario.seed,
     skysim: options.version,
-    simulatedTime: sim.now,
-    events: sim.dispatched,
-    jobs: statistics.summarize(sim.now, scenario.workload.servers),
+    simulatedTime: run.sim.now,
+    events: run.sim.dispatched,
+    ...outputs.summary,
   };
   // Everything is computed before the first file is written: a failed run leaves no files.
-  const summaryText = `${JSON.stringify(summary, null, 2)}\n`;
-  const jobsText = stringify(
-    statistics.jobRows().map((row) => [row.job, row.submit, row.start, row.end, row.server]),
-    { header: true, columns: ["job", "submit", "start", "end", "server"] },
-  );
-  const files = [join(options.outDir, "summary.json"), join(options.outDir, "jobs.csv")];
-  writeFileAtomic(files[0] as string, summaryText);
-  writeFileAtomic(files[1] as string, jobsText);
-  return { summary, files };
+  const texts = [
+    { name: "summary.json", text: `${JSON.stringify(summary, null, 2)}\n` },
+    ...outputs.files,
+  ];
+  const files = texts.map(({ name, text }) => {
+    const path = join(options.outDir, name);
+    writeFileAtomic(path, text);
+    return path;
+  });
+  return { summary, headline: outputs.headline, files };
 }
 
 function hashOf(scenario: Scenario): string {

@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { parseDocument } from "yaml";
 import { type Problem, ScenarioError, problemsFromIssues } from "./problems.js";
+import { checkReferences } from "./references.js";
 import { type Scenario, scenarioSchema } from "./schema.js";
 
 /** Validates an already-parsed document; `file` only names it in messages. */
@@ -24,7 +26,10 @@ export function parseScenarioText(text: string, file: string): unknown {
   return document.toJS() as unknown;
 }
 
-/** Reads, parses and validates a scenario file; throws ScenarioError listing every problem. */
+/**
+ * Reads, parses and validates a scenario file, then checks the names and files it refers to;
+ * throws ScenarioError listing every problem.
+ */
 export function loadScenarioFile(file: string): Scenario {
   let text: string;
   try {
@@ -36,7 +41,9 @@ export function loadScenarioFile(file: string): Scenario {
       { path: "(file)", message: `expected a readable file, got ${reason}` },
     ]);
   }
-  return validateScenario(parseScenarioText(text, file), file);
+  const scenario = validateScenario(parseScenarioText(text, file), file);
+  checkReferences(scenario, file, dirname(file));
+  return scenario;
 }
 
 function firstLine(message: string): string {

@@ -28,3 +28,5 @@ export const bandwidth = () =>
   quantity(parseBandwidth, 'bandwidth: bytes/s, or a string such as "10Gbps", "125MB/s"');
 export const speed = () =>
   quantity(parseSpeed, 'compute speed: flop/s, or a string such as "21.5Gf"');
+export const flops = () =>
+  quantity(parseSpeed, 'amount of computation: flops, or a string such as "21.5Tf"');

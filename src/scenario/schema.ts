@@ -2,6 +2,7 @@ import * as z from "zod";
 import { durationDistributionSpec } from "./distribution-spec.js";
 import { platformSection } from "./platform-section.js";
 import { duration } from "./quantities.js";
+import { vjobsWorkload } from "./vjobs-section.js";
 
 /**
  * The scenario file format: the single source of truth for its types, its validation, its defaults
@@ -21,7 +22,7 @@ export const demoQueueWorkload = z.strictObject({
   service: durationDistributionSpec.meta({ description: "time a job holds its slot" }),
 });
 
-export const workloadSpec = z.discriminatedUnion("type", [demoQueueWorkload]);
+export const workloadSpec = z.discriminatedUnion("type", [demoQueueWorkload, vjobsWorkload]);
 
 export const scenarioSchema = z
   .strictObject({

@@ -19,7 +19,8 @@ export interface VjobTemplate {
   readonly homeSite?: number;
 }
 
-function vjobOf(
+/** The `job`-th vjob, named `name`, built from a template. */
+export function vjobOf(
   name: string,
   submit: number,
   job: number,

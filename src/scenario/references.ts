@@ -1,0 +1,77 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { buildPlatform } from "../platform/build.js";
+import type { Platform } from "../platform/platform.js";
+import { parseSwf } from "../workload/swf.js";
+import { platformSpecOf } from "./platform-section.js";
+import { type Problem, ScenarioError } from "./problems.js";
+import type { Scenario } from "./schema.js";
+import type { VjobsWorkload } from "./vjobs-section.js";
+
+/**
+ * What the schema cannot see: names that must exist in the platform, files named by the
+ * scenario (relative to `baseDir`, its folder). Throws ScenarioError listing every problem.
+ */
+export function checkReferences(scenario: Scenario, file: string, baseDir: string): void {
+  const workload = scenario.workload;
+  if (workload.type !== "vjobs") return;
+  const problems: Problem[] = [];
+  if (scenario.platform === undefined) {
+    problems.push({
+      path: "platform",
+      message: "expected a platform for a vjobs workload, got nothing",
+    });
+  } else {
+    problems.push(
+      ...platformReferences(workload, buildPlatform(platformSpecOf(scenario.platform))),
+    );
+  }
+  const arrivals = workload.arrivals;
+  if (arrivals.type === "swf") {
+    const path = "workload.arrivals.file";
+    try {
+      const log = parseSwf(arrivals.file, readFileSync(join(baseDir, arrivals.file), "utf8"));
+      if (log.jobs.length === 0) {
+        problems.push({ path, message: `expected an SWF log with jobs, got none that can run` });
+      }
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const reason =
+        code === "ENOENT"
+          ? "no such file"
+          : code !== undefined
+            ? "an unreadable file"
+            : (error as Error).message;
+      problems.push({ path, message: `expected a readable SWF log, got ${reason}` });
+    }
+  }
+  if (problems.length > 0) throw new ScenarioError(file, problems);
+}
+
+function platformReferences(workload: VjobsWorkload, platform: Platform): Problem[] {
+  const problems: Problem[] = [];
+  const sites = platform.sites.map((site) => site.name);
+  const checkSite = (path: string, name: string | undefined): void => {
+    if (name === undefined || sites.includes(name)) return;
+    problems.push({
+      path,
+      message: `expected a site of the platform (${sites.join(", ")}), got ${JSON.stringify(name)}`,
+    });
+  };
+  const arrivals = workload.arrivals;
+  if (arrivals.type === "list") {
+    arrivals.jobs.forEach((job, i) => {
+      checkSite(`workload.arrivals.jobs[${i}].homeSite`, job.homeSite);
+    });
+  } else if (arrivals.type === "poisson") {
+    checkSite("workload.arrivals.homeSite", arrivals.homeSite);
+  }
+  const store = workload.boot.imageStore;
+  if (store !== undefined && !platform.hosts.some((host) => host.name === store)) {
+    problems.push({
+      path: "workload.boot.imageStore",
+      message: `expected a host of the platform, got ${JSON.stringify(store)}`,
+    });
+  }
+  return problems;
+}

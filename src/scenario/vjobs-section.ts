@@ -1,0 +1,146 @@
+import * as z from "zod";
+import { MIGRATION_DEFAULTS } from "../compute/live-migration.js";
+import { PLANETLAB_DAYS } from "../workload/planetlab.js";
+import { bandwidth, duration, flops, size } from "./quantities.js";
+
+/**
+ * The `vjobs` workload: virtualized jobs (sets of VMs) arriving on the platform, placed by a
+ * placement policy, each VM's CPU load following a profile and its work progressing at the CPU it
+ * is granted.
+ */
+
+const fraction = () => z.number().min(0).max(1);
+
+export const vmTemplate = z
+  .strictObject({
+    vcpus: z.int().min(1).default(1),
+    memory: size()
+      .pipe(z.number().positive())
+      .default(2 ** 30),
+    workingSet: fraction()
+      .default(0.9)
+      .meta({ description: "fraction of the RAM the VM keeps rewriting (caps a migration round)" }),
+    dirtyRate: bandwidth()
+      .pipe(z.number().min(0))
+      .default(0)
+      .meta({ description: "RAM dirtied per second by one fully busy vCPU, bytes/s" }),
+    image: size().pipe(z.number().min(0)).default(2e9).meta({ description: "disk image size" }),
+  })
+  .meta({ description: "what every VM is made of" });
+
+export const loadProfileSpec = z
+  .discriminatedUnion("type", [
+    z.strictObject({
+      type: z.literal("constant"),
+      fraction: fraction().default(1).meta({ description: "busy fraction of the vCPUs" }),
+    }),
+    z.strictObject({
+      type: z.literal("injector"),
+      mean: fraction(),
+      sd: z.number().min(0),
+      interval: duration()
+        .pipe(z.number().positive())
+        .meta({ description: "mean time between two load changes (exponential)" }),
+    }),
+    z.strictObject({
+      type: z.literal("planetlab"),
+      day: z.enum(PLANETLAB_DAYS),
+      firstVm: z
+        .int()
+        .min(0)
+        .default(0)
+        .meta({ description: "the n-th VM started replays trace VM firstVm + n (modulo)" }),
+    }),
+  ])
+  .meta({ description: "how each VM's CPU demand changes over time" });
+
+const work = z
+  .union([
+    z.strictObject({ flops: flops().pipe(z.number().min(0)) }),
+    z.strictObject({ coreSeconds: duration().pipe(z.number().min(0)) }),
+  ])
+  .meta({ description: "work of each VM: flops, or core-seconds of the core it runs on" });
+
+const jobShape = {
+  vms: z.int().min(1).default(1).meta({ description: "VMs per job" }),
+  work: work.optional(),
+  duration: duration()
+    .pipe(z.number().positive())
+    .optional()
+    .meta({ description: "for jobs without work: how long they run" }),
+  homeSite: z.string().optional().meta({ description: "site name placement tries first" }),
+};
+
+export const arrivalsSpec = z.discriminatedUnion("type", [
+  z.strictObject({
+    type: z.literal("list"),
+    jobs: z
+      .array(
+        z.strictObject({
+          name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/),
+          submit: duration().pipe(z.number().min(0)),
+          ...jobShape,
+        }),
+      )
+      .min(1),
+  }),
+  z.strictObject({
+    type: z.literal("poisson"),
+    count: z.int().min(1),
+    interarrival: duration()
+      .pipe(z.number().positive())
+      .meta({ description: "mean time between arrivals" }),
+    ...jobShape,
+  }),
+  z.strictObject({
+    type: z.literal("swf"),
+    file: z.string().meta({ description: "SWF log, relative to the scenario file" }),
+    vcpusPerVm: z.int().min(1).default(4),
+    memoryPerVcpu: size()
+      .pipe(z.number().positive())
+      .default(2 ** 30)
+      .meta({ description: "RAM per vCPU when the log gives none" }),
+    limit: z.int().min(1).optional().meta({ description: "use only the first N jobs" }),
+  }),
+]);
+
+export const vjobsWorkload = z.strictObject({
+  type: z.literal("vjobs"),
+  vm: vmTemplate.default({
+    vcpus: 1,
+    memory: 2 ** 30,
+    workingSet: 0.9,
+    dirtyRate: 0,
+    image: 2e9,
+  }),
+  load: loadProfileSpec.default({ type: "constant", fraction: 1 }),
+  arrivals: arrivalsSpec,
+  boot: z
+    .strictObject({
+      delay: duration().pipe(z.number().min(0)).default(30),
+      imageStore: z
+        .string()
+        .optional()
+        .meta({ description: "host the images are copied from; none: local images" }),
+    })
+    .default({ delay: 30 }),
+  placement: z
+    .strictObject({
+      type: z.literal("first-fit"),
+      vcpusPerCore: z.number().positive().default(1),
+    })
+    .default({ type: "first-fit", vcpusPerCore: 1 })
+    .meta({
+      description: "where jobs start (static baselines; consolidation comes with policies)",
+    }),
+  migration: z
+    .strictObject({
+      maxDowntime: duration().pipe(z.number().positive()).default(MIGRATION_DEFAULTS.maxDowntime),
+      maxRounds: z.int().min(1).default(MIGRATION_DEFAULTS.maxRounds),
+      maxTraffic: z.number().min(1).default(MIGRATION_DEFAULTS.maxTraffic),
+    })
+    .default({ ...MIGRATION_DEFAULTS })
+    .meta({ description: "pre-copy live migration limits, for policies that migrate" }),
+});
+
+export type VjobsWorkload = z.output<typeof vjobsWorkload>;

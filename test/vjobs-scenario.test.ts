@@ -1,0 +1,68 @@
+import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runScenario } from "../src/run/run-scenario.js";
+import { ScenarioError, loadScenarioFile } from "../src/scenario/index.js";
+
+function problemsOf(file: string): string[] {
+  try {
+    loadScenarioFile(file);
+  } catch (error) {
+    if (error instanceof ScenarioError) return error.message.split("\n");
+    throw error;
+  }
+  return [];
+}
+
+describe("vjobs scenarios", () => {
+  it("an SWF log becomes one vjob per job, submitted at the log's times", () => {
+    const out = mkdtempSync(join(tmpdir(), "skysim-swf-"));
+    const scenario = loadScenarioFile("test/fixtures/swf-vjobs.yaml");
+    runScenario(scenario, { outDir: out, version: "test", check: true, baseDir: "test/fixtures" });
+    const rows = readFileSync(join(out, "vjobs.csv"), "utf8").trim().split("\n").slice(1);
+    expect(rows.map((row) => row.split(",")[1])).toEqual([
+      "0",
+      "60",
+      "125",
+      "300",
+      "301",
+      "1200",
+      "1800",
+      "2400",
+      "3000",
+      "3600",
+    ]);
+    // Job 1 (4 processors) fills the 4 cores of s0h0 from t = 0 to 3600. Job 2 (1 processor,
+    // 120 s) goes to the next host, s0h1: starts at 60 (no boot delay), ends at 60 + 120 = 180.
+    expect(rows[0]).toBe("swf1,0,0,3600,1,s0h0,done");
+    expect(rows[1]).toBe("swf2,60,60,180,1,s0h1,done");
+  });
+
+  it("names every site, host and file that does not exist", () => {
+    expect(problemsOf("test/fixtures/vjobs-bad-references.yaml")).toEqual([
+      'test/fixtures/vjobs-bad-references.yaml: workload.arrivals.jobs[1].homeSite: expected a site of the platform (s0, s1), got "paris"',
+      'test/fixtures/vjobs-bad-references.yaml: workload.boot.imageStore: expected a host of the platform, got "nowhere-1"',
+    ]);
+    expect(problemsOf("test/fixtures/vjobs-missing-swf.yaml")).toEqual([
+      "test/fixtures/vjobs-missing-swf.yaml: platform: expected a platform for a vjobs workload, got nothing",
+      "test/fixtures/vjobs-missing-swf.yaml: workload.arrivals.file: expected a readable SWF log, got no such file",
+    ]);
+  });
+
+  it("writes byte-identical files for the same scenario and seed", () => {
+    const scenario = loadScenarioFile("scenarios/sky-vjobs.yaml");
+    const dirs = [0, 1].map((i) => mkdtempSync(join(tmpdir(), `skysim-vjobs-${i}-`)));
+    for (const dir of dirs) runScenario(scenario, { outDir: dir, version: "test" });
+    const [a, b] = dirs as [string, string];
+    const names = readdirSync(a).sort();
+    expect(names).toEqual(["summary.json", "vjobs.csv"]);
+    for (const name of names) {
+      expect(readFileSync(join(b, name), "utf8")).toBe(readFileSync(join(a, name), "utf8"));
+    }
+    const summary = JSON.parse(readFileSync(join(a, "summary.json"), "utf8")) as {
+      vjobs: { submitted: number; finished: number };
+    };
+    expect(summary.vjobs.submitted).toBe(400);
+  });
+});
