@@ -57,6 +57,7 @@ describe("cloud invariants under random operations", () => {
               }
               if (action === "snapshot" && vm.state === "running")
                 snapshotVms(cloud, [vm], { store: host });
+              if (action === "crash") cloud.crashHost(host, "chaos");
               if (action === "link") {
                 const link = cloud.platform.hosts[host]?.link as number;
                 cloud.network.setLinkUp(link, !cloud.network.isLinkUp(link));

@@ -120,6 +120,31 @@ describe("live migration (pre-copy)", () => {
     expect(cloud.freeMemory(1)).toBe(16 * GiB);
   });
 
+  it("fails when the destination crashes, and the VM stays on its source; a source crash loses it", () => {
+    const { sim, cloud } = testCloud();
+    const vm = runningVm(sim, cloud, 0, vmSpec("vm"), 1);
+    const toCrashed = migrateVm(cloud, vm, 1);
+    sim.scheduleAt(3, () => {
+      cloud.crashHost(1, "power cut");
+    });
+    sim.run({ until: 4 });
+    expect(toCrashed.state).toBe("failed");
+    expect(toCrashed.failure).toBe("destination s0h1 lost: power cut");
+    expect(vm.state).toBe("running");
+    expect(vm.host).toBe(0);
+    expect(cloud.freeMemory(1)).toBe(16 * GiB);
+
+    const fromCrashed = migrateVm(cloud, vm, 2);
+    sim.scheduleAt(6, () => {
+      cloud.crashHost(0, "disk fire");
+    });
+    sim.run({ until: 7 });
+    expect(fromCrashed.state).toBe("failed");
+    expect(vm.state).toBe("failed");
+    expect(cloud.freeMemory(2)).toBe(16 * GiB);
+    expect(cloud.network.activeFlowCount).toBe(0);
+  });
+
   it("refuses a destination without the RAM, and a VM that is not running", () => {
     const { sim, cloud } = testCloud();
     const big = runningVm(sim, cloud, 1, vmSpec("big", { memory: 15.5 * GiB }));

@@ -19,6 +19,11 @@ export interface VmOperation {
   readonly kind: string;
   /** Stops the operation without touching the VM's state: the caller decides where it goes. */
   abort(reason: string): void;
+  /**
+   * A host the operation moves the VM to has crashed, not the one the VM runs on: gives up and
+   * leaves the VM where it was, returning true, or returns false if the VM is lost with it.
+   */
+  targetLost?(host: number, reason: string): boolean;
 }
 
 /** A VM was given RAM that its host does not have: a bug in a policy. */
@@ -185,6 +190,24 @@ export class Cloud {
     this.operations.delete(vm);
     this.dropResources(vm);
     this.setState(vm, "failed");
+  }
+
+  /**
+   * A host crashed: every VM whose image lives there (running, or suspended to its disk) fails;
+   * an operation moving a VM to it gives up and the VM stays where it was, if it can. VMs are
+   * handled in id order.
+   */
+  crashHost(host: number, reason: string): void {
+    for (const vm of this.vms) {
+      if (vm.state === "failed" || vm.state === "stopped") continue;
+      if (vm.host !== host && vm.destination === host) {
+        const operation = this.operations.get(vm);
+        if (operation?.targetLost?.(host, reason) === true) continue;
+      }
+      if (vm.host === host || vm.destination === host || vm.consumer?.host === host) {
+        this.failVm(vm, reason);
+      }
+    }
   }
 
   /** Shuts the VM down for good and gives back its resources. */

@@ -92,6 +92,13 @@ export class Migration implements VmOperation {
     this.giveUp("failed", reason);
   }
 
+  /** The destination crashed: before the switch the VM stays on its source, after it is lost. */
+  targetLost(host: number, reason: string): boolean {
+    if (host !== this.destination || this.switched) return false;
+    this.fail(`destination ${this.cloud.hostName(host)} lost: ${reason}`);
+    return true;
+  }
+
   /** The VM itself is lost: stop everything, leave its state to the cloud. */
   abort(reason: string): void {
     if (this.state !== "running") return;
