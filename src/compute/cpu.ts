@@ -136,9 +136,7 @@ export class Cpu {
     flops: number,
     onComplete?: (execution: Execution) => void,
   ): Execution {
-    if (!(flops >= 0 && flops < Infinity)) {
-      throw new RangeError(`setLoadWork: flops must be a finite number >= 0, got ${flops}`);
-    }
+    requireFlops("setLoadWork", flops);
     this.settle(consumer.host);
     if (consumer.loadWork !== undefined) consumer.loadWork.state = "cancelled";
     consumer.loadWork = new Execution(consumer, flops, this.sim.now, onComplete);
@@ -176,9 +174,7 @@ export class Cpu {
     flops: number,
     onComplete?: (execution: Execution) => void,
   ): Execution {
-    if (!(flops >= 0 && flops < Infinity)) {
-      throw new RangeError(`execute: flops must be a finite number >= 0, got ${flops}`);
-    }
+    requireFlops("execute", flops);
     this.settle(consumer.host);
     const execution = new Execution(consumer, flops, this.sim.now, onComplete);
     consumer.executions.push(execution);
@@ -296,5 +292,11 @@ export class Cpu {
       this.executionCompleted.emit(execution);
       execution.onComplete?.(execution);
     }
+  }
+}
+
+function requireFlops(operation: string, flops: number): void {
+  if (!(flops >= 0 && flops < Infinity)) {
+    throw new RangeError(`${operation}: flops must be a finite number >= 0, got ${flops}`);
   }
 }
