@@ -22,7 +22,7 @@ describe("cloud invariants under random operations", () => {
   it("every VM holds RAM on exactly one host (two while migrating, none when it has no live image) and no host is over-committed", () => {
     const step = fc.record({
       at: fc.double({ min: 0, max: 60, noNaN: true }),
-      action: fc.constantFrom(...ACTIONS),
+      action: fc.constantFrom<(typeof ACTIONS)[number]>(...ACTIONS),
       vm: fc.nat(7),
       host: fc.nat(3),
     });
