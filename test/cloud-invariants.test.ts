@@ -16,6 +16,7 @@ const ACTIONS = [
   "stop",
   "snapshot",
   "link",
+  "crash",
 ] as const;
 
 describe("cloud invariants under random operations", () => {
