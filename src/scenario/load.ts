@@ -1,7 +1,7 @@
-import { readFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { parseDocument } from "yaml";
 import { type Problem, ScenarioError, problemsFromIssues } from "./problems.js";
+import { readScenarioDocument } from "./extends.js";
 import { checkReferences } from "./references.js";
 import { type Scenario, scenarioSchema } from "./schema.js";
 
@@ -27,21 +27,12 @@ export function parseScenarioText(text: string, file: string): unknown {
 }
 
 /**
- * Reads, parses and validates a scenario file, then checks the names and files it refers to;
- * throws ScenarioError listing every problem.
+ * Reads, parses and validates a scenario file (after merging the files it extends), then checks the
+ * names and files it refers to; throws ScenarioError listing every problem.
  */
 export function loadScenarioFile(file: string): Scenario {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    const reason =
-      (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : "unreadable";
-    throw new ScenarioError(file, [
-      { path: "(file)", message: `expected a readable file, got ${reason}` },
-    ]);
-  }
-  const scenario = validateScenario(parseScenarioText(text, file), file);
+  const document = readScenarioDocument(file, parseScenarioText);
+  const scenario = validateScenario(document, file);
   checkReferences(scenario, file, dirname(file));
   return scenario;
 }

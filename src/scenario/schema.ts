@@ -27,6 +27,9 @@ export const workloadSpec = z.discriminatedUnion("type", [demoQueueWorkload, vjo
 export const scenarioSchema = z
   .strictObject({
     $schema: z.string().optional().meta({ description: "path of skysim.schema.json, for editors" }),
+    extends: z.string().optional().meta({
+      description: "a scenario file (relative to this one) whose fields this file overrides",
+    }),
     name: z
       .string()
       .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/)
