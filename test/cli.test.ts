@@ -32,7 +32,8 @@ describe("skysim CLI", () => {
     expect(JSON.parse(summary)).toMatchObject({ scenario: "quickstart", seed: 42 });
     skysim("run", "scenarios/quickstart.yaml", "--out", out);
     expect(readFileSync(join(out, "summary.json"), "utf8")).toBe(summary);
-    expect(readdirSync(out).sort()).toEqual(["jobs.csv", "summary.json"]); // no temporary left
+    // No temporary left; the wall time is in run-info.json, apart from the deterministic summary.
+    expect(readdirSync(out).sort()).toEqual(["jobs.csv", "run-info.json", "summary.json"]);
   });
 
   it("runs a vjobs scenario, finding the files it names next to it", () => {
@@ -41,7 +42,12 @@ describe("skysim CLI", () => {
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
     expect(result.stdout.split("\n")[1]).toMatch(/^vjobs: 10 submitted, 10 finished, /);
-    expect(readdirSync(out).sort()).toEqual(["summary.json", "vjobs.csv"]);
+    expect(readdirSync(out).sort()).toEqual([
+      "run-info.json",
+      "summary.json",
+      "timeseries.csv",
+      "vjobs.csv",
+    ]);
   });
 
   it("refuses a scenario naming a site, host or file that does not exist, with exit 2", () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -48,21 +48,5 @@ describe("vjobs scenarios", () => {
       "test/fixtures/vjobs-missing-swf.yaml: platform: expected a platform for a vjobs workload, got nothing",
       "test/fixtures/vjobs-missing-swf.yaml: workload.arrivals.file: expected a readable SWF log, got no such file",
     ]);
-  });
-
-  it("writes byte-identical files for the same scenario and seed", () => {
-    const scenario = loadScenarioFile("scenarios/sky-vjobs.yaml");
-    const dirs = [0, 1].map((i) => mkdtempSync(join(tmpdir(), `skysim-vjobs-${i}-`)));
-    for (const dir of dirs) runScenario(scenario, { outDir: dir, version: "test" });
-    const [a, b] = dirs as [string, string];
-    const names = readdirSync(a).sort();
-    expect(names).toEqual(["summary.json", "vjobs.csv"]);
-    for (const name of names) {
-      expect(readFileSync(join(b, name), "utf8")).toBe(readFileSync(join(a, name), "utf8"));
-    }
-    const summary = JSON.parse(readFileSync(join(a, "summary.json"), "utf8")) as {
-      vjobs: { submitted: number; finished: number };
-    };
-    expect(summary.vjobs.submitted).toBe(400);
   });
 });

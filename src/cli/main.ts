@@ -63,7 +63,11 @@ await yargs(hideBin(process.argv))
           type: "string",
           describe: "output folder [default: results/<name>/<seed>]",
         })
-        .option("check", { type: "boolean", describe: "check model invariants after every event" }),
+        .option("check", { type: "boolean", describe: "check model invariants after every event" })
+        .option("trace", {
+          choices: ["none", "events"] as const,
+          describe: "events: also write events.csv [default: the scenario's output.trace]",
+        }),
     async (argv) => {
       const started = performance.now();
       const { ScenarioError, loadScenarioFile } = await scenarios();
@@ -75,15 +79,41 @@ await yargs(hideBin(process.argv))
           { path: "seed", message: `expected an integer >= 0, got ${argv.seed}` },
         ]);
       }
-      const scenario = argv.seed === undefined ? loaded : { ...loaded, seed: argv.seed };
+      const seeded = argv.seed === undefined ? loaded : { ...loaded, seed: argv.seed };
+      const scenario =
+        argv.trace === undefined
+          ? seeded
+          : { ...seeded, output: { ...seeded.output, trace: argv.trace } };
       const outDir = argv.out ?? join("results", scenario.name, String(scenario.seed));
-      const { summary, headline, files } = runScenario(scenario, {
+      const {
+        summary,
+        headline,
+        files: written,
+      } = runScenario(scenario, {
         outDir,
         version,
         check: argv.check === true,
         baseDir: dirname(argv.file),
       });
+      const files = [...written];
       const wall = (performance.now() - started) / 1000;
+      // Kept apart from summary.json, whose fields are all deterministic.
+      const { writeFileAtomic } = await import("../output/atomic-file.js");
+      const runInfo = join(outDir, "run-info.json");
+      writeFileAtomic(
+        runInfo,
+        `${JSON.stringify(
+          {
+            wallSeconds: wall,
+            eventsPerSecond: summary.events / wall,
+            node: process.version,
+            finishedAt: new Date().toISOString(),
+          },
+          null,
+          2,
+        )}\n`,
+      );
+      files.push(runInfo);
       process.stdout.write(
         [
           `${summary.scenario} (seed ${summary.seed}): ${formatDuration(summary.simulatedTime)} simulated, ${summary.events} events in ${wall.toFixed(2)} s`,

@@ -26,6 +26,30 @@ export interface VmOperation {
   targetLost?(host: number, reason: string): boolean;
 }
 
+/** How a migration ended, for observers. */
+export interface MigrationEnd {
+  readonly vm: Vm;
+  readonly source: number;
+  readonly destination: number;
+  readonly state: "completed" | "failed" | "cancelled";
+  readonly start: number;
+  readonly end: number;
+  /** Bytes sent over the network, all rounds (also for a failed migration). */
+  readonly bytes: number;
+  /** Seconds paused for the stop-and-copy (NaN if it never got there). */
+  readonly downtime: number;
+}
+
+/** How a snapshot of a VM set ended, for observers. */
+export interface SnapshotEnd {
+  readonly vms: readonly Vm[];
+  readonly state: "stored" | "failed";
+  readonly start: number;
+  readonly end: number;
+  /** Bytes of the images stored (0 for a failed snapshot). */
+  readonly bytes: number;
+}
+
 /** A VM was given RAM that its host does not have: a bug in a policy. */
 export class MemoryOvercommit extends Error {
   constructor(vm: string, host: string, needed: number, free: number) {
@@ -41,6 +65,10 @@ export class MemoryOvercommit extends Error {
  */
 export class Cloud {
   readonly vmStateChanged = new Signal<VmTransition>("vm state changed");
+  /** A host's RAM given out changed (a VM took or released it): it may have become (in)active. */
+  readonly hostUsageChanged = new Signal<number>("host usage changed");
+  readonly migrationEnded = new Signal<MigrationEnd>("migration ended");
+  readonly snapshotEnded = new Signal<SnapshotEnd>("snapshot ended");
   readonly vms: Vm[] = [];
   readonly cpu: Cpu;
   readonly network: Network;
@@ -106,6 +134,7 @@ export class Cloud {
     this.memoryUsed[host] = (this.memoryUsed[host] ?? 0) + vm.spec.memory;
     this.vcpusHeld[host] = (this.vcpusHeld[host] ?? 0) + vm.spec.vcpus;
     vm.memoryOn.push(host);
+    this.hostUsageChanged.emit(host);
   }
 
   releaseMemory(vm: Vm, host: number): void {
@@ -114,6 +143,12 @@ export class Cloud {
     vm.memoryOn.splice(at, 1);
     this.memoryUsed[host] = (this.memoryUsed[host] ?? 0) - vm.spec.memory;
     this.vcpusHeld[host] = (this.vcpusHeld[host] ?? 0) - vm.spec.vcpus;
+    this.hostUsageChanged.emit(host);
+  }
+
+  /** Whether any VM holds RAM on the host (a host a consolidation could not switch off). */
+  isActive(host: number): boolean {
+    return (this.memoryUsed[host] ?? 0) > 0;
   }
 
   route(from: number, to: number): number[] {

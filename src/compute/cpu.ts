@@ -82,6 +82,8 @@ export class Cpu {
   readonly overloadChanged = new Signal<{ host: number; overloaded: boolean; time: number }>(
     "host overload changed",
   );
+  /** A host's grants were recomputed (its utilisation may have changed), before time moves on. */
+  readonly hostReshared = new Signal<number>("host CPU reshared");
 
   private readonly consumers: CpuConsumer[][];
   private readonly nextCompletion: (EventId | undefined)[];
@@ -194,6 +196,14 @@ export class Cpu {
     this.reshare(consumer.host);
   }
 
+  /** Fraction of the host's flop/s granted, in [0, 1]. */
+  utilization(host: number): number {
+    const spec = this.hosts[host] as CpuHost;
+    let granted = 0;
+    for (const consumer of this.hostConsumers(host)) granted += consumer.granted;
+    return granted / (spec.cores * spec.speed);
+  }
+
   /** Cores asked for on a host. */
   demand(host: number): number {
     let total = 0;
@@ -234,6 +244,7 @@ export class Cpu {
     }
     this.trackOverload(host, demand > spec.cores);
     this.scheduleCompletion(host);
+    if (this.hostReshared.observed) this.hostReshared.emit(host);
   }
 
   private trackOverload(host: number, overloaded: boolean): void {

@@ -103,7 +103,7 @@ export class Migration implements VmOperation {
   abort(reason: string): void {
     if (this.state !== "running") return;
     this.halt("failed", reason);
-    this.extra.onDone?.(this);
+    this.report();
   }
 
   private giveUp(state: "failed" | "cancelled", reason: string | undefined): void {
@@ -114,6 +114,21 @@ export class Migration implements VmOperation {
     vm.destination = undefined;
     cloud.setPaused(vm, false);
     cloud.setState(vm, "running");
+    this.report();
+  }
+
+  /** Tells the cloud's observers, then the owner, how the migration ended. */
+  private report(): void {
+    this.cloud.migrationEnded.emit({
+      vm: this.vm,
+      source: this.source,
+      destination: this.destination,
+      state: this.state === "running" ? "failed" : this.state,
+      start: this.start,
+      end: this.end,
+      bytes: this.bytesSent,
+      downtime: this.downtime,
+    });
     this.extra.onDone?.(this);
   }
 
@@ -197,7 +212,7 @@ export class Migration implements VmOperation {
     vm.host = this.destination;
     vm.destination = undefined;
     cloud.setState(vm, "running");
-    this.extra.onDone?.(this);
+    this.report();
   }
 }
 

@@ -125,6 +125,13 @@ export class Snapshot {
   private finish(state: "stored" | "failed"): void {
     this.state = state;
     this.end = this.cloud.sim.now;
+    this.cloud.snapshotEnded.emit({
+      vms: this.vms,
+      state,
+      start: this.start,
+      end: this.end,
+      bytes: state === "stored" ? this.images.reduce((sum, image) => sum + image.bytes, 0) : 0,
+    });
     this.options.onDone?.(this);
   }
 }

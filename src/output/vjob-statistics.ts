@@ -10,10 +10,16 @@ export interface VjobSummary {
   readonly wait: Spread;
   /** end - submit of finished vjobs, s. */
   readonly turnaround: Spread;
+  /**
+   * Bounded slowdown of finished vjobs: turnaround / max(run time, 10 s), the usual measure of
+   * how much waiting and sharing stretched a job (1 = neither).
+   */
+  readonly slowdown: Spread;
   readonly vms: number;
-  /** Host-seconds spent with more CPU demanded than the host has (VMPlaceS's violation time). */
-  readonly violationHostSeconds: number;
 }
+
+/** Run times shorter than this count as this in the bounded slowdown, s. */
+export const SLOWDOWN_BOUND = 10;
 
 /** Per-vjob rows and summary statistics of a run, read from the runner and the cloud. */
 export class VjobStatistics {
@@ -26,18 +32,16 @@ export class VjobStatistics {
     const records = this.runner.records.filter((r) => r.spec.submit <= until);
     const started = records.filter((r) => !Number.isNaN(r.start));
     const finished = records.filter((r) => !Number.isNaN(r.end));
-    let violation = 0;
-    for (const host of this.cloud.platform.hosts) {
-      violation += this.cloud.cpu.violationSeconds(host.id);
-    }
     return {
       submitted: records.length,
       started: started.length,
       finished: finished.length,
       wait: spread(started.map((r) => r.start - r.spec.submit)),
       turnaround: spread(finished.map((r) => r.end - r.spec.submit)),
+      slowdown: spread(
+        finished.map((r) => (r.end - r.spec.submit) / Math.max(r.end - r.start, SLOWDOWN_BOUND)),
+      ),
       vms: this.cloud.vms.length,
-      violationHostSeconds: violation,
     };
   }
 

@@ -1,4 +1,3 @@
-import { stringify } from "csv-stringify/sync";
 import { JobStatistics } from "../output/job-statistics.js";
 import { distributionOf } from "../scenario/distribution-spec.js";
 import type { Scenario } from "../scenario/schema.js";
@@ -6,6 +5,7 @@ import { RandomStreams } from "../sim/random.js";
 import { Simulation } from "../sim/simulation.js";
 import { formatDuration } from "../sim/units.js";
 import { DemoQueue } from "../workload/demo-queue.js";
+import type { RunOutputs } from "./run-outputs.js";
 import type { PreparedRun } from "./workload-run.js";
 
 type DemoQueueSpec = Extract<Scenario["workload"], { type: "demo-queue" }>;
@@ -15,11 +15,15 @@ export interface DemoQueueRun extends PreparedRun {
   readonly statistics: JobStatistics;
 }
 
-/** The demo M/G/c queue of a scenario, with its invariants if `check`. */
+/**
+ * The demo M/G/c queue of a scenario, with its invariants if `check`; its jobs.csv goes to
+ * `outputs` if given.
+ */
 export function prepareDemoQueue(
   scenario: Scenario,
   workload: DemoQueueSpec,
   check: boolean,
+  outputs?: RunOutputs,
 ): DemoQueueRun {
   const sim = new Simulation();
   const streams = new RandomStreams(scenario.seed);
@@ -48,20 +52,15 @@ export function prepareDemoQueue(
     statistics,
     finish: (until) => {
       const jobs = statistics.summarize(until, workload.servers);
+      if (outputs !== undefined) {
+        const table = outputs.csv("jobs.csv", ["job", "submit", "start", "end", "server"]);
+        for (const row of statistics.jobRows()) {
+          table.write([row.job, row.submit, row.start ?? "", row.end ?? "", row.server ?? ""]);
+        }
+      }
       return {
         summary: { jobs },
         headline: `jobs: ${jobs.submitted} submitted, ${jobs.finished} finished, mean wait ${formatDuration(jobs.wait.mean, 3)}, p95 wait ${formatDuration(jobs.wait.p95, 3)}, utilization ${(100 * jobs.utilization).toFixed(1)}%`,
-        files: [
-          {
-            name: "jobs.csv",
-            text: stringify(
-              statistics
-                .jobRows()
-                .map((row) => [row.job, row.submit, row.start, row.end, row.server]),
-              { header: true, columns: ["job", "submit", "start", "end", "server"] },
-            ),
-          },
-        ],
       };
     },
   };

@@ -1,8 +1,7 @@
 import { createHash } from "node:crypto";
-import { join } from "node:path";
-import { writeFileAtomic } from "../output/atomic-file.js";
 import type { Scenario } from "../scenario/schema.js";
 import { prepareDemoQueue } from "./demo-queue-run.js";
+import { RunOutputs } from "./run-outputs.js";
 import { prepareVjobs } from "./vjobs-run.js";
 import type { PreparedRun } from "./workload-run.js";
 
@@ -32,7 +31,7 @@ export interface Summary {
 
 export interface RunResult {
   readonly summary: Summary;
-  /** One line on the workload's outcome, for the terminal. */
+  /** Lines on the run's outcome, for the terminal. */
   readonly headline: string;
   readonly files: readonly string[];
 }
@@ -40,14 +39,22 @@ export interface RunResult {
 /** Builds the model of a scenario's run, with the engine's own invariants if `check`. */
 export function prepareRun(
   scenario: Scenario,
-  options: { readonly check?: boolean; readonly baseDir?: string } = {},
+  options: {
+    readonly check?: boolean;
+    readonly baseDir?: string;
+    readonly outputs?: RunOutputs;
+  } = {},
 ): PreparedRun {
   const check = options.check ?? false;
   const workload = scenario.workload;
   const run =
     workload.type === "demo-queue"
-      ? prepareDemoQueue(scenario, workload, check)
-      : prepareVjobs(scenario, workload, { baseDir: options.baseDir ?? ".", check });
+      ? prepareDemoQueue(scenario, workload, check, options.outputs)
+      : prepareVjobs(scenario, workload, {
+          baseDir: options.baseDir ?? ".",
+          check,
+          ...(options.outputs === undefined ? {} : { outputs: options.outputs }),
+        });
   if (check) {
     const sim = run.sim;
     let lastTime = 0;
@@ -62,31 +69,31 @@ export function prepareRun(
   return run;
 }
 
-/** Runs a validated scenario to its duration and writes summary.json and its tables atomically. */
+/**
+ * Runs a validated scenario to its duration: its tables stream into temporary files, and every
+ * file takes its final name only once the run has succeeded.
+ */
 export function runScenario(scenario: Scenario, options: RunOptions): RunResult {
-  const run = prepareRun(scenario, options);
-  run.sim.run({ until: scenario.duration });
-  const outputs = run.finish(scenario.duration);
-  const summary: Summary = {
-    scenario: scenario.name,
-    scenarioHash: hashOf(scenario),
-    seed: scenario.seed,
-    skysim: options.version,
-    simulatedTime: run.sim.now,
-    events: run.sim.dispatched,
-    ...outputs.summary,
-  };
-  // Everything is computed before the first file is written: a failed run leaves no files.
-  const texts = [
-    { name: "summary.json", text: `${JSON.stringify(summary, null, 2)}\n` },
-    ...outputs.files,
-  ];
-  const files = texts.map(({ name, text }) => {
-    const path = join(options.outDir, name);
-    writeFileAtomic(path, text);
-    return path;
-  });
-  return { summary, headline: outputs.headline, files };
+  const outputs = new RunOutputs(options.outDir);
+  try {
+    const run = prepareRun(scenario, { ...options, outputs });
+    run.sim.run({ until: scenario.duration });
+    const workload = run.finish(scenario.duration);
+    const summary: Summary = {
+      scenario: scenario.name,
+      scenarioHash: hashOf(scenario),
+      seed: scenario.seed,
+      skysim: options.version,
+      simulatedTime: run.sim.now,
+      events: run.sim.dispatched,
+      ...workload.summary,
+    };
+    outputs.text("summary.json", `${JSON.stringify(summary, null, 2)}\n`);
+    return { summary, headline: workload.headline, files: outputs.commit() };
+  } catch (error) {
+    outputs.abort();
+    throw error;
+  }
 }
 
 function hashOf(scenario: Scenario): string {

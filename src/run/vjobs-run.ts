@@ -1,5 +1,8 @@
-import { stringify } from "csv-stringify/sync";
 import { Cloud } from "../compute/cloud.js";
+import { type PowerModel, linearPower, specPower } from "../compute/power-model.js";
+import { CloudMetrics } from "../output/cloud-metrics.js";
+import { EVENT_COLUMNS, traceEvents } from "../output/event-trace.js";
+import { TIMESERIES_COLUMNS, sampleTimeseries } from "../output/timeseries.js";
 import { VJOB_COLUMNS, VjobStatistics } from "../output/vjob-statistics.js";
 import { buildPlatform } from "../platform/build.js";
 import { firstFit } from "../policies/placement/first-fit.js";
@@ -10,23 +13,36 @@ import { RandomStreams } from "../sim/random.js";
 import { Simulation } from "../sim/simulation.js";
 import { formatDuration } from "../sim/units.js";
 import { VjobRunner } from "../workload/vjob-runner.js";
+import type { RunOutputs } from "./run-outputs.js";
 import { vjobSpecsOf } from "./vjob-specs.js";
 import type { PreparedRun } from "./workload-run.js";
 
 export interface VjobsRun extends PreparedRun {
   readonly cloud: Cloud;
   readonly runner: VjobRunner;
+  readonly metrics: CloudMetrics;
+}
+
+export interface VjobsRunOptions {
+  readonly baseDir: string;
+  readonly check: boolean;
+  /** Where timeseries.csv, vjobs.csv and (if traced) events.csv go; none: nothing written. */
+  readonly outputs?: RunOutputs;
+}
+
+function powerModelOf(energy: Scenario["energy"]): PowerModel {
+  return energy.type === "linear" ? linearPower(energy.idle, energy.full) : specPower(energy.watts);
 }
 
 /**
  * A `vjobs` scenario: its platform as a cloud, its vjobs submitted to a runner with the chosen
- * placement. The scenario's references (platform present, site and host names, SWF file) were
- * checked when it was loaded.
+ * placement, observers for the summary and the tables. The scenario's references (platform
+ * present, site and host names, SWF file) were checked when it was loaded.
  */
 export function prepareVjobs(
   scenario: Scenario,
   workload: VjobsWorkload,
-  options: { readonly baseDir: string; readonly check: boolean },
+  options: VjobsRunOptions,
 ): VjobsRun {
   if (scenario.platform === undefined) throw new Error("a vjobs scenario needs a platform");
   const sim = new Simulation();
@@ -39,24 +55,42 @@ export function prepareVjobs(
     bootDelay: workload.boot.delay,
     ...(imageStore === undefined ? {} : { imageStore }),
   });
+  const metrics = new CloudMetrics(cloud, powerModelOf(scenario.energy));
+  const statistics = new VjobStatistics(runner, cloud);
+  const { outputs } = options;
+  if (outputs !== undefined) {
+    const step = scenario.output.step;
+    sampleTimeseries(
+      cloud,
+      metrics,
+      step,
+      scenario.duration,
+      outputs.csv("timeseries.csv", TIMESERIES_COLUMNS),
+    );
+    if (scenario.output.trace === "events") {
+      traceEvents(cloud, runner, outputs.csv("events.csv", EVENT_COLUMNS));
+    }
+  }
   runner.submitAll(vjobSpecsOf(workload, platform, options.baseDir, streams));
   if (options.check) sim.addInvariant("cloud", () => cloud.checkInvariants());
-  const statistics = new VjobStatistics(runner, cloud);
   return {
     sim,
     cloud,
     runner,
+    metrics,
     finish: (until) => {
       const vjobs = statistics.summarize(until);
+      const infrastructure = metrics.summarize(until);
+      if (outputs !== undefined) {
+        const table = outputs.csv("vjobs.csv", VJOB_COLUMNS);
+        for (const row of statistics.rows(until)) table.write(row);
+      }
       return {
-        summary: { vjobs },
-        headline: `vjobs: ${vjobs.submitted} submitted, ${vjobs.finished} finished, mean wait ${formatDuration(vjobs.wait.mean, 3)}, mean turnaround ${formatDuration(vjobs.turnaround.mean, 3)}, ${vjobs.vms} VMs, violation ${formatDuration(vjobs.violationHostSeconds, 3)} host-time`,
-        files: [
-          {
-            name: "vjobs.csv",
-            text: stringify(statistics.rows(until), { header: true, columns: VJOB_COLUMNS }),
-          },
-        ],
+        summary: { vjobs, cloud: infrastructure },
+        headline: [
+          `vjobs: ${vjobs.submitted} submitted, ${vjobs.finished} finished, mean wait ${formatDuration(vjobs.wait.mean, 3)}, mean turnaround ${formatDuration(vjobs.turnaround.mean, 3)}, ${vjobs.vms} VMs`,
+          `cloud: ${infrastructure.activeHostHours.toFixed(1)} active host-hours, ${infrastructure.energyKWh.toFixed(1)} kWh, violation ${formatDuration(infrastructure.violationHostSeconds, 3)} host-time, ${infrastructure.migrations.completed} migrations`,
+        ].join("\n"),
       };
     },
   };

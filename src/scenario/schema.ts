@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { durationDistributionSpec } from "./distribution-spec.js";
 import { platformSection } from "./platform-section.js";
+import { energySection, outputSection } from "./output-section.js";
 import { duration } from "./quantities.js";
 import { vjobsWorkload } from "./vjobs-section.js";
 
@@ -50,6 +51,8 @@ export const scenarioSchema = z
       })
       .default({ sharing: "max-min" }),
     workload: workloadSpec,
+    energy: energySection.default({ type: "linear", idle: 95, full: 190.7 }),
+    output: outputSection.default({ step: 300, trace: "none" }),
   })
   .meta({ title: "skysim scenario" });
 

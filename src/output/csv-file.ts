@@ -1,0 +1,63 @@
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { stringify } from "csv-stringify/sync";
+
+export type CsvCell = string | number;
+
+/**
+ * A CSV file written while the simulation runs: rows are buffered a few thousand at a time,
+ * turned into text by csv-stringify and appended to a hidden temporary file, so memory stays flat
+ * however long the run. `commit` renames it over the target (readers never see half a file);
+ * `abort` deletes it.
+ */
+export class CsvFile {
+  private readonly temporary: string;
+  private readonly fd: number;
+  private buffer: CsvCell[][] = [];
+  private headerWritten = false;
+  private open = true;
+  rows = 0;
+
+  constructor(
+    readonly path: string,
+    private readonly columns: readonly string[],
+    private readonly flushEvery = 4096,
+  ) {
+    mkdirSync(dirname(path), { recursive: true });
+    this.temporary = join(dirname(path), `.${basename(path)}.partial`);
+    this.fd = openSync(this.temporary, "w");
+  }
+
+  write(row: CsvCell[]): void {
+    this.buffer.push(row);
+    this.rows++;
+    if (this.buffer.length >= this.flushEvery) this.flush();
+  }
+
+  commit(): void {
+    this.flush();
+    this.close();
+    renameSync(this.temporary, this.path);
+  }
+
+  abort(): void {
+    if (this.open) this.close();
+    rmSync(this.temporary, { force: true });
+  }
+
+  private flush(): void {
+    if (this.buffer.length === 0 && this.headerWritten) return;
+    const text = stringify(this.buffer, {
+      header: !this.headerWritten,
+      columns: [...this.columns],
+    });
+    this.headerWritten = true;
+    this.buffer = [];
+    writeSync(this.fd, text);
+  }
+
+  private close(): void {
+    closeSync(this.fd);
+    this.open = false;
+  }
+}

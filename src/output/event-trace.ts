@@ -1,0 +1,35 @@
+import type { Cloud } from "../compute/cloud.js";
+import type { VjobRunner } from "../workload/vjob-runner.js";
+import type { CsvFile } from "./csv-file.js";
+
+export const EVENT_COLUMNS = ["time", "kind", "subject", "what", "where"];
+
+/**
+ * Every VM state change, migration and snapshot end, and vjob submission, start and end, one row
+ * each in the order they happen (`--trace events`).
+ */
+export function traceEvents(cloud: Cloud, runner: VjobRunner, out: CsvFile): void {
+  const hostName = (host: number | undefined): string =>
+    host === undefined ? "" : (cloud.platform.hosts[host]?.name ?? String(host));
+  cloud.vmStateChanged.subscribe((t) => {
+    out.write([t.time, "vm", t.vm.name, `${t.from}>${t.to}`, hostName(t.vm.host)]);
+  });
+  cloud.migrationEnded.subscribe((m) => {
+    out.write([
+      m.end,
+      "migration",
+      m.vm.name,
+      m.state,
+      `${hostName(m.source)}>${hostName(m.destination)}`,
+    ]);
+  });
+  cloud.snapshotEnded.subscribe((s) => {
+    out.write([s.end, "snapshot", s.vms.map((vm) => vm.name).join(" "), s.state, ""]);
+  });
+  const vjob = (what: string) => (record: { spec: { name: string } }) => {
+    out.write([cloud.sim.now, "vjob", record.spec.name, what, ""]);
+  };
+  runner.vjobSubmitted.subscribe(vjob("submitted"));
+  runner.vjobStarted.subscribe(vjob("started"));
+  runner.vjobFinished.subscribe(vjob("finished"));
+}

@@ -1,0 +1,72 @@
+import type { Cloud } from "../compute/cloud.js";
+import type { CloudMetrics } from "./cloud-metrics.js";
+import type { CsvFile } from "./csv-file.js";
+
+export const TIMESERIES_COLUMNS = [
+  "time",
+  "site",
+  "hosts",
+  "activeHosts",
+  "vms",
+  "cpuDemandCores",
+  "cpuCores",
+  "overloadedHosts",
+  "watts",
+];
+
+/**
+ * Samples the cloud every `step` seconds from 0 to `until` (both included), one row per site:
+ * hosts, hosts holding a VM, VMs with vCPUs placed, cores demanded and available, overloaded
+ * hosts, watts drawn. Sampling reads the models and changes nothing.
+ */
+export function sampleTimeseries(
+  cloud: Cloud,
+  metrics: CloudMetrics,
+  step: number,
+  until: number,
+  out: CsvFile,
+): void {
+  const { platform } = cloud;
+  const sample = (): void => {
+    const vmsPerSite = new Array<number>(platform.sites.length).fill(0);
+    for (const vm of cloud.vms) {
+      const host = vm.consumer?.host;
+      if (host === undefined) continue;
+      const site = platform.hosts[host]?.site ?? 0;
+      vmsPerSite[site] = (vmsPerSite[site] ?? 0) + 1;
+    }
+    for (const site of platform.sites) {
+      let hosts = 0;
+      let active = 0;
+      let demand = 0;
+      let cores = 0;
+      let overloaded = 0;
+      let watts = 0;
+      for (const cluster of site.clusters) {
+        for (const id of cluster.hosts) {
+          const host = platform.hosts[id];
+          if (host === undefined) continue;
+          const hostDemand = cloud.cpu.demand(id);
+          hosts++;
+          if (cloud.isActive(id)) active++;
+          demand += hostDemand;
+          cores += host.cores;
+          if (hostDemand > host.cores) overloaded++;
+          watts += metrics.hostWatts(id);
+        }
+      }
+      out.write([
+        cloud.sim.now,
+        site.name,
+        hosts,
+        active,
+        vmsPerSite[site.id] ?? 0,
+        demand,
+        cores,
+        overloaded,
+        watts,
+      ]);
+    }
+  };
+  for (let k = 0; k * step <= until; k++) cloud.sim.scheduleAt(k * step, sample);
+}

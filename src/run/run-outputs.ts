@@ -1,0 +1,55 @@
+import { existsSync, mkdirSync, readdirSync, rmdirSync } from "node:fs";
+import { join } from "node:path";
+import { writeFileAtomic } from "../output/atomic-file.js";
+import { CsvFile } from "../output/csv-file.js";
+
+/**
+ * The files of one run. Tables stream into hidden temporary files while the run goes on; nothing
+ * takes its final name before `commit`, after the whole run succeeded, so a failed run leaves the
+ * folder as it was (results of an earlier run included) and a folder it created is removed.
+ */
+export class RunOutputs {
+  private readonly tables: CsvFile[] = [];
+  private readonly texts: { name: string; text: string }[] = [];
+  private readonly created: boolean;
+
+  constructor(readonly outDir: string) {
+    this.created = !existsSync(outDir);
+  }
+
+  /** A CSV table written as the run goes. */
+  csv(name: string, columns: readonly string[]): CsvFile {
+    if (this.tables.length === 0 && this.created) mkdirSync(this.outDir, { recursive: true });
+    const table = new CsvFile(join(this.outDir, name), columns);
+    this.tables.push(table);
+    return table;
+  }
+
+  /** A small file (summary.json) written whole at commit. */
+  text(name: string, text: string): void {
+    this.texts.push({ name, text });
+  }
+
+  /** Gives every file its final name; returns their paths. */
+  commit(): string[] {
+    const paths: string[] = [];
+    for (const { name, text } of this.texts) {
+      const path = join(this.outDir, name);
+      writeFileAtomic(path, text);
+      paths.push(path);
+    }
+    for (const table of this.tables) {
+      table.commit();
+      paths.push(table.path);
+    }
+    return paths;
+  }
+
+  /** Deletes the temporary files, and the folder if this run created it and it is empty. */
+  abort(): void {
+    for (const table of this.tables) table.abort();
+    if (this.created && existsSync(this.outDir) && readdirSync(this.outDir).length === 0) {
+      rmdirSync(this.outDir);
+    }
+  }
+}
