@@ -4,15 +4,11 @@ import { performance } from "node:perf_hooks";
 import { dirname, join } from "node:path";
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
+import { UsageError } from "./usage-error.js";
 import { skysimVersion } from "./version.js";
 
 /** Exit codes: 0 done, 1 internal error (a bug), 2 bad input (scenario file or arguments). */
 const EXIT_BAD_INPUT = 2;
-
-/** A mistake in the command line, reported in one line with exit code 2. */
-class UsageError extends Error {
-  override name = "UsageError";
-}
 
 let debug = process.argv.includes("--debug");
 
@@ -209,7 +205,50 @@ await yargs(hideBin(process.argv))
       process.stdout.write(`${describePlatform(buildPlatform(spec)).join("\n")}\n`);
     },
   )
-  .demandCommand(1, "name a command: run, validate, schema or platform")
+  .command(
+    "sweep <file>",
+    "run a scenario's sweep (variants x parameter values x seeds), resuming what is done",
+    (y) =>
+      y
+        .positional("file", {
+          type: "string",
+          demandOption: true,
+          describe: "scenario with a sweep block",
+        })
+        .option("jobs", { type: "number", describe: "worker threads [default: the core count]" })
+        .option("shard", { type: "string", describe: "i/n: run only the i-th of n slices" })
+        .option("out", { type: "string", describe: "folder [default: results/<name>/sweep]" }),
+    async (argv) => {
+      const { sweepCommand } = await import("./sweep-commands.js");
+      await sweepCommand({ ...argv, version });
+    },
+  )
+  .command(
+    "merge <dirs..>",
+    "aggregate the runs of several sweep folders (shards) into one",
+    (y) =>
+      y.positional("dirs", { type: "string", array: true, demandOption: true }).option("out", {
+        type: "string",
+        describe: "folder of the aggregate [default: the first]",
+      }),
+    async (argv) => {
+      const { mergeCommand } = await import("./sweep-commands.js");
+      await mergeCommand(argv);
+    },
+  )
+  .command(
+    "compare <dirs..>",
+    "print the headline metrics of sweeps side by side (mean +- 95% CI)",
+    (y) =>
+      y
+        .positional("dirs", { type: "string", array: true, demandOption: true })
+        .option("metrics", { type: "string", describe: "comma-separated metric paths" }),
+    async (argv) => {
+      const { compareCommand } = await import("./sweep-commands.js");
+      await compareCommand(argv);
+    },
+  )
+  .demandCommand(1, "name a command: run, validate, schema, platform, sweep, merge or compare")
   .strict()
   .fail((message: string | undefined, error: Error | undefined) => {
     if (error !== undefined) throw error; // reaches .catch(fail) below

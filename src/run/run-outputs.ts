@@ -30,17 +30,20 @@ export class RunOutputs {
     this.texts.push({ name, text });
   }
 
-  /** Gives every file its final name; returns their paths. */
+  /**
+   * Gives every file its final name, tables first and summary.json last: a run whose summary.json
+   * exists is complete (sweeps resume on that), even if the process dies while committing.
+   */
   commit(): string[] {
     const paths: string[] = [];
+    for (const table of this.tables) {
+      table.commit();
+      paths.push(table.path);
+    }
     for (const { name, text } of this.texts) {
       const path = join(this.outDir, name);
       writeFileAtomic(path, text);
       paths.push(path);
-    }
-    for (const table of this.tables) {
-      table.commit();
-      paths.push(table.path);
     }
     return paths;
   }

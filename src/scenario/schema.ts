@@ -3,6 +3,7 @@ import { durationDistributionSpec } from "./distribution-spec.js";
 import { platformSection } from "./platform-section.js";
 import { energySection, outputSection } from "./output-section.js";
 import { duration } from "./quantities.js";
+import { sweepSection } from "../sweep/sweep-section.js";
 import { vjobsWorkload } from "./vjobs-section.js";
 
 /**
@@ -53,6 +54,7 @@ export const scenarioSchema = z
     workload: workloadSpec,
     energy: energySection.default({ type: "linear", idle: 95, full: 190.7 }),
     output: outputSection.default({ step: 300, trace: "none" }),
+    sweep: sweepSection.optional(),
   })
   .meta({ title: "skysim scenario" });
 

@@ -1,0 +1,109 @@
+import { availableParallelism } from "node:os";
+import { dirname, join } from "node:path";
+import { performance } from "node:perf_hooks";
+import process from "node:process";
+import { UsageError } from "./usage-error.js";
+
+/** Shows runs done and the time left on a terminal; says nothing when output is not a terminal. */
+function progressBar(total: number): (done: number) => void {
+  const started = performance.now();
+  if (!process.stderr.isTTY || total === 0) return () => undefined;
+  return (done) => {
+    const elapsed = (performance.now() - started) / 1000;
+    const eta = done > 0 ? (elapsed / done) * (total - done) : 0;
+    const width = 30;
+    const filled = Math.round((width * done) / total);
+    process.stderr.write(
+      `\r[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${done}/${total} runs, ETA ${eta.toFixed(0)} s `,
+    );
+    if (done === total) process.stderr.write("\n");
+  };
+}
+
+function parseShard(text: string | undefined): { index: number; count: number } | undefined {
+  if (text === undefined) return undefined;
+  const match = /^(\d+)\/(\d+)$/.exec(text);
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (match === null || !(count >= 1 && index >= 1 && index <= count)) {
+    throw new UsageError(`--shard: expected i/n with 1 <= i <= n, got "${text}"`);
+  }
+  return { index, count };
+}
+
+/** `skysim sweep FILE`: runs what is not done yet of the sweep (or of one shard), then aggregates. */
+export async function sweepCommand(argv: {
+  file: string;
+  jobs?: number | undefined;
+  shard?: string | undefined;
+  out?: string | undefined;
+  version: string;
+}): Promise<void> {
+  const { loadSweep } = await import("../sweep/load-sweep.js");
+  const { collectResults, isDone, shardOf, writeAggregate } =
+    await import("../sweep/sweep-runs.js");
+  const { runPool } = await import("./sweep-pool.js");
+  const shard = parseShard(argv.shard);
+  const jobs = argv.jobs ?? availableParallelism();
+  if (!(Number.isInteger(jobs) && jobs >= 1)) {
+    throw new UsageError(`--jobs: expected an integer >= 1, got ${jobs}`);
+  }
+  const planned = loadSweep(argv.file);
+  const name = planned[0]?.scenario.name ?? "sweep";
+  const outDir = argv.out ?? join("results", name, "sweep");
+  const mine =
+    shard === undefined
+      ? planned
+      : shardOf(
+          planned.map((p) => p.run),
+          shard.index,
+          shard.count,
+        ).map((run) => planned[run.index] as (typeof planned)[number]);
+  const todo = mine.filter((p) => !isDone(outDir, p.run));
+  process.stdout.write(
+    `${argv.file}: ${planned.length} runs in the sweep, ${mine.length} in this ${shard === undefined ? "sweep" : `shard ${shard.index}/${shard.count}`}, ${mine.length - todo.length} already done, ${todo.length} to run on ${Math.min(jobs, Math.max(todo.length, 1))} thread(s)\n`,
+  );
+  await runPool(todo, {
+    outDir,
+    baseDir: dirname(argv.file),
+    version: argv.version,
+    jobs,
+    onRunDone: progressBar(todo.length),
+  });
+  const files = writeAggregate(outDir, collectResults([outDir]));
+  process.stdout.write(files.map((file) => `wrote ${file}\n`).join(""));
+}
+
+/** `skysim merge DIR...`: one aggregate of the runs found in several sweep (shard) folders. */
+export async function mergeCommand(argv: {
+  dirs: string[];
+  out?: string | undefined;
+}): Promise<void> {
+  const { collectResults, writeAggregate } = await import("../sweep/sweep-runs.js");
+  const results = collectResults(argv.dirs);
+  if (results.length === 0)
+    throw new UsageError(`merge: no finished sweep run in ${argv.dirs.join(", ")}`);
+  const outDir = argv.out ?? argv.dirs[0] ?? ".";
+  const files = writeAggregate(outDir, results);
+  process.stdout.write(
+    `${results.length} runs merged\n${files.map((f) => `wrote ${f}\n`).join("")}`,
+  );
+}
+
+/** `skysim compare DIR...`: the headline metrics of every cell of every sweep, side by side. */
+export async function compareCommand(argv: {
+  dirs: string[];
+  metrics?: string | undefined;
+}): Promise<void> {
+  const { readFileSync, existsSync } = await import("node:fs");
+  const { parse } = await import("../sweep/compare.js");
+  const wanted = argv.metrics?.split(",").filter((m) => m !== "");
+  const lines: string[] = [];
+  for (const dir of argv.dirs) {
+    const file = join(dir, "aggregate.csv");
+    if (!existsSync(file))
+      throw new UsageError(`compare: no aggregate.csv in ${dir} (run skysim sweep or merge)`);
+    lines.push(...parse(dir, readFileSync(file, "utf8"), wanted));
+  }
+  process.stdout.write(`${lines.join("\n")}\n`);
+}

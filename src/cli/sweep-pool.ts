@@ -1,0 +1,60 @@
+import { Worker } from "node:worker_threads";
+import type { PlannedRun } from "../sweep/load-sweep.js";
+import { executeRun } from "../sweep/sweep-runs.js";
+
+export interface PoolOptions {
+  readonly outDir: string;
+  readonly baseDir: string;
+  readonly version: string;
+  /** Worker threads; 1 runs everything in this thread. */
+  readonly jobs: number;
+  /** Called after each run, with how many are done. */
+  readonly onRunDone: (done: number) => void;
+}
+
+/**
+ * Runs the tasks, `jobs` at a time in worker threads. The order in which they finish does not
+ * matter: each run writes its own folder, and aggregates sort runs by their place in the plan.
+ */
+export async function runPool(tasks: readonly PlannedRun[], options: PoolOptions): Promise<void> {
+  const settings = { outDir: options.outDir, baseDir: options.baseDir, version: options.version };
+  if (options.jobs <= 1 || tasks.length <= 1) {
+    tasks.forEach((task, i) => {
+      executeRun(task.run, task.scenario, settings);
+      options.onRunDone(i + 1);
+    });
+    return;
+  }
+  const queue = [...tasks];
+  let done = 0;
+  const workers = Array.from(
+    { length: Math.min(options.jobs, tasks.length) },
+    () => new Worker(new URL("./sweep-worker.js", import.meta.url), { workerData: settings }),
+  );
+  try {
+    await Promise.all(
+      workers.map(
+        (worker) =>
+          new Promise<void>((resolve, reject) => {
+            const next = (): void => {
+              const task = queue.shift();
+              if (task === undefined) resolve();
+              else worker.postMessage(task);
+            };
+            worker.on("message", (reply: { index: number; error?: string }) => {
+              if (reply.error !== undefined) {
+                reject(new Error(`sweep run ${reply.index}: ${reply.error}`));
+                return;
+              }
+              options.onRunDone(++done);
+              next();
+            });
+            worker.on("error", reject);
+            next();
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(workers.map((worker) => worker.terminate()));
+  }
+}

@@ -1,0 +1,97 @@
+import { stringify } from "csv-stringify/sync";
+import { deviation, mean } from "d3-array";
+import { studentT975 } from "./student-t.js";
+
+/** What a finished run of a sweep left: where it sits in the plan, and its summary. */
+export interface SweepResult {
+  readonly index: number;
+  readonly cell: string;
+  readonly variant: string;
+  readonly parameters: Readonly<Record<string, unknown>>;
+  readonly seed: number;
+  readonly summary: unknown;
+}
+
+/** Every number of a summary by its dotted path ("cloud.migrations.bytes"), but the seed. */
+export function metricsOf(summary: unknown, prefix = ""): Map<string, number> {
+  const metrics = new Map<string, number>();
+  if (typeof summary !== "object" || summary === null) return metrics;
+  for (const [key, value] of Object.entries(summary)) {
+    const path = prefix === "" ? key : `${prefix}.${key}`;
+    if (path === "seed") continue;
+    if (typeof value === "number") metrics.set(path, value);
+    else for (const [inner, number] of metricsOf(value, path)) metrics.set(inner, number);
+  }
+  return metrics;
+}
+
+/**
+ * runs.csv (one row per run, in plan order, a column per metric) and aggregate.csv (per cell and
+ * metric: runs, mean, standard deviation, 95% confidence interval of the mean by Student's t).
+ * The same set of results gives the same bytes, whatever order they came in.
+ */
+export function aggregateSweep(results: readonly SweepResult[]): {
+  runsCsv: string;
+  aggregateCsv: string;
+} {
+  const sorted = [...results].sort((a, b) => a.index - b.index);
+  const metricsByRun = sorted.map((r) => metricsOf(r.summary));
+  const names = [...new Set(metricsByRun.flatMap((m) => [...m.keys()]))].sort();
+  const runsCsv = stringify(
+    sorted.map((r, i) => [
+      r.index,
+      r.cell,
+      r.variant,
+      r.seed,
+      ...names.map((name) => metricsByRun[i]?.get(name) ?? ""),
+    ]),
+    { header: true, columns: ["run", "cell", "variant", "seed", ...names] },
+  );
+  const cells = [...new Set(sorted.map((r) => r.cell))];
+  const rows: (string | number)[][] = [];
+  for (const cell of cells) {
+    const members = sorted
+      .map((r, i) => ({ r, m: metricsByRun[i] }))
+      .filter((x) => x.r.cell === cell);
+    const first = members[0]?.r;
+    for (const name of names) {
+      const values = members.flatMap(({ m }) => {
+        const value = m?.get(name);
+        return value === undefined ? [] : [value];
+      });
+      if (values.length === 0) continue;
+      const average = mean(values) ?? 0;
+      const sd = deviation(values);
+      const half =
+        sd === undefined
+          ? undefined
+          : (studentT975(values.length - 1) * sd) / Math.sqrt(values.length);
+      rows.push([
+        cell,
+        first?.variant ?? "",
+        JSON.stringify(first?.parameters ?? {}),
+        name,
+        values.length,
+        average,
+        sd ?? "",
+        half === undefined ? "" : average - half,
+        half === undefined ? "" : average + half,
+      ]);
+    }
+  }
+  const aggregateCsv = stringify(rows, {
+    header: true,
+    columns: [
+      "cell",
+      "variant",
+      "parameters",
+      "metric",
+      "runs",
+      "mean",
+      "sd",
+      "ci95Low",
+      "ci95High",
+    ],
+  });
+  return { runsCsv, aggregateCsv };
+}

@@ -1,0 +1,51 @@
+import { parse as parseCsv } from "csv-parse/sync";
+
+/** Metrics `skysim compare` shows when none are named. */
+export const HEADLINE_METRICS = [
+  "vjobs.finished",
+  "vjobs.turnaround.mean",
+  "vjobs.slowdown.mean",
+  "cloud.violationHostSeconds",
+  "cloud.activeHostHours",
+  "cloud.energyKWh",
+  "cloud.migrations.completed",
+  "jobs.finished",
+  "jobs.wait.mean",
+];
+
+interface AggregateRow {
+  cell: string;
+  metric: string;
+  runs: string;
+  mean: string;
+  ci95Low: string;
+  ci95High: string;
+}
+
+/**
+ * Lines of a text table from one sweep's aggregate.csv: for each cell and metric, the mean and the
+ * half-width of its 95% confidence interval, with the number of runs.
+ */
+export function parse(dir: string, csv: string, metrics?: readonly string[]): string[] {
+  const rows = parseCsv<AggregateRow>(csv, { columns: true, skip_empty_lines: true });
+  const wanted = new Set(metrics ?? HEADLINE_METRICS);
+  const kept = rows.filter((row) => wanted.has(row.metric));
+  const cellWidth = Math.max(4, ...kept.map((row) => row.cell.length));
+  const metricWidth = Math.max(6, ...kept.map((row) => row.metric.length));
+  return [
+    dir,
+    `  ${"cell".padEnd(cellWidth)}  ${"metric".padEnd(metricWidth)}  mean +- 95% CI (runs)`,
+    ...kept.map((row) => {
+      const mean = Number(row.mean);
+      const half = row.ci95High === "" ? Number.NaN : Number(row.ci95High) - mean;
+      const spread = Number.isNaN(half) ? "" : ` +- ${format(half)}`;
+      return `  ${row.cell.padEnd(cellWidth)}  ${row.metric.padEnd(metricWidth)}  ${format(mean)}${spread} (${row.runs})`;
+    }),
+  ];
+}
+
+function format(value: number): string {
+  return Math.abs(value) >= 1e5 || (Math.abs(value) < 1e-3 && value !== 0)
+    ? value.toExponential(3)
+    : String(Number(value.toPrecision(6)));
+}

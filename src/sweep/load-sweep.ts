@@ -1,0 +1,39 @@
+import { dirname } from "node:path";
+import { readScenarioDocument } from "../scenario/extends.js";
+import { parseScenarioText, validateScenario } from "../scenario/load.js";
+import { type Problem, ScenarioError } from "../scenario/problems.js";
+import { checkReferences } from "../scenario/references.js";
+import type { Scenario } from "../scenario/schema.js";
+import { type SweepRun, planSweep } from "./plan.js";
+
+export interface PlannedRun {
+  readonly run: SweepRun;
+  readonly scenario: Scenario;
+}
+
+/**
+ * Reads a scenario file with a sweep block and validates every run it describes before any runs:
+ * a problem in one cell is reported once (seeds change nothing else), with the cell's name.
+ */
+export function loadSweep(file: string): PlannedRun[] {
+  const runs = planSweep(readScenarioDocument(file, parseScenarioText), file);
+  const problems: Problem[] = [];
+  const planned: PlannedRun[] = [];
+  const badCells = new Set<string>();
+  for (const run of runs) {
+    if (badCells.has(run.cell)) continue;
+    try {
+      const scenario = validateScenario(run.document, file);
+      checkReferences(scenario, file, dirname(file));
+      planned.push({ run, scenario });
+    } catch (error) {
+      if (!(error instanceof ScenarioError)) throw error;
+      badCells.add(run.cell);
+      for (const problem of error.problems) {
+        problems.push({ path: `[${run.cell}] ${problem.path}`, message: problem.message });
+      }
+    }
+  }
+  if (problems.length > 0) throw new ScenarioError(file, problems);
+  return planned;
+}

@@ -1,0 +1,110 @@
+import { mergeDocuments } from "../scenario/extends.js";
+import { type Problem, ScenarioError } from "../scenario/problems.js";
+import { sweepSection } from "../sweep/sweep-section.js";
+
+/** One run of a sweep. */
+export interface SweepRun {
+  /** Position in the plan: variants, then parameter combinations, then seeds, in order. */
+  readonly index: number;
+  /** Folder name of its cell (variant and parameter values), unique in the sweep. */
+  readonly cell: string;
+  readonly variant: string;
+  /** Parameter path -> value as written in the file. */
+  readonly parameters: Readonly<Record<string, unknown>>;
+  readonly seed: number;
+  /** The scenario document of this run (no sweep block), to validate. */
+  readonly document: Record<string, unknown>;
+}
+
+const BASE_VARIANT = "base";
+
+/**
+ * Expands the `sweep:` block of a scenario document into its runs, in a fixed order. Throws a
+ * ScenarioError if the document has no sweep block or the block is malformed.
+ */
+export function planSweep(document: unknown, file: string): SweepRun[] {
+  if (typeof document !== "object" || document === null || !("sweep" in document)) {
+    throw new ScenarioError(file, [
+      {
+        path: "sweep",
+        message: "expected a sweep block (seeds, parameters, variants), got nothing",
+      },
+    ]);
+  }
+  const { sweep: raw, ...base } = document as Record<string, unknown>;
+  const parsed = sweepSection.safeParse(raw);
+  if (!parsed.success) {
+    const problems: Problem[] = parsed.error.issues.map((issue) => ({
+      path: ["sweep", ...issue.path.map(String)].join("."),
+      message: `expected a valid sweep block: ${issue.message}`,
+    }));
+    throw new ScenarioError(file, problems);
+  }
+  const sweep = parsed.data;
+  const seeds =
+    typeof sweep.seeds === "number"
+      ? Array.from({ length: sweep.seeds }, (_, i) => i + 1)
+      : sweep.seeds;
+  const variants: [string, Record<string, unknown>][] =
+    Object.keys(sweep.variants).length > 0 ? Object.entries(sweep.variants) : [[BASE_VARIANT, {}]];
+  const paths = Object.keys(sweep.parameters);
+  const combinations = cartesian(paths.map((path) => sweep.parameters[path] ?? []));
+  const runs: SweepRun[] = [];
+  for (const [variant, overrides] of variants) {
+    for (const values of combinations) {
+      const parameters = Object.fromEntries(paths.map((path, i) => [path, values[i]]));
+      let merged = mergeDocuments(base, overrides) as Record<string, unknown>;
+      for (const path of paths) merged = setPath(merged, path.split("."), parameters[path]);
+      const cell = cellName(variant, parameters);
+      for (const seed of seeds) {
+        runs.push({
+          index: runs.length,
+          cell,
+          variant,
+          parameters,
+          seed,
+          document: { ...merged, seed },
+        });
+      }
+    }
+  }
+  return runs;
+}
+
+function cartesian(lists: readonly (readonly unknown[])[]): unknown[][] {
+  return lists.reduce<unknown[][]>(
+    (partial, list) => partial.flatMap((prefix) => list.map((value) => [...prefix, value])),
+    [[]],
+  );
+}
+
+/** A copy of `document` with the value at `path` replaced (objects created on the way). */
+function setPath(
+  document: Record<string, unknown>,
+  path: readonly string[],
+  value: unknown,
+): Record<string, unknown> {
+  const [head, ...rest] = path;
+  if (head === undefined) return document;
+  const inner = document[head];
+  const next =
+    rest.length === 0
+      ? value
+      : setPath(
+          typeof inner === "object" && inner !== null ? (inner as Record<string, unknown>) : {},
+          rest,
+          value,
+        );
+  return { ...document, [head]: next };
+}
+
+/** `variant` then `path=value` pairs, in a form safe as a folder name. */
+function cellName(variant: string, parameters: Readonly<Record<string, unknown>>): string {
+  const parts = [
+    variant,
+    ...Object.entries(parameters).map(
+      ([path, value]) => `${path}=${typeof value === "string" ? value : JSON.stringify(value)}`,
+    ),
+  ];
+  return parts.join("__").replace(/[^A-Za-z0-9._=-]/g, "_");
+}

@@ -1,0 +1,71 @@
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { writeFileAtomic } from "../output/atomic-file.js";
+import { runScenario } from "../run/run-scenario.js";
+import type { Scenario } from "../scenario/schema.js";
+import { type SweepResult, aggregateSweep } from "./aggregate.js";
+import type { SweepRun } from "./plan.js";
+
+/** Where a run of a sweep writes: `<out>/<cell>/<seed>/`. */
+export function runFolder(outDir: string, run: Pick<SweepRun, "cell" | "seed">): string {
+  return join(outDir, run.cell, String(run.seed));
+}
+
+/** A run is done once its summary.json exists: it is the last file a run commits. */
+export function isDone(outDir: string, run: SweepRun): boolean {
+  return existsSync(join(runFolder(outDir, run), "summary.json"));
+}
+
+/** The runs of shard `index` of `count` (1-based): every count-th run of the plan. */
+export function shardOf(runs: readonly SweepRun[], index: number, count: number): SweepRun[] {
+  return runs.filter((run) => run.index % count === index - 1);
+}
+
+/** What identifies a run in its folder, so that `merge` can place it in the plan. */
+type RunRecord = Omit<SweepResult, "summary">;
+
+/** Runs one run of a sweep into its folder: run.json (where it sits in the plan), then its files. */
+export function executeRun(
+  run: SweepRun,
+  scenario: Scenario,
+  options: { readonly outDir: string; readonly baseDir: string; readonly version: string },
+): void {
+  const folder = runFolder(options.outDir, run);
+  const record: RunRecord = {
+    index: run.index,
+    cell: run.cell,
+    variant: run.variant,
+    parameters: run.parameters,
+    seed: run.seed,
+  };
+  writeFileAtomic(join(folder, "run.json"), `${JSON.stringify(record, null, 2)}\n`);
+  runScenario(scenario, { outDir: folder, version: options.version, baseDir: options.baseDir });
+}
+
+/** Every finished run found under the given sweep folders (a run found twice counts once). */
+export function collectResults(dirs: readonly string[]): SweepResult[] {
+  const byIndex = new Map<number, SweepResult>();
+  for (const dir of dirs) {
+    if (!existsSync(dir)) continue;
+    for (const cell of readdirSync(dir, { withFileTypes: true })) {
+      if (!cell.isDirectory()) continue;
+      for (const seed of readdirSync(join(dir, cell.name), { withFileTypes: true })) {
+        const folder = join(dir, cell.name, seed.name);
+        if (!seed.isDirectory() || !existsSync(join(folder, "summary.json"))) continue;
+        const record = JSON.parse(readFileSync(join(folder, "run.json"), "utf8")) as RunRecord;
+        const summary = JSON.parse(readFileSync(join(folder, "summary.json"), "utf8")) as unknown;
+        if (!byIndex.has(record.index)) byIndex.set(record.index, { ...record, summary });
+      }
+    }
+  }
+  return [...byIndex.values()];
+}
+
+/** Writes runs.csv and aggregate.csv of the results into `outDir`; returns their paths. */
+export function writeAggregate(outDir: string, results: readonly SweepResult[]): string[] {
+  const { runsCsv, aggregateCsv } = aggregateSweep(results);
+  const paths = [join(outDir, "runs.csv"), join(outDir, "aggregate.csv")];
+  writeFileAtomic(paths[0] as string, runsCsv);
+  writeFileAtomic(paths[1] as string, aggregateCsv);
+  return paths;
+}

@@ -1,0 +1,174 @@
+import { spawn, spawnSync } from "node:child_process";
+import {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadSweep } from "../src/sweep/load-sweep.js";
+import { planSweep } from "../src/sweep/plan.js";
+import {
+  collectResults,
+  executeRun,
+  runFolder,
+  shardOf,
+  writeAggregate,
+} from "../src/sweep/sweep-runs.js";
+import { ScenarioError } from "../src/scenario/index.js";
+import { studentT975 } from "../src/sweep/student-t.js";
+
+const SMALL = "test/fixtures/sweep/small-sweep.yaml";
+const CLI = "dist/src/cli/main.js";
+
+function runAll(dir: string, runs = loadSweep(SMALL)): void {
+  for (const { run, scenario } of runs) {
+    executeRun(run, scenario, { outDir: dir, baseDir: "test/fixtures/sweep", version: "test" });
+  }
+}
+
+describe("sweep plan", () => {
+  it("is variants x parameter values x seeds, in that order", () => {
+    const runs = loadSweep(SMALL).map((p) => p.run);
+    expect(runs).toHaveLength(2 * 2 * 3);
+    expect(runs.slice(0, 4).map((r) => [r.cell, r.seed])).toEqual([
+      ["first-fit__workload.arrivals.interarrival=1min", 1],
+      ["first-fit__workload.arrivals.interarrival=1min", 2],
+      ["first-fit__workload.arrivals.interarrival=1min", 3],
+      ["first-fit__workload.arrivals.interarrival=3min", 1],
+    ]);
+    expect(runs[11]?.cell).toBe("overcommit__workload.arrivals.interarrival=3min");
+    const scenario = loadSweep(SMALL)[11]?.scenario;
+    expect(scenario?.seed).toBe(3);
+    expect(scenario?.workload).toMatchObject({
+      placement: { vcpusPerCore: 2 },
+      arrivals: { interarrival: 180 },
+    });
+  });
+
+  it("reports a bad value once per cell, naming the cell, before anything runs", () => {
+    const document = {
+      name: "x",
+      duration: "1h",
+      platform: { type: "synthetic" },
+      workload: { type: "vjobs", arrivals: { type: "poisson", count: 2, interarrival: "1min" } },
+      sweep: { seeds: 2, parameters: { "workload.arrivals.count": [1, 0] } },
+    };
+    expect(planSweep(document, "f.yaml")).toHaveLength(4);
+    let error: unknown;
+    try {
+      loadSweepOf(document);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ScenarioError);
+    expect((error as ScenarioError).problems).toEqual([
+      {
+        path: "[base__workload.arrivals.count=0] workload.arrivals.count",
+        message: "expected a value >= 1, got 0",
+      },
+    ]);
+  });
+
+  it("uses Student's t for the confidence intervals", () => {
+    expect(studentT975(2)).toBe(4.303); // 3 runs
+    expect(studentT975(30)).toBe(2.042);
+    expect(studentT975(1e9)).toBeCloseTo(1.96, 3);
+  });
+});
+
+/** loadSweep on a document instead of a file (JSON is YAML too). */
+function loadSweepOf(document: unknown) {
+  const file = join(mkdtempSync(join(tmpdir(), "skysim-sweepdoc-")), "s.json");
+  writeFileSync(file, JSON.stringify(document));
+  return loadSweep(file);
+}
+
+describe("sweep results", () => {
+  it("run whole, or as 3 shards then merged, give identical aggregates", () => {
+    const whole = mkdtempSync(join(tmpdir(), "skysim-whole-"));
+    runAll(whole);
+    const wholeFiles = writeAggregate(whole, collectResults([whole]));
+
+    const planned = loadSweep(SMALL);
+    const shards = [1, 2, 3].map((i) => {
+      const dir = mkdtempSync(join(tmpdir(), `skysim-shard${i}-`));
+      const mine = shardOf(
+        planned.map((p) => p.run),
+        i,
+        3,
+      ).map((run) => planned[run.index] as (typeof planned)[number]);
+      expect(mine).toHaveLength(4);
+      runAll(dir, mine);
+      return dir;
+    });
+    const merged = mkdtempSync(join(tmpdir(), "skysim-merged-"));
+    const mergedFiles = writeAggregate(merged, collectResults(shards));
+    for (const [i, file] of wholeFiles.entries()) {
+      expect(readFileSync(mergedFiles[i] as string, "utf8")).toBe(readFileSync(file, "utf8"));
+    }
+    const aggregate = readFileSync(join(whole, "aggregate.csv"), "utf8").split("\n");
+    // 4 cells, each with the same metrics; a row gives runs, mean, sd and the 95% CI.
+    const energy = aggregate.filter((line) => line.includes(",cloud.energyKWh,"));
+    expect(energy).toHaveLength(4);
+    const [, , , , runs, mean, sd, low, high] = (energy[0] as string).split(
+      /,(?=(?:[^"]*"[^"]*")*[^"]*$)/,
+    );
+    expect(Number(runs)).toBe(3);
+    // Half-width t(0.975, 2) x sd / sqrt(3).
+    expect(Number(high) - Number(mean)).toBeCloseTo((4.303 * Number(sd)) / Math.sqrt(3), 9);
+    expect(Number(mean) - Number(low)).toBeCloseTo((4.303 * Number(sd)) / Math.sqrt(3), 9);
+  });
+
+  it("an interrupted sweep resumes without rerunning finished runs, and ends as if whole", async () => {
+    if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build`);
+    const file = "test/fixtures/sweep/slower-sweep.yaml";
+    const dir = mkdtempSync(join(tmpdir(), "skysim-kill-"));
+    const summaries = (): string[] =>
+      loadSweep(file)
+        .map((p) => join(runFolder(dir, p.run), "summary.json"))
+        .filter((path) => existsSync(path));
+    // Killed (SIGKILL: no chance to tidy up) once two runs are done.
+    const child = spawn(process.execPath, [CLI, "sweep", file, "--out", dir, "--jobs", "1"]);
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (summaries().length >= 2) {
+          clearInterval(poll);
+          child.kill("SIGKILL");
+          resolve();
+        }
+      }, 5);
+    });
+    await new Promise((resolve) => child.on("exit", resolve));
+    const finished = summaries();
+    expect(finished.length).toBeGreaterThanOrEqual(2);
+    expect(finished.length).toBeLessThan(12);
+    const before = new Map(finished.map((path) => [path, statSync(path).mtimeMs]));
+
+    const again = spawnSync(process.execPath, [CLI, "sweep", file, "--out", dir, "--jobs", "2"], {
+      encoding: "utf8",
+    });
+    expect(again.status).toBe(0);
+    expect(again.stdout).toContain(
+      `${finished.length} already done, ${12 - finished.length} to run`,
+    );
+    for (const [path, mtime] of before) expect(statSync(path).mtimeMs).toBe(mtime);
+    expect(summaries()).toHaveLength(12);
+    // No temporary file left anywhere, and the aggregate equals an uninterrupted sweep's.
+    const leftovers = readdirSync(dir, { recursive: true }).filter((f) =>
+      String(f).endsWith(".partial"),
+    );
+    expect(leftovers).toEqual([]);
+    const whole = mkdtempSync(join(tmpdir(), "skysim-uninterrupted-"));
+    expect(
+      spawnSync(process.execPath, [CLI, "sweep", file, "--out", whole, "--jobs", "1"]).status,
+    ).toBe(0);
+    expect(readFileSync(join(dir, "aggregate.csv"), "utf8")).toBe(
+      readFileSync(join(whole, "aggregate.csv"), "utf8"),
+    );
+  });
+});
