@@ -58,6 +58,26 @@ describe("run outputs", () => {
     for (const name of Object.keys(first)) expect(other[name]).not.toBe(first[name]);
   });
 
+  it("are the same when the run reports its progress (it then runs in 100 slices)", () => {
+    const scenario = loadScenarioFile("scenarios/sky-vjobs.yaml");
+    const [plain, sliced] = [0, 1].map(() => mkdtempSync(join(tmpdir(), "skysim-progress-")));
+    runScenario(scenario, { outDir: plain as string, version: "t" });
+    const times: number[] = [];
+    runScenario(scenario, {
+      outDir: sliced as string,
+      version: "t",
+      onProgress: (time) => times.push(time),
+    });
+    expect(times).toHaveLength(100);
+    expect(times[0]).toBe(864); // 1% of a day
+    expect(times.at(-1)).toBe(86_400);
+    for (const name of ["summary.json", "timeseries.csv", "vjobs.csv"]) {
+      expect(readFileSync(join(sliced as string, name), "utf8")).toBe(
+        readFileSync(join(plain as string, name), "utf8"),
+      );
+    }
+  });
+
   it("sample every site at each step, from 0 to the end", () => {
     const dir = mkdtempSync(join(tmpdir(), "skysim-ts-"));
     const scenario = loadScenarioFile("scenarios/sky-vjobs.yaml");

@@ -36,6 +36,19 @@ function fail(error: unknown): never {
 
 const version = skysimVersion();
 
+/** One line on the terminal, rewritten: simulated time reached and events/s. */
+function runProgress(duration: number): (time: number, events: number) => void {
+  const started = performance.now();
+  return (time, events) => {
+    const wall = (performance.now() - started) / 1000;
+    const rate = wall > 0 ? events / wall : 0;
+    process.stderr.write(
+      `\r${((100 * time) / duration).toFixed(0).padStart(3)}% simulated (${time.toFixed(0)} s), ${events} events, ${rate.toFixed(0)} events/s `,
+    );
+    if (time >= duration) process.stderr.write("\n");
+  };
+}
+
 await yargs(hideBin(process.argv))
   .scriptName("skysim")
   .usage("$0 <command> [options]\n\nDeterministic simulator of federated IaaS clouds.")
@@ -90,6 +103,7 @@ await yargs(hideBin(process.argv))
         version,
         check: argv.check === true,
         baseDir: dirname(argv.file),
+        ...(process.stderr.isTTY ? { onProgress: runProgress(scenario.duration) } : {}),
       });
       const files = [...written];
       const wall = (performance.now() - started) / 1000;

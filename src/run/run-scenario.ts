@@ -14,7 +14,12 @@ export interface RunOptions {
   readonly check?: boolean;
   /** Folder of the scenario file: files it names (an SWF log) are found from there. */
   readonly baseDir?: string;
+  /** Called every 1% of the simulated span with the time reached and the events so far. */
+  readonly onProgress?: (time: number, events: number) => void;
 }
+
+/** Progress reports per run; running in slices changes nothing (`run({ until })` is inclusive). */
+const PROGRESS_SLICES = 100;
 
 /** summary.json: only deterministic fields, so two runs of one scenario and seed are identical. */
 export interface Summary {
@@ -77,7 +82,13 @@ export function runScenario(scenario: Scenario, options: RunOptions): RunResult 
   const outputs = new RunOutputs(options.outDir);
   try {
     const run = prepareRun(scenario, { ...options, outputs });
-    run.sim.run({ until: scenario.duration });
+    if (options.onProgress === undefined) run.sim.run({ until: scenario.duration });
+    else {
+      for (let slice = 1; slice <= PROGRESS_SLICES; slice++) {
+        run.sim.run({ until: (scenario.duration * slice) / PROGRESS_SLICES });
+        options.onProgress(run.sim.now, run.sim.dispatched);
+      }
+    }
     const workload = run.finish(scenario.duration);
     const summary: Summary = {
       scenario: scenario.name,
