@@ -43,11 +43,18 @@ describe("skysim CLI", () => {
     expect(result.status).toBe(0);
     expect(result.stdout.split("\n")[1]).toMatch(/^vjobs: 10 submitted, 10 finished, /);
     expect(readdirSync(out).sort()).toEqual([
+      "charts",
       "run-info.json",
       "summary.json",
       "timeseries.csv",
       "vjobs.csv",
     ]);
+    expect(readdirSync(join(out, "charts"))).toContain("report.html");
+    const bare = mkdtempSync(join(tmpdir(), "skysim-cli-"));
+    expect(skysim("run", "test/fixtures/swf-vjobs.yaml", "--out", bare, "--no-charts").status).toBe(
+      0,
+    );
+    expect(readdirSync(bare)).not.toContain("charts");
   });
 
   it("refuses a scenario naming a site, host or file that does not exist, with exit 2", () => {

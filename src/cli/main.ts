@@ -73,6 +73,10 @@ await yargs(hideBin(process.argv))
           describe: "output folder [default: results/<name>/<seed>]",
         })
         .option("check", { type: "boolean", describe: "check model invariants after every event" })
+        .option("charts", {
+          type: "boolean",
+          describe: "write charts/ and report.html (--no-charts: not) [default: output.charts]",
+        })
         .option("trace", {
           choices: ["none", "events"] as const,
           describe: "events: also write events.csv [default: the scenario's output.trace]",
@@ -106,6 +110,10 @@ await yargs(hideBin(process.argv))
         ...(process.stderr.isTTY ? { onProgress: runProgress(scenario.duration) } : {}),
       });
       const files = [...written];
+      if (argv.charts ?? scenario.output.charts) {
+        const { writeRunCharts } = await import("../output/charts/write-charts.js");
+        files.push(...(await writeRunCharts(outDir, scenario.name, headline.split("\n"))));
+      }
       const wall = (performance.now() - started) / 1000;
       // Kept apart from summary.json, whose fields are all deterministic.
       const { writeFileAtomic } = await import("../output/atomic-file.js");
@@ -256,7 +264,11 @@ await yargs(hideBin(process.argv))
     (y) =>
       y
         .positional("dirs", { type: "string", array: true, demandOption: true })
-        .option("metrics", { type: "string", describe: "comma-separated metric paths" }),
+        .option("metrics", { type: "string", describe: "comma-separated metric paths" })
+        .option("out", {
+          type: "string",
+          describe: "folder of the comparison charts [default: the first]",
+        }),
     async (argv) => {
       const { compareCommand } = await import("./sweep-commands.js");
       await compareCommand(argv);

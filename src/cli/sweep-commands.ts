@@ -71,6 +71,9 @@ export async function sweepCommand(argv: {
     onRunDone: progressBar(todo.length),
   });
   const files = writeAggregate(outDir, collectResults([outDir]));
+  const { HEADLINE_METRICS } = await import("../sweep/compare.js");
+  const { writeComparisonCharts } = await import("../output/charts/write-charts.js");
+  files.push(...(await writeComparisonCharts([outDir], outDir, HEADLINE_METRICS)));
   process.stdout.write(files.map((file) => `wrote ${file}\n`).join(""));
 }
 
@@ -94,9 +97,11 @@ export async function mergeCommand(argv: {
 export async function compareCommand(argv: {
   dirs: string[];
   metrics?: string | undefined;
+  out?: string | undefined;
 }): Promise<void> {
   const { readFileSync, existsSync } = await import("node:fs");
-  const { parse } = await import("../sweep/compare.js");
+  const { HEADLINE_METRICS, parse } = await import("../sweep/compare.js");
+  const { writeComparisonCharts } = await import("../output/charts/write-charts.js");
   const wanted = argv.metrics?.split(",").filter((m) => m !== "");
   const lines: string[] = [];
   for (const dir of argv.dirs) {
@@ -105,5 +110,10 @@ export async function compareCommand(argv: {
       throw new UsageError(`compare: no aggregate.csv in ${dir} (run skysim sweep or merge)`);
     lines.push(...parse(dir, readFileSync(file, "utf8"), wanted));
   }
-  process.stdout.write(`${lines.join("\n")}\n`);
+  const charts = await writeComparisonCharts(
+    argv.dirs,
+    argv.out ?? argv.dirs[0] ?? ".",
+    wanted ?? HEADLINE_METRICS,
+  );
+  process.stdout.write(`${lines.join("\n")}\n${charts.map((file) => `wrote ${file}\n`).join("")}`);
 }

@@ -12,6 +12,10 @@ export const outputSection = z
       .enum(["none", "events"])
       .default("none")
       .meta({ description: "events: also write events.csv, one row per VM, vjob... event" }),
+    charts: z
+      .boolean()
+      .default(true)
+      .meta({ description: "write charts/ (Vega-Lite specs, SVGs, report.html) after a run" }),
   })
   .meta({ description: "what a run writes besides summary.json" });
 

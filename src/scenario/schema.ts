@@ -53,7 +53,7 @@ export const scenarioSchema = z
       .default({ sharing: "max-min" }),
     workload: workloadSpec,
     energy: energySection.default({ type: "linear", idle: 95, full: 190.7 }),
-    output: outputSection.default({ step: 300, trace: "none" }),
+    output: outputSection.default({ step: 300, trace: "none", charts: true }),
     sweep: sweepSection.optional(),
   })
   .meta({ title: "skysim scenario" });
