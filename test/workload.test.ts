@@ -10,7 +10,7 @@ import { constantLoad, injectorLoad, planetLabLoad } from "../src/workload/load-
 import { planetLabDay } from "../src/workload/planetlab.js";
 import { parseSwf } from "../src/workload/swf.js";
 import { poissonVjobs, swfVjobs } from "../src/workload/vjob-arrivals.js";
-import { VjobRunner } from "../src/workload/vjob-runner.js";
+import { type VjobRecord, VjobRunner } from "../src/workload/vjob-runner.js";
 import { GiB, runningVm, vmSpec } from "./cloud-fixture.js";
 
 const GF = 1e9;
@@ -95,6 +95,13 @@ describe("SWF", () => {
   });
 });
 
+/** The vjobs the runner finishes, in the order they finish. */
+function finishedOf(runner: VjobRunner): VjobRecord[] {
+  const finished: VjobRecord[] = [];
+  runner.vjobFinished.subscribe((record) => finished.push(record));
+  return finished;
+}
+
 describe("vjobs", () => {
   it("run at the CPU they are granted, and wait in order for room", () => {
     // One host, 4 cores of 1 Gf. Job a: 2 VMs of 2 vCPUs at full load, 200 core-seconds each,
@@ -107,6 +114,7 @@ describe("vjobs", () => {
       bootDelay: 10,
     });
     const vm = (name: string, vcpus: number) => ({ ...vmSpec(name), vcpus });
+    const finished = finishedOf(runner);
     runner.submitAll([
       {
         name: "a",
@@ -127,11 +135,14 @@ describe("vjobs", () => {
       },
     ]);
     sim.run();
-    expect(runner.records.map((r) => [r.spec.name, r.start, r.end])).toEqual([
+    expect(finished.map((r) => [r.spec.name, r.start, r.end])).toEqual([
       ["a", 0, 110],
       ["b", 110, 130],
     ]);
-    expect(cloud.vms.map((v) => v.state)).toEqual(["stopped", "stopped", "stopped"]);
+    // Their 3 VMs were stopped, and forgotten.
+    expect(cloud.vmsCreated).toBe(3);
+    expect([...cloud.liveVms()]).toEqual([]);
+    expect(runner.pending()).toEqual([]);
   });
 
   it("overload slows a job down", () => {
@@ -143,6 +154,7 @@ describe("vjobs", () => {
       placement: firstFit(2),
       bootDelay: 0,
     });
+    const finished = finishedOf(runner);
     runner.submitAll(
       ["x", "y", "z"].map((name) => ({
         name,
@@ -153,19 +165,22 @@ describe("vjobs", () => {
       })),
     );
     sim.run();
-    for (const record of runner.records) expect(record.end).toBeCloseTo(150, 9);
+    expect(finished).toHaveLength(3);
+    for (const record of finished) expect(record.end).toBeCloseTo(150, 9);
     expect(cloud.cpu.violationSeconds(0)).toBeCloseTo(150, 9);
   });
 
   it("Poisson arrivals have the requested mean gap, from a named stream", () => {
     const vm = { vcpus: 1, memory: GiB, workingSet: 1, dirtyRate: 0, imageSize: 0 };
-    const jobs = poissonVjobs(
-      20_000,
-      30,
-      { vms: 1, vm, duration: 60 },
-      () => constantLoad(0.5),
-      new RandomStreams(7).stream("workload/arrivals"),
-    );
+    const jobs = [
+      ...poissonVjobs(
+        20_000,
+        30,
+        { vms: 1, vm, duration: 60 },
+        () => constantLoad(0.5),
+        new RandomStreams(7).stream("workload/arrivals"),
+      ),
+    ];
     const gaps = jobs.slice(1).map((job, i) => job.submit - (jobs[i]?.submit ?? 0));
     const mean = gaps.reduce((a, b) => a + b, 0) / gaps.length;
     // Exponential gaps: standard error of the mean 30 / sqrt(19,999) = 0.21 s; 5 standard errors.

@@ -69,7 +69,10 @@ export class Cloud {
   readonly hostUsageChanged = new Signal<number>("host usage changed");
   readonly migrationEnded = new Signal<MigrationEnd>("migration ended");
   readonly snapshotEnded = new Signal<SnapshotEnd>("snapshot ended");
-  readonly vms: Vm[] = [];
+  /** VMs not stopped, by id (so in creation order): a stopped VM is forgotten, memory stays flat. */
+  private readonly live = new Map<number, Vm>();
+  /** VMs created so far (ids are 0 to vmsCreated - 1). */
+  vmsCreated = 0;
   readonly cpu: Cpu;
   readonly network: Network;
   readonly disks: Disks;
@@ -93,9 +96,14 @@ export class Cloud {
   }
 
   createVm(spec: VmSpec): Vm {
-    const vm = new Vm(this.vms.length, spec);
-    this.vms.push(vm);
+    const vm = new Vm(this.vmsCreated++, spec);
+    this.live.set(vm.id, vm);
     return vm;
+  }
+
+  /** The VMs not stopped, in creation order. */
+  liveVms(): IterableIterator<Vm> {
+    return this.live.values();
   }
 
   setState(vm: Vm, to: VmState): void {
@@ -233,7 +241,7 @@ export class Cloud {
    * handled in id order.
    */
   crashHost(host: number, reason: string): void {
-    for (const vm of this.vms) {
+    for (const vm of this.live.values()) {
       if (vm.state === "failed" || vm.state === "stopped") continue;
       if (vm.host !== host && vm.destination === host) {
         const operation = this.operations.get(vm);
@@ -252,6 +260,9 @@ export class Cloud {
     this.operations.delete(vm);
     this.dropResources(vm);
     this.setState(vm, "stopped");
+    this.live.delete(vm.id);
+    this.loads.delete(vm);
+    this.workDone.delete(vm);
   }
 
   private dropResources(vm: Vm): void {
@@ -268,7 +279,7 @@ export class Cloud {
    */
   checkInvariants(): string | undefined {
     const used = new Float64Array(this.platform.hosts.length);
-    for (const vm of this.vms) {
+    for (const vm of this.live.values()) {
       const expected = expectedMemoryHosts(vm);
       if (
         vm.memoryOn.length !== expected.length ||

@@ -29,7 +29,7 @@ export function sampleTimeseries(
   const { platform } = cloud;
   const sample = (): void => {
     const vmsPerSite = new Array<number>(platform.sites.length).fill(0);
-    for (const vm of cloud.vms) {
+    for (const vm of cloud.liveVms()) {
       const host = vm.consumer?.host;
       if (host === undefined) continue;
       const site = platform.hosts[host]?.site ?? 0;

@@ -1,5 +1,6 @@
 import type { Cloud } from "../compute/cloud.js";
 import type { VjobRecord, VjobRunner } from "../workload/vjob-runner.js";
+import type { CsvFile } from "./csv-file.js";
 import { type Spread, spread } from "./spread.js";
 
 export interface VjobSummary {
@@ -15,54 +16,76 @@ export interface VjobSummary {
    * how much waiting and sharing stretched a job (1 = neither).
    */
   readonly slowdown: Spread;
+  /** VMs created. */
   readonly vms: number;
 }
 
 /** Run times shorter than this count as this in the bounded slowdown, s. */
 export const SLOWDOWN_BOUND = 10;
 
-/** Per-vjob rows and summary statistics of a run, read from the runner and the cloud. */
+export const VJOB_COLUMNS = ["vjob", "submit", "start", "end", "vms", "hosts", "state"];
+
+/**
+ * Per-vjob rows and summary statistics, from the runner's signals: a vjob's row is written when
+ * it finishes (the ones still running or waiting at the end, when the run ends), and only the
+ * numbers the summary needs are kept, so memory does not grow with finished jobs' details.
+ */
 export class VjobStatistics {
+  private submitted = 0;
+  private readonly waits: number[] = [];
+  private readonly turnarounds: number[] = [];
+  private readonly slowdowns: number[] = [];
+
   constructor(
     private readonly runner: VjobRunner,
     private readonly cloud: Cloud,
-  ) {}
+    private readonly table?: CsvFile,
+  ) {
+    runner.vjobSubmitted.subscribe(() => {
+      this.submitted++;
+    });
+    runner.vjobStarted.subscribe((r) => {
+      this.waits.push(r.start - r.spec.submit);
+    });
+    runner.vjobFinished.subscribe((r) => {
+      const turnaround = r.end - r.spec.submit;
+      this.turnarounds.push(turnaround);
+      this.slowdowns.push(turnaround / Math.max(r.end - r.start, SLOWDOWN_BOUND));
+      this.write(r);
+    });
+  }
 
-  summarize(until: number): VjobSummary {
-    const records = this.runner.records.filter((r) => r.spec.submit <= until);
-    const started = records.filter((r) => !Number.isNaN(r.start));
-    const finished = records.filter((r) => !Number.isNaN(r.end));
+  summarize(): VjobSummary {
     return {
-      submitted: records.length,
-      started: started.length,
-      finished: finished.length,
-      wait: spread(started.map((r) => r.start - r.spec.submit)),
-      turnaround: spread(finished.map((r) => r.end - r.spec.submit)),
-      slowdown: spread(
-        finished.map((r) => (r.end - r.spec.submit) / Math.max(r.end - r.start, SLOWDOWN_BOUND)),
-      ),
-      vms: this.cloud.vms.length,
+      submitted: this.submitted,
+      started: this.waits.length,
+      finished: this.turnarounds.length,
+      wait: spread(this.waits),
+      turnaround: spread(this.turnarounds),
+      slowdown: spread(this.slowdowns),
+      vms: this.cloud.vmsCreated,
     };
   }
 
-  /** One row per vjob submitted by `until`, in submission order. */
-  rows(until: number): (string | number)[][] {
-    const hostName = (id: number): string => this.cloud.platform.hosts[id]?.name ?? String(id);
-    return this.runner.records
-      .filter((r) => r.spec.submit <= until)
-      .map((r: VjobRecord) => [
-        r.spec.name,
-        r.spec.submit,
-        cell(r.start),
-        cell(r.end),
-        r.spec.vms.length,
-        r.hosts.map(hostName).join(" "),
-        r.state,
-      ]);
+  /** Writes the rows of the vjobs not done at the end of the run. */
+  writeUnfinished(): void {
+    for (const record of this.runner.pending()) this.write(record);
+  }
+
+  private write(r: VjobRecord): void {
+    if (this.table === undefined) return;
+    const hosts = r.hosts.map((id) => this.cloud.platform.hosts[id]?.name ?? String(id));
+    this.table.write([
+      r.spec.name,
+      r.spec.submit,
+      cell(r.start),
+      cell(r.end),
+      r.spec.vms.length,
+      hosts.join(" "),
+      r.state,
+    ]);
   }
 }
-
-export const VJOB_COLUMNS = ["vjob", "submit", "start", "end", "vms", "hosts", "state"];
 
 /** Times not reached yet are empty cells. */
 function cell(time: number): number | string {

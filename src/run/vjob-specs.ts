@@ -65,13 +65,16 @@ function templateOf(shape: JobShape, vm: VmTemplate, platform: Platform): VjobTe
   };
 }
 
-/** The vjobs a `vjobs` workload submits; `baseDir` is the scenario file's folder. */
+/**
+ * The vjobs a `vjobs` workload submits, in submission order (a listed job keeps its place among
+ * jobs submitted at the same time); `baseDir` is the scenario file's folder.
+ */
 export function vjobSpecsOf(
   workload: VjobsWorkload,
   platform: Platform,
   baseDir: string,
   streams: RandomStreams,
-): VjobSpec[] {
+): Iterable<VjobSpec> {
   const vm: VmTemplate = {
     vcpus: workload.vm.vcpus,
     memory: workload.vm.memory,
@@ -83,9 +86,11 @@ export function vjobSpecsOf(
   const arrivals = workload.arrivals;
   switch (arrivals.type) {
     case "list":
-      return arrivals.jobs.map((job, index) =>
-        vjobOf(job.name, job.submit, index, templateOf(job, vm, platform), load),
-      );
+      return [...arrivals.jobs]
+        .sort((a, b) => a.submit - b.submit)
+        .map((job, index) =>
+          vjobOf(job.name, job.submit, index, templateOf(job, vm, platform), load),
+        );
     case "poisson":
       return poissonVjobs(
         arrivals.count,

@@ -56,8 +56,8 @@ export function prepareVjobs(
     ...(imageStore === undefined ? {} : { imageStore }),
   });
   const metrics = new CloudMetrics(cloud, powerModelOf(scenario.energy));
-  const statistics = new VjobStatistics(runner, cloud);
   const { outputs } = options;
+  const statistics = new VjobStatistics(runner, cloud, outputs?.csv("vjobs.csv", VJOB_COLUMNS));
   if (outputs !== undefined) {
     const step = scenario.output.step;
     sampleTimeseries(
@@ -79,12 +79,9 @@ export function prepareVjobs(
     runner,
     metrics,
     finish: (until) => {
-      const vjobs = statistics.summarize(until);
+      const vjobs = statistics.summarize();
       const infrastructure = metrics.summarize(until);
-      if (outputs !== undefined) {
-        const table = outputs.csv("vjobs.csv", VJOB_COLUMNS);
-        for (const row of statistics.rows(until)) table.write(row);
-      }
+      statistics.writeUnfinished();
       return {
         summary: { vjobs, cloud: infrastructure },
         headline: [

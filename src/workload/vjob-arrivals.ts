@@ -42,18 +42,21 @@ export function vjobOf(
   };
 }
 
-/** `count` vjobs arriving as a Poisson process of mean gap `meanInterarrival`, from time 0. */
-export function poissonVjobs(
+/**
+ * `count` vjobs arriving as a Poisson process of mean gap `meanInterarrival`, from time 0, made one
+ * at a time as they are drawn.
+ */
+export function* poissonVjobs(
   count: number,
   meanInterarrival: number,
   template: VjobTemplate,
   load: LoadChooser,
   rng: RandomStream,
-): VjobSpec[] {
+): Generator<VjobSpec, void> {
   const times = poissonArrivals(1 / meanInterarrival, rng);
-  return Array.from({ length: count }, (_, job) =>
-    vjobOf(`job${job}`, times.next().value, job, template, load),
-  );
+  for (let job = 0; job < count; job++) {
+    yield vjobOf(`job${job}`, times.next().value, job, template, load);
+  }
 }
 
 export interface SwfMapping {
@@ -70,7 +73,9 @@ export interface SwfMapping {
  * job alone on fast enough cores at full load lasts its logged run time.
  */
 export function swfVjobs(log: SwfLog, mapping: SwfMapping, load: LoadChooser): VjobSpec[] {
-  return log.jobs.map((job, index) => {
+  // Logs are in submission order as a rule; sorting (stably) makes sure, for the runner.
+  const jobs = [...log.jobs].sort((a, b) => a.submit - b.submit);
+  return jobs.map((job, index) => {
     const name = `swf${job.id}`;
     const sizes: number[] = [];
     for (let left = job.processors; left > 0; left -= mapping.vcpusPerVm) {

@@ -37,8 +37,9 @@ export class VjobRunner {
   readonly vjobSubmitted = new Signal<VjobRecord>("vjob submitted");
   readonly vjobStarted = new Signal<VjobRecord>("vjob started");
   readonly vjobFinished = new Signal<VjobRecord>("vjob finished");
-  readonly records: VjobRecord[] = [];
   private readonly queue: VjobRecord[] = [];
+  /** Submitted vjobs not done yet, in submission order; done ones are forgotten. */
+  private readonly unfinished = new Set<VjobRecord>();
 
   constructor(
     private readonly cloud: Cloud,
@@ -46,24 +47,41 @@ export class VjobRunner {
     private readonly options: VjobRunnerOptions,
   ) {}
 
-  /** Schedules the submission of each vjob at its time. */
-  submitAll(specs: readonly VjobSpec[]): void {
-    for (const spec of specs) {
-      const record: VjobRecord = {
-        spec,
-        state: "waiting",
-        start: Number.NaN,
-        end: Number.NaN,
-        hosts: [],
-        vms: [],
-      };
-      this.records.push(record);
+  /**
+   * Submits the vjobs at their times, drawing them from `specs` one at a time (a long trace is
+   * never all in memory). Submission times must not decrease.
+   */
+  submitAll(specs: Iterable<VjobSpec>): void {
+    const iterator = specs[Symbol.iterator]();
+    const scheduleNext = (after: number): void => {
+      const next = iterator.next();
+      if (next.done === true) return;
+      const spec = next.value;
+      if (!(spec.submit >= after)) {
+        throw new RangeError(`vjob ${spec.name} is submitted at ${spec.submit}, before ${after}`);
+      }
       this.cloud.sim.scheduleAt(spec.submit, () => {
+        const record: VjobRecord = {
+          spec,
+          state: "waiting",
+          start: Number.NaN,
+          end: Number.NaN,
+          hosts: [],
+          vms: [],
+        };
+        this.unfinished.add(record);
         this.queue.push(record);
         this.vjobSubmitted.emit(record);
         this.serveQueue();
+        scheduleNext(spec.submit);
       });
-    }
+    };
+    scheduleNext(0);
+  }
+
+  /** Vjobs submitted and not done, in submission order. */
+  pending(): VjobRecord[] {
+    return [...this.unfinished];
   }
 
   private serveQueue(): void {
@@ -117,6 +135,7 @@ export class VjobRunner {
       }
       record.state = "done";
       record.end = cloud.sim.now;
+      this.unfinished.delete(record);
       this.vjobFinished.emit(record);
       this.serveQueue();
     };
