@@ -26,6 +26,14 @@ export class RandomStreams {
     }
     return stream;
   }
+
+  /**
+   * Forgets a stream whose owner is gone (a stopped VM's), so that long runs do not keep every
+   * generator ever made (xor4096 holds 4 kB of state). Asking for it again starts it over.
+   */
+  release(name: string): void {
+    this.streams.delete(name);
+  }
 }
 
 function createStream(key: string, name: string): RandomStream {

@@ -118,10 +118,15 @@ export class VjobRunner {
     const { cloud } = this;
     record.state = "running";
     this.vjobStarted.emit(record);
+    const streams = this.streams;
+    const streamName = (vm: Vm): string => `workload/load/${vm.name}`;
     const stops = record.vms.map((vm, i) =>
       (record.spec.loads[i] as VjobSpec["loads"][number]).start({
         sim: cloud.sim,
-        rng: this.streams.stream(`workload/load/${vm.name}`),
+        // Made on first use: profiles that draw nothing cost no generator.
+        get rng() {
+          return streams.stream(streamName(vm));
+        },
         setLoad: (fraction) => {
           cloud.setLoad(vm, fraction * vm.spec.vcpus);
         },
@@ -130,6 +135,7 @@ export class VjobRunner {
     const finish = (): void => {
       if (record.state === "done") return;
       for (const stop of stops) stop();
+      for (const vm of record.vms) streams.release(streamName(vm));
       for (const vm of record.vms) {
         if (vm.state !== "failed" && vm.state !== "stopped") cloud.stopVm(vm);
       }
