@@ -44,10 +44,10 @@ describe("skysim CLI", () => {
     expect(result.stdout.split("\n")[1]).toMatch(/^vjobs: 10 submitted, 10 finished, /);
     expect(readdirSync(out).sort()).toEqual([
       "charts",
+      "jobs.csv",
       "run-info.json",
       "summary.json",
       "timeseries.csv",
-      "vjobs.csv",
     ]);
     expect(readdirSync(join(out, "charts"))).toContain("report.html");
     const bare = mkdtempSync(join(tmpdir(), "skysim-cli-"));

@@ -49,9 +49,9 @@ describe("run outputs", () => {
     const first = run(7);
     expect(Object.keys(first)).toEqual([
       "events.csv",
+      "jobs.csv",
       "summary.json",
       "timeseries.csv",
-      "vjobs.csv",
     ]);
     expect(run(7)).toEqual(first);
     const other = run(8);
@@ -71,7 +71,7 @@ describe("run outputs", () => {
     expect(times).toHaveLength(100);
     expect(times[0]).toBe(864); // 1% of a day
     expect(times.at(-1)).toBe(86_400);
-    for (const name of ["summary.json", "timeseries.csv", "vjobs.csv"]) {
+    for (const name of ["summary.json", "timeseries.csv", "jobs.csv"]) {
       expect(readFileSync(join(sliced as string, name), "utf8")).toBe(
         readFileSync(join(plain as string, name), "utf8"),
       );

@@ -21,7 +21,7 @@ describe("vjobs scenarios", () => {
     const scenario = loadScenarioFile("test/fixtures/swf-vjobs.yaml");
     runScenario(scenario, { outDir: out, version: "test", check: true, baseDir: "test/fixtures" });
     // Rows come as jobs finish; in name order, the submit times are the log's.
-    const rows = readFileSync(join(out, "vjobs.csv"), "utf8").trim().split("\n").slice(1);
+    const rows = readFileSync(join(out, "jobs.csv"), "utf8").trim().split("\n").slice(1);
     const byName = new Map(rows.map((row) => [row.split(",")[0], row]));
     const names = Array.from({ length: 11 }, (_, i) => `swf${i + 1}`).filter((n) => n !== "swf6");
     expect(names.map((name) => byName.get(name)?.split(",")[1])).toEqual([

@@ -26,7 +26,7 @@ export interface VjobsRun extends PreparedRun {
 export interface VjobsRunOptions {
   readonly baseDir: string;
   readonly check: boolean;
-  /** Where timeseries.csv, vjobs.csv and (if traced) events.csv go; none: nothing written. */
+  /** Where timeseries.csv, jobs.csv and (if traced) events.csv go; none: nothing written. */
   readonly outputs?: RunOutputs;
 }
 
@@ -57,7 +57,7 @@ export function prepareVjobs(
   });
   const metrics = new CloudMetrics(cloud, powerModelOf(scenario.energy));
   const { outputs } = options;
-  const statistics = new VjobStatistics(runner, cloud, outputs?.csv("vjobs.csv", VJOB_COLUMNS));
+  const statistics = new VjobStatistics(runner, cloud, outputs?.csv("jobs.csv", VJOB_COLUMNS));
   if (outputs !== undefined) {
     const step = scenario.output.step;
     sampleTimeseries(
