@@ -1,7 +1,7 @@
 import type { Cloud } from "../compute/cloud.js";
 import type { VjobRecord, VjobRunner } from "../workload/vjob-runner.js";
 import type { CsvFile } from "./csv-file.js";
-import { type Spread, spread } from "./spread.js";
+import { Samples, type Spread, spread } from "./spread.js";
 
 export interface VjobSummary {
   readonly submitted: number;
@@ -32,9 +32,9 @@ export const VJOB_COLUMNS = ["vjob", "submit", "start", "end", "vms", "hosts", "
  */
 export class VjobStatistics {
   private submitted = 0;
-  private readonly waits: number[] = [];
-  private readonly turnarounds: number[] = [];
-  private readonly slowdowns: number[] = [];
+  private readonly waits = new Samples();
+  private readonly turnarounds = new Samples();
+  private readonly slowdowns = new Samples();
 
   constructor(
     private readonly runner: VjobRunner,
@@ -60,9 +60,9 @@ export class VjobStatistics {
       submitted: this.submitted,
       started: this.waits.length,
       finished: this.turnarounds.length,
-      wait: spread(this.waits),
-      turnaround: spread(this.turnarounds),
-      slowdown: spread(this.slowdowns),
+      wait: spread(this.waits.view()),
+      turnaround: spread(this.turnarounds.view()),
+      slowdown: spread(this.slowdowns.view()),
       vms: this.cloud.vmsCreated,
     };
   }
