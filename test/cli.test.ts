@@ -33,6 +33,22 @@ describe("skysim CLI", () => {
     skysim("run", "scenarios/quickstart.yaml", "--out", out);
     expect(readFileSync(join(out, "summary.json"), "utf8")).toBe(summary);
     // No temporary left; the wall time is in run-info.json, apart from the deterministic summary.
+    expect(readdirSync(out).sort()).toEqual([
+      "charts",
+      "jobs.csv",
+      "run-info.json",
+      "summary.json",
+      "timeseries.csv",
+    ]);
+    expect(readdirSync(join(out, "charts"))).toContain("report.html");
+  });
+
+  it("runs the demo queue", () => {
+    const out = mkdtempSync(join(tmpdir(), "skysim-cli-"));
+    const result = skysim("run", "scenarios/demo-queue.yaml", "--out", out, "--check");
+    expect(result.status).toBe(0);
+    expect(result.stdout.split("\n")[1]).toMatch(/^jobs: \d+ submitted, \d+ finished, mean wait /);
+    // The demo queue has no platform: no timeseries, so no charts.
     expect(readdirSync(out).sort()).toEqual(["jobs.csv", "run-info.json", "summary.json"]);
   });
 
