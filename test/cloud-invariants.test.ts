@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { bootVm } from "../src/compute/boot.js";
-import { MemoryOvercommit } from "../src/compute/cloud.js";
+import { HostDown, MemoryOvercommit } from "../src/compute/cloud.js";
 import { migrateVm } from "../src/compute/live-migration.js";
 import { snapshotVms } from "../src/compute/snapshot.js";
 import { resumeVm, suspendVm } from "../src/compute/suspend-resume.js";
@@ -17,6 +17,7 @@ const ACTIONS = [
   "snapshot",
   "link",
   "crash",
+  "repair",
 ] as const;
 
 describe("cloud invariants under random operations", () => {
@@ -59,13 +60,15 @@ describe("cloud invariants under random operations", () => {
               if (action === "snapshot" && vm.state === "running")
                 snapshotVms(cloud, [vm], { store: host });
               if (action === "crash") cloud.crashHost(host, "chaos");
+              if (action === "repair") cloud.bringHostUp(host, "repaired");
               if (action === "link") {
                 const link = cloud.platform.hosts[host]?.link as number;
                 cloud.network.setLinkUp(link, !cloud.network.isLinkUp(link));
               }
             } catch (error) {
-              // Refused for lack of RAM: nothing must have changed (the invariants say so).
-              if (!(error instanceof MemoryOvercommit)) throw error;
+              // Refused for lack of RAM or a host down: nothing must have changed (the invariants
+              // say so).
+              if (!(error instanceof MemoryOvercommit || error instanceof HostDown)) throw error;
             }
           });
         }

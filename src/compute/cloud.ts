@@ -50,6 +50,22 @@ export interface SnapshotEnd {
   readonly bytes: number;
 }
 
+/** A host went down (crash, removal, not joined yet) or came (back) up. */
+export interface HostChange {
+  readonly host: number;
+  readonly up: boolean;
+  readonly reason: string;
+  readonly time: number;
+}
+
+/** A VM was sent to a host that is down: a bug in a policy. */
+export class HostDown extends Error {
+  constructor(vm: string, host: string) {
+    super(`VM ${vm} cannot go to ${host}: the host is down`);
+    this.name = "HostDown";
+  }
+}
+
 /** A VM was given RAM that its host does not have: a bug in a policy. */
 export class MemoryOvercommit extends Error {
   constructor(vm: string, host: string, needed: number, free: number) {
@@ -69,6 +85,7 @@ export class Cloud {
   readonly hostUsageChanged = new Signal<number>("host usage changed");
   readonly migrationEnded = new Signal<MigrationEnd>("migration ended");
   readonly snapshotEnded = new Signal<SnapshotEnd>("snapshot ended");
+  readonly hostChanged = new Signal<HostChange>("host up or down");
   /** VMs not stopped, by id (so in creation order): a stopped VM is forgotten, memory stays flat. */
   private readonly live = new Map<number, Vm>();
   /** VMs created so far (ids are 0 to vmsCreated - 1). */
@@ -77,6 +94,8 @@ export class Cloud {
   readonly network: Network;
   readonly disks: Disks;
   private readonly memoryUsed: Float64Array;
+  /** 1 for a host that is down: crashed, removed, or not joined yet. */
+  private readonly down: Uint8Array;
   /** vCPUs of the VMs holding RAM on each host (a count, not a cap: CPU may be overcommitted). */
   private readonly vcpusHeld: Float64Array;
   private readonly operations = new Map<Vm, VmOperation>();
@@ -92,6 +111,7 @@ export class Cloud {
     this.network = new Network(sim, platform.links, { mode: options.sharing ?? "max-min" });
     this.disks = new Disks(sim, platform.hosts);
     this.memoryUsed = new Float64Array(platform.hosts.length);
+    this.down = new Uint8Array(platform.hosts.length);
     this.vcpusHeld = new Float64Array(platform.hosts.length);
   }
 
@@ -133,8 +153,13 @@ export class Cloud {
     return this.vcpusHeld[host] ?? 0;
   }
 
+  isHostUp(host: number): boolean {
+    return this.down[host] === 0;
+  }
+
   /** Reserves the VM's RAM on `host` (and counts its vCPUs there); throws if it does not fit. */
   holdMemory(vm: Vm, host: number): void {
+    if (!this.isHostUp(host)) throw new HostDown(vm.name, this.hostName(host));
     const free = this.freeMemory(host);
     if (vm.spec.memory > free) {
       throw new MemoryOvercommit(vm.name, this.hostName(host), vm.spec.memory, free);
@@ -241,6 +266,8 @@ export class Cloud {
    * handled in id order.
    */
   crashHost(host: number, reason: string): void {
+    if (!this.isHostUp(host)) return;
+    this.down[host] = 1;
     for (const vm of this.live.values()) {
       if (vm.state === "failed" || vm.state === "stopped") continue;
       if (vm.host !== host && vm.destination === host) {
@@ -251,6 +278,19 @@ export class Cloud {
         this.failVm(vm, reason);
       }
     }
+    // Then whatever still moves data to or from it (a snapshot copy, an image) fails with its NIC.
+    const link = this.platform.hosts[host]?.link;
+    if (link !== undefined) this.network.setLinkUp(link, false);
+    this.hostChanged.emit({ host, up: false, reason, time: this.sim.now });
+  }
+
+  /** A host (back) up, empty: repaired, or joining the platform. */
+  bringHostUp(host: number, reason: string): void {
+    if (this.isHostUp(host)) return;
+    this.down[host] = 0;
+    const link = this.platform.hosts[host]?.link;
+    if (link !== undefined) this.network.setLinkUp(link, true);
+    this.hostChanged.emit({ host, up: true, reason, time: this.sim.now });
   }
 
   /** Shuts the VM down for good and gives back its resources. */

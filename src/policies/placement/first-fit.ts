@@ -12,15 +12,16 @@ export type Placement = (
 ) => number[] | undefined;
 
 /**
- * The static first-fit baseline: each VM, in order, on the first host (home site's hosts first,
- * then the others, each in id order) with the RAM free and vCPUs free (no CPU overcommit beyond
- * `vcpusPerCore` vCPUs per core).
+ * The static first-fit baseline: each VM, in order, on the first host that is up (home site's
+ * hosts first, then the others, each in id order) with the RAM free and vCPUs free (no CPU
+ * overcommit beyond `vcpusPerCore` vCPUs per core).
  */
 export function firstFit(vcpusPerCore = 1): Placement {
   return (cloud, vms, homeSite) => {
     const hosts = cloud.platform.hosts;
     const order = hosts
       .map((host) => host.id)
+      .filter((id) => cloud.isHostUp(id))
       .sort((a, b) => {
         const homeA = hosts[a]?.site === homeSite ? 0 : 1;
         const homeB = hosts[b]?.site === homeSite ? 0 : 1;
