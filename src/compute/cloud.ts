@@ -256,6 +256,7 @@ export class Cloud {
     if (vm.state === "failed" || vm.state === "stopped") return;
     this.operations.get(vm)?.abort(reason);
     this.operations.delete(vm);
+    vm.workLeftAtFailure = this.workLeft(vm);
     this.dropResources(vm);
     this.setState(vm, "failed");
   }

@@ -40,6 +40,8 @@ export class Vm {
   readonly memoryOn: number[] = [];
   /** The VM's vCPUs on its host, while it has a running image. */
   consumer: CpuConsumer | undefined = undefined;
+  /** Work its load had left when the VM failed, flops (undefined: none, or not failed). */
+  workLeftAtFailure: number | undefined = undefined;
 
   constructor(
     readonly id: number,

@@ -12,18 +12,32 @@ export interface VjobSummary {
   /** end - submit of finished vjobs, s. */
   readonly turnaround: Spread;
   /**
-   * Bounded slowdown of finished vjobs: turnaround / max(run time, 10 s), the usual measure of
-   * how much waiting and sharing stretched a job (1 = neither).
+   * Bounded slowdown of finished vjobs: turnaround / max(run time of the last attempt, 10 s),
+   * the usual measure of how much waiting, sharing and restarts stretched a job (1 = none).
    */
   readonly slowdown: Spread;
   /** VMs created. */
   readonly vms: number;
+  /** Times vjobs started over after losing a VM (no fault tolerance). */
+  readonly restarts: number;
+  /** Work done by attempts that were lost, core-seconds. */
+  readonly lostCoreSeconds: number;
 }
 
 /** Run times shorter than this count as this in the bounded slowdown, s. */
 export const SLOWDOWN_BOUND = 10;
 
-export const VJOB_COLUMNS = ["vjob", "submit", "start", "end", "vms", "hosts", "state"];
+export const VJOB_COLUMNS = [
+  "vjob",
+  "submit",
+  "start",
+  "end",
+  "vms",
+  "hosts",
+  "state",
+  "restarts",
+  "lostCoreSeconds",
+];
 
 /**
  * Per-vjob rows and summary statistics, from the runner's signals: a vjob's row is written when
@@ -32,6 +46,8 @@ export const VJOB_COLUMNS = ["vjob", "submit", "start", "end", "vms", "hosts", "
  */
 export class VjobStatistics {
   private submitted = 0;
+  private restarts = 0;
+  private lostCoreSeconds = 0;
   private readonly waits = new Samples();
   private readonly turnarounds = new Samples();
   private readonly slowdowns = new Samples();
@@ -45,9 +61,13 @@ export class VjobStatistics {
       this.submitted++;
     });
     runner.vjobStarted.subscribe((r) => {
-      this.waits.push(r.start - r.spec.submit);
+      if (r.restarts === 0) this.waits.push(r.start - r.spec.submit);
+    });
+    runner.vjobRestarted.subscribe(() => {
+      this.restarts++;
     });
     runner.vjobFinished.subscribe((r) => {
+      this.lostCoreSeconds += r.lostCoreSeconds;
       const turnaround = r.end - r.spec.submit;
       this.turnarounds.push(turnaround);
       this.slowdowns.push(turnaround / Math.max(r.end - r.start, SLOWDOWN_BOUND));
@@ -64,6 +84,9 @@ export class VjobStatistics {
       turnaround: spread(this.turnarounds.view()),
       slowdown: spread(this.slowdowns.view()),
       vms: this.cloud.vmsCreated,
+      restarts: this.restarts,
+      lostCoreSeconds:
+        this.lostCoreSeconds + this.runner.pending().reduce((sum, r) => sum + r.lostCoreSeconds, 0),
     };
   }
 
@@ -78,11 +101,13 @@ export class VjobStatistics {
     this.table.write([
       r.spec.name,
       r.spec.submit,
-      cell(r.start),
+      cell(r.firstStart),
       cell(r.end),
       r.spec.vms.length,
       hosts.join(" "),
       r.state,
+      r.restarts,
+      r.lostCoreSeconds,
     ]);
   }
 }

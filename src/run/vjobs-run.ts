@@ -1,6 +1,8 @@
 import { Cloud } from "../compute/cloud.js";
 import { type PowerModel, linearPower, specPower } from "../compute/power-model.js";
+import { FailureInjector } from "../failures/failure-injector.js";
 import { CloudMetrics } from "../output/cloud-metrics.js";
+import { FailureMetrics } from "../output/failure-metrics.js";
 import { EVENT_COLUMNS, traceEvents } from "../output/event-trace.js";
 import { TIMESERIES_COLUMNS, sampleTimeseries } from "../output/timeseries.js";
 import { VJOB_COLUMNS, VjobStatistics } from "../output/vjob-statistics.js";
@@ -13,6 +15,7 @@ import { RandomStreams } from "../sim/random.js";
 import { Simulation } from "../sim/simulation.js";
 import { formatDuration } from "../sim/units.js";
 import { VjobRunner } from "../workload/vjob-runner.js";
+import { installFailures } from "./install-failures.js";
 import type { RunOutputs } from "./run-outputs.js";
 import { vjobSpecsOf } from "./vjob-specs.js";
 import type { PreparedRun } from "./workload-run.js";
@@ -21,6 +24,7 @@ export interface VjobsRun extends PreparedRun {
   readonly cloud: Cloud;
   readonly runner: VjobRunner;
   readonly metrics: CloudMetrics;
+  readonly injector: FailureInjector;
 }
 
 export interface VjobsRunOptions {
@@ -71,6 +75,9 @@ export function prepareVjobs(
       traceEvents(cloud, runner, outputs.csv("events.csv", EVENT_COLUMNS));
     }
   }
+  const injector = new FailureInjector(cloud);
+  const failures = new FailureMetrics(cloud, injector);
+  installFailures(scenario.failures, platform, injector, streams, options.baseDir);
   runner.submitAll(vjobSpecsOf(workload, platform, options.baseDir, streams));
   if (options.check) sim.addInvariant("cloud", () => cloud.checkInvariants());
   return {
@@ -78,12 +85,13 @@ export function prepareVjobs(
     cloud,
     runner,
     metrics,
+    injector,
     finish: (until) => {
       const vjobs = statistics.summarize();
       const infrastructure = metrics.summarize(until);
       statistics.writeUnfinished();
       return {
-        summary: { vjobs, cloud: infrastructure },
+        summary: { vjobs, cloud: infrastructure, failures: failures.summarize(until) },
         headline: [
           `vjobs: ${vjobs.submitted} submitted, ${vjobs.finished} finished, mean wait ${formatDuration(vjobs.wait.mean, 3)}, mean turnaround ${formatDuration(vjobs.turnaround.mean, 3)}, ${vjobs.vms} VMs`,
           `cloud: ${infrastructure.activeHostHours.toFixed(1)} active host-hours, ${infrastructure.energyKWh.toFixed(1)} kWh, violation ${formatDuration(infrastructure.violationHostSeconds, 3)} host-time, ${infrastructure.migrations.completed} migrations`,

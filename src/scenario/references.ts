@@ -2,7 +2,10 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildPlatform } from "../platform/build.js";
 import type { Platform } from "../platform/platform.js";
+import { parseFailureCsv, parseFtaTrace } from "../failures/failure-trace.js";
+import { unknownNames } from "../failures/select-targets.js";
 import { parseSwf } from "../workload/swf.js";
+import type { FailuresSection } from "./failures-section.js";
 import { platformSpecOf } from "./platform-section.js";
 import { type Problem, ScenarioError } from "./problems.js";
 import type { Scenario } from "./schema.js";
@@ -14,7 +17,17 @@ import type { VjobsWorkload } from "./vjobs-section.js";
  */
 export function checkReferences(scenario: Scenario, file: string, baseDir: string): void {
   const workload = scenario.workload;
-  if (workload.type !== "vjobs") return;
+  if (workload.type !== "vjobs") {
+    if (scenario.failures.length > 0) {
+      throw new ScenarioError(file, [
+        {
+          path: "failures",
+          message: "expected no failures for a demo-queue workload (it has no platform)",
+        },
+      ]);
+    }
+    return;
+  }
   const problems: Problem[] = [];
   if (scenario.platform === undefined) {
     problems.push({
@@ -22,9 +35,9 @@ export function checkReferences(scenario: Scenario, file: string, baseDir: strin
       message: "expected a platform for a vjobs workload, got nothing",
     });
   } else {
-    problems.push(
-      ...platformReferences(workload, buildPlatform(platformSpecOf(scenario.platform))),
-    );
+    const platform = buildPlatform(platformSpecOf(scenario.platform));
+    problems.push(...platformReferences(workload, platform));
+    problems.push(...failureReferences(scenario.failures, platform, baseDir));
   }
   const arrivals = workload.arrivals;
   if (arrivals.type === "swf") {
@@ -73,5 +86,39 @@ function platformReferences(workload: VjobsWorkload, platform: Platform): Proble
       message: `expected a host of the platform, got ${JSON.stringify(store)}`,
     });
   }
+  return problems;
+}
+
+function failureReferences(
+  failures: FailuresSection,
+  platform: Platform,
+  baseDir: string,
+): Problem[] {
+  const problems: Problem[] = [];
+  failures.forEach((spec, i) => {
+    if (spec.type === "trace") {
+      const path = `failures[${i}].file`;
+      try {
+        const text = readFileSync(join(baseDir, spec.file), "utf8");
+        (spec.format === "csv" ? parseFailureCsv : parseFtaTrace)(spec.file, text, platform);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        const reason =
+          code === "ENOENT"
+            ? "no such file"
+            : code !== undefined
+              ? "an unreadable file"
+              : (error as Error).message;
+        problems.push({ path, message: `expected a readable failure trace, got ${reason}` });
+      }
+      return;
+    }
+    for (const name of unknownNames(platform, spec.targets)) {
+      problems.push({
+        path: `failures[${i}].targets`,
+        message: `expected names of the platform, got ${JSON.stringify(name)}`,
+      });
+    }
+  });
   return problems;
 }

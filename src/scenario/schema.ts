@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { durationDistributionSpec } from "./distribution-spec.js";
 import { platformSection } from "./platform-section.js";
+import { failuresSection } from "./failures-section.js";
 import { energySection, outputSection } from "./output-section.js";
 import { duration } from "./quantities.js";
 import { sweepSection } from "../sweep/sweep-section.js";
@@ -52,6 +53,7 @@ export const scenarioSchema = z
       })
       .default({ sharing: "max-min" }),
     workload: workloadSpec,
+    failures: failuresSection.default([]),
     energy: energySection.default({ type: "linear", idle: 95, full: 190.7 }),
     output: outputSection.default({ step: 300, trace: "none", charts: true }),
     sweep: sweepSection.optional(),

@@ -4,16 +4,33 @@ import type { Vm } from "../compute/vm.js";
 import type { Placement } from "../policies/placement/first-fit.js";
 import type { RandomStreams } from "../sim/random.js";
 import { Signal } from "../sim/signal.js";
+import type { EventId } from "../sim/simulation.js";
 import type { VjobSpec } from "./vjob.js";
 
 export type VjobState = "waiting" | "booting" | "running" | "done";
+
+/** One try at running a vjob: what to undo if it ends early. */
+interface Attempt {
+  readonly stops: (() => void)[];
+  timer: EventId | undefined;
+  /** Work given to each VM, flops, and the core speed it was counted at. */
+  readonly work: Map<Vm, { flops: number; coreSpeed: number }>;
+  over: boolean;
+}
 
 /** What happened to one vjob; times in s, NaN until they happen. */
 export interface VjobRecord {
   readonly spec: VjobSpec;
   state: VjobState;
+  /** Start of the current (or last) attempt. */
   start: number;
+  /** Start of the first attempt. */
+  firstStart: number;
   end: number;
+  /** Times it started over after losing a VM. */
+  restarts: number;
+  /** Work its VMs had done in attempts that were lost, core-seconds. */
+  lostCoreSeconds: number;
   hosts: number[];
   vms: Vm[];
 }
@@ -37,15 +54,29 @@ export class VjobRunner {
   readonly vjobSubmitted = new Signal<VjobRecord>("vjob submitted");
   readonly vjobStarted = new Signal<VjobRecord>("vjob started");
   readonly vjobFinished = new Signal<VjobRecord>("vjob finished");
+  readonly vjobRestarted = new Signal<VjobRecord>("vjob restarted");
   private readonly queue: VjobRecord[] = [];
   /** Submitted vjobs not done yet, in submission order; done ones are forgotten. */
   private readonly unfinished = new Set<VjobRecord>();
+  private readonly attempts = new Map<VjobRecord, Attempt>();
+  private readonly jobOfVm = new Map<Vm, VjobRecord>();
 
   constructor(
     private readonly cloud: Cloud,
     private readonly streams: RandomStreams,
     private readonly options: VjobRunnerOptions,
-  ) {}
+  ) {
+    // Handled in an event of its own: the failure may come from inside a loop over the VMs.
+    cloud.vmStateChanged.subscribe(({ vm, to }) => {
+      if (to !== "failed") return;
+      const record = this.jobOfVm.get(vm);
+      const attempt = record === undefined ? undefined : this.attempts.get(record);
+      if (record === undefined || attempt === undefined) return;
+      cloud.sim.schedule(0, () => {
+        this.restart(record, attempt);
+      });
+    });
+  }
 
   /**
    * Submits the vjobs at their times, drawing them from `specs` one at a time (a long trace is
@@ -65,7 +96,10 @@ export class VjobRunner {
           spec,
           state: "waiting",
           start: Number.NaN,
+          firstStart: Number.NaN,
           end: Number.NaN,
+          restarts: 0,
+          lostCoreSeconds: 0,
           hosts: [],
           vms: [],
         };
@@ -99,46 +133,46 @@ export class VjobRunner {
     const { cloud } = this;
     record.state = "booting";
     record.start = cloud.sim.now;
+    if (Number.isNaN(record.firstStart)) record.firstStart = record.start;
     record.hosts = hosts;
     record.vms = record.spec.vms.map((spec) => cloud.createVm(spec));
+    const attempt: Attempt = { stops: [], timer: undefined, work: new Map(), over: false };
+    this.attempts.set(record, attempt);
+    for (const vm of record.vms) this.jobOfVm.set(vm, record);
     let booting = record.vms.length;
     record.vms.forEach((vm, i) => {
       bootVm(cloud, vm, hosts[i] as number, {
         delay: this.options.bootDelay,
         ...(this.options.imageStore === undefined ? {} : { imageStore: this.options.imageStore }),
         onDone: () => {
-          if (--booting === 0) this.run(record);
+          if (--booting === 0 && !attempt.over) this.run(record, attempt);
         },
       });
     });
-    if (booting === 0) this.run(record);
+    if (booting === 0) this.run(record, attempt);
   }
 
-  private run(record: VjobRecord): void {
-    const { cloud } = this;
+  private run(record: VjobRecord, attempt: Attempt): void {
+    const { cloud, streams } = this;
     record.state = "running";
     this.vjobStarted.emit(record);
-    const streams = this.streams;
-    const streamName = (vm: Vm): string => `workload/load/${vm.name}`;
-    const stops = record.vms.map((vm, i) =>
-      (record.spec.loads[i] as VjobSpec["loads"][number]).start({
-        sim: cloud.sim,
-        // Made on first use: profiles that draw nothing cost no generator.
-        get rng() {
-          return streams.stream(streamName(vm));
-        },
-        setLoad: (fraction) => {
-          cloud.setLoad(vm, fraction * vm.spec.vcpus);
-        },
-      }),
-    );
+    for (const [i, vm] of record.vms.entries()) {
+      attempt.stops.push(
+        (record.spec.loads[i] as VjobSpec["loads"][number]).start({
+          sim: cloud.sim,
+          // Made on first use: profiles that draw nothing cost no generator.
+          get rng() {
+            return streams.stream(streamOf(vm));
+          },
+          setLoad: (fraction) => {
+            cloud.setLoad(vm, fraction * vm.spec.vcpus);
+          },
+        }),
+      );
+    }
     const finish = (): void => {
-      if (record.state === "done") return;
-      for (const stop of stops) stop();
-      for (const vm of record.vms) streams.release(streamName(vm));
-      for (const vm of record.vms) {
-        if (vm.state !== "failed" && vm.state !== "stopped") cloud.stopVm(vm);
-      }
+      if (attempt.over) return;
+      this.tearDown(record, attempt);
       record.state = "done";
       record.end = cloud.sim.now;
       this.unfinished.delete(record);
@@ -147,7 +181,9 @@ export class VjobRunner {
     };
     const work = record.spec.work;
     if (work === undefined) {
-      if (record.spec.duration !== undefined) cloud.sim.schedule(record.spec.duration, finish);
+      if (record.spec.duration !== undefined) {
+        attempt.timer = cloud.sim.schedule(record.spec.duration, finish);
+      }
       return;
     }
     let working = record.vms.length;
@@ -155,9 +191,51 @@ export class VjobRunner {
       const amount = work[i] ?? { unit: "flops", amount: 0 };
       const coreSpeed = cloud.platform.hosts[vm.host as number]?.speed ?? 1;
       const flops = amount.unit === "flops" ? amount.amount : amount.amount * coreSpeed;
+      attempt.work.set(vm, { flops, coreSpeed });
       cloud.setWork(vm, flops, () => {
         if (--working === 0) finish();
       });
     });
   }
+
+  /**
+   * No fault tolerance: a vjob that lost a VM starts over from zero. The work its VMs had done
+   * (core-seconds, at the speed of their cores) is lost; its VMs stop, and it goes back to the
+   * head of the queue.
+   */
+  private restart(record: VjobRecord, attempt: Attempt): void {
+    if (attempt.over) return;
+    let lost = 0;
+    for (const [vm, { flops, coreSpeed }] of attempt.work) {
+      const left =
+        vm.consumer === undefined ? (vm.workLeftAtFailure ?? flops) : this.cloud.workLeft(vm);
+      lost += (flops - (left ?? flops)) / coreSpeed;
+    }
+    this.tearDown(record, attempt);
+    record.restarts++;
+    record.lostCoreSeconds += lost;
+    record.state = "waiting";
+    record.hosts = [];
+    record.vms = [];
+    this.vjobRestarted.emit(record);
+    this.queue.unshift(record);
+    this.serveQueue();
+  }
+
+  /** Ends an attempt: load profiles and timer stopped, VMs stopped and forgotten. */
+  private tearDown(record: VjobRecord, attempt: Attempt): void {
+    attempt.over = true;
+    this.attempts.delete(record);
+    for (const stop of attempt.stops) stop();
+    if (attempt.timer !== undefined) this.cloud.sim.cancel(attempt.timer);
+    for (const vm of record.vms) {
+      this.streams.release(streamOf(vm));
+      this.jobOfVm.delete(vm);
+      if (vm.state !== "stopped") this.cloud.stopVm(vm);
+    }
+  }
+}
+
+function streamOf(vm: Vm): string {
+  return `workload/load/${vm.name}`;
 }
