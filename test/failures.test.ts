@@ -1,0 +1,208 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { Cloud } from "../src/compute/cloud.js";
+import { migrateVm } from "../src/compute/live-migration.js";
+import { type FailureEvent, FailureInjector } from "../src/failures/failure-injector.js";
+import { renewalFailures } from "../src/failures/failure-processes.js";
+import { targetsOf } from "../src/failures/failure-target.js";
+import { findTarget, parseFtaTrace } from "../src/failures/failure-trace.js";
+import { buildPlatform } from "../src/platform/build.js";
+import { syntheticPlatform } from "../src/platform/synthetic.js";
+import { runScenario } from "../src/run/run-scenario.js";
+import { prepareVjobs } from "../src/run/vjobs-run.js";
+import { ScenarioError, loadScenarioFile, validateScenario } from "../src/scenario/index.js";
+import { RandomStreams, Simulation, exponential } from "../src/sim/index.js";
+import { checkReferences } from "../src/scenario/references.js";
+import { runningVm, testCloud, vmSpec } from "./cloud-fixture.js";
+
+function bareCloud(hosts: number) {
+  const sim = new Simulation();
+  const cloud = new Cloud(
+    sim,
+    buildPlatform(syntheticPlatform({ sites: 2, hostsPerSite: hosts / 2 })),
+  );
+  return { sim, cloud, injector: new FailureInjector(cloud) };
+}
+
+describe("failure processes", () => {
+  it("exponential up-times of mean M give duration x hosts / (M + mean down-time) failures", () => {
+    // 20 hosts, up-time exponential of mean M = 10 h, down-time of mean D = 2 h, for T = 2,000 days.
+    // Each host alternates up and down periods (a renewal process of cycle M + D = 12 h): about
+    // T / (M + D) failures each, 80,000 in all. The count's variance per host is T x
+    // (M^2 + D^2) / (M + D)^3 (cycle variance M^2 + D^2 for exponentials): sd of the total
+    // sqrt(20 x 48e6 s x (100 + 4) h^2 / (12 h)^3) = 240.
+    const H = 20;
+    const M = 10 * 3600;
+    const D = 2 * 3600;
+    const T = 2000 * 86_400;
+    const { sim, cloud, injector } = bareCloud(H);
+    renewalFailures(
+      injector,
+      targetsOf(cloud.platform, "host"),
+      exponential(M),
+      exponential(D),
+      new RandomStreams(5),
+      "0",
+    );
+    sim.run({ until: T });
+    const expected = (T * H) / (M + D);
+    const sd = Math.sqrt((H * T * (M * M + D * D)) / (M + D) ** 3);
+    expect(expected).toBeCloseTo(80_000, 6);
+    expect(sd).toBeCloseTo(240, 0);
+    expect(Math.abs(injector.failures.host - expected)).toBeLessThan(3 * sd);
+  });
+
+  it("a trace replays at exactly its times, whatever the seed", () => {
+    // The whole run, with a Poisson workload whose arrivals do depend on the seed.
+    const replay = (seed: number): string[] => {
+      const scenario = validateScenario(
+        {
+          name: "trace",
+          seed,
+          duration: "1h",
+          platform: { type: "synthetic", sites: 2, hostsPerSite: 2, cores: 4 },
+          workload: {
+            type: "vjobs",
+            arrivals: {
+              type: "poisson",
+              count: 20,
+              interarrival: "20s",
+              work: { coreSeconds: 100 },
+            },
+          },
+          failures: [{ type: "trace", file: "trace.csv" }],
+        },
+        "trace.yaml",
+      );
+      if (scenario.workload.type !== "vjobs") throw new Error("vjobs expected");
+      const run = prepareVjobs(scenario, scenario.workload, {
+        baseDir: "test/fixtures/failures",
+        check: true,
+      });
+      run.sim.enableChecks();
+      const seen: string[] = [];
+      run.injector.changed.subscribe((e: FailureEvent) => {
+        seen.push(`${e.time} ${e.target.kind}:${e.target.name} ${e.event}`);
+      });
+      run.sim.run({ until: 3600 });
+      return seen;
+    };
+    const expected = [
+      "10 host:s0h1 down",
+      "25.5 host:s0h1 up",
+      "60 site:s1 down",
+      "120 site:s1 up",
+      "120 link:backbone down",
+      "150 cluster:c0 down",
+      "180 link:backbone up",
+    ];
+    expect(replay(1)).toEqual(expected);
+    expect(replay(2)).toEqual(expected);
+  });
+
+  it("reads the Failure Trace Archive's tabular events, times from the earliest start", () => {
+    const { cloud } = bareCloud(4);
+    const events = parseFtaTrace(
+      "g5k.fta",
+      readFileSync("test/fixtures/failures/g5k.fta", "utf8"),
+      cloud.platform,
+    );
+    // Unavailabilities [1000, 1600) of node 1, [1300, 1400) of node 0, and a zero-length one of
+    // node 3 at 2000 (down, never up again); shifted by the earliest start, 1000.
+    expect(events.map((e) => `${e.time} ${e.target.name} ${e.event}`)).toEqual([
+      "0 s0h1 down",
+      "300 s0h0 down",
+      "400 s0h0 up",
+      "600 s0h1 up",
+      "1000 s1h1 down",
+    ]);
+    expect(findTarget(cloud.platform, "cluster:c1")?.kind).toBe("cluster");
+    expect(findTarget(cloud.platform, "nowhere")).toBeUndefined();
+  });
+});
+
+describe("failure effects", () => {
+  it("a site outage fails every VM of the site and every flow crossing its links, nothing else", () => {
+    const { sim, cloud } = testCloud();
+    const injector = new FailureInjector(cloud);
+    const vms = [0, 1, 2, 3].map((host) => runningVm(sim, cloud, host, vmSpec(`vm${host}`)));
+    const route = (a: number, b: number) => cloud.route(a, b);
+    const inside0 = cloud.network.startFlow(route(0, 1), 1e9);
+    const across = cloud.network.startFlow(route(0, 2), 1e9);
+    const inside1 = cloud.network.startFlow(route(2, 3), 1e9);
+    sim.run({ until: 1 });
+    injector.down(targetsOf(cloud.platform, "site")[0] as ReturnType<typeof targetsOf>[number]);
+    expect(vms.map((vm) => vm.state)).toEqual(["failed", "failed", "running", "running"]);
+    expect([inside0.state, across.state, inside1.state]).toEqual(["failed", "failed", "active"]);
+    expect(cloud.isHostUp(0) || cloud.isHostUp(1)).toBe(false);
+    expect(cloud.isHostUp(2) && cloud.isHostUp(3)).toBe(true);
+  });
+
+  it("a migration whose destination crashes leaves the VM on its source; whose source crashes loses it", () => {
+    const { sim, cloud } = testCloud();
+    const injector = new FailureInjector(cloud);
+    const host = (name: string) =>
+      findTarget(cloud.platform, name) as ReturnType<typeof targetsOf>[number];
+    const a = runningVm(sim, cloud, 0, vmSpec("a"));
+    const b = runningVm(sim, cloud, 2, vmSpec("b"));
+    const toCrashed = migrateVm(cloud, a, 1);
+    const fromCrashed = migrateVm(cloud, b, 3);
+    sim.run({ until: 1 });
+    injector.down(host("s0h1")); // a's destination
+    injector.down(host("s1h0")); // b's source
+    expect([toCrashed.state, a.state, a.host]).toEqual(["failed", "running", 0]);
+    expect([fromCrashed.state, b.state]).toEqual(["failed", "failed"]);
+    expect(cloud.freeMemory(3)).toBe(cloud.platform.hosts[3]?.memory);
+  });
+
+  it("without fault tolerance, a vjob that loses a VM starts over, and jobs.csv counts it", () => {
+    // Boot 60 s, then 4 core-hours on 2 vCPUs: would run 60 s to 60 + 7,200 s. s0h0 crashes at
+    // 1 h: (3,600 - 60) x 2 = 7,080 core-seconds lost. The job restarts at once on s0h1 (s0h0 is
+    // down): boots until 3,660, runs 7,200 s, ends at 10,860 s.
+    const out = mkdtempSync(join(tmpdir(), "skysim-restart-"));
+    const scenario = loadScenarioFile("test/fixtures/failures/restart.yaml");
+    const result = runScenario(scenario, {
+      outDir: out,
+      version: "t",
+      check: true,
+      baseDir: "test/fixtures/failures",
+    });
+    const rows = readFileSync(join(out, "jobs.csv"), "utf8").trim().split("\n");
+    expect(rows[0]).toBe("vjob,submit,start,end,vms,hosts,state,restarts,lostCoreSeconds");
+    expect(rows[1]).toBe("a,0,0,10860,1,s0h1,done,1,7080");
+    expect(result.summary).toMatchObject({
+      vjobs: { restarts: 1, lostCoreSeconds: 7080, finished: 1 },
+      failures: { failures: { host: 1 }, vmsLost: 1 },
+    });
+    // s0h0 was down 2 h of 8 h: site s0 (2 hosts) was up (2 x 8 - 2) / (2 x 8) = 87.5% of the time.
+    expect(result.summary.failures).toMatchObject({ availability: { s0: 0.875 } });
+  });
+
+  it("names targets and trace files that do not exist", () => {
+    const scenario = validateScenario(
+      {
+        name: "x",
+        duration: "1h",
+        platform: { type: "synthetic" },
+        workload: { type: "vjobs", arrivals: { type: "poisson", count: 1, interarrival: "1min" } },
+        failures: [
+          { type: "renewal", targets: { kind: "cluster", names: ["c9"] }, preset: "g5k06-weibull" },
+          { type: "trace", file: "missing.csv" },
+        ],
+      },
+      "x.yaml",
+    );
+    let error: unknown;
+    try {
+      checkReferences(scenario, "x.yaml", "test/fixtures/failures");
+    } catch (caught) {
+      error = caught;
+    }
+    expect((error as ScenarioError).problems).toEqual([
+      { path: "failures[0].targets", message: 'expected names of the platform, got "cluster c9"' },
+      { path: "failures[1].file", message: "expected a readable failure trace, got no such file" },
+    ]);
+  });
+});
