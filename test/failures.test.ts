@@ -159,8 +159,8 @@ describe("failure effects", () => {
 
   it("without fault tolerance, a vjob that loses a VM starts over, and jobs.csv counts it", () => {
     // Boot 60 s, then 4 core-hours on 2 vCPUs: would run 60 s to 60 + 7,200 s. s0h0 crashes at
-    // 1 h: (3,600 - 60) x 2 = 7,080 core-seconds lost. The job restarts at once on s0h1 (s0h0 is
-    // down): boots until 3,660, runs 7,200 s, ends at 10,860 s.
+    // 1 h: (3,600 - 60) x 2 = 7,080 core-seconds lost. The job is resubmitted after the restart
+    // delay (30 s) on s0h1 (s0h0 is down): boots until 3,690, runs 7,200 s, ends at 10,890 s.
     const out = mkdtempSync(join(tmpdir(), "skysim-restart-"));
     const scenario = loadScenarioFile("test/fixtures/failures/restart.yaml");
     const result = runScenario(scenario, {
@@ -171,13 +171,57 @@ describe("failure effects", () => {
     });
     const rows = readFileSync(join(out, "jobs.csv"), "utf8").trim().split("\n");
     expect(rows[0]).toBe("vjob,submit,start,end,vms,hosts,state,restarts,lostCoreSeconds");
-    expect(rows[1]).toBe("a,0,0,10860,1,s0h1,done,1,7080");
+    expect(rows[1]).toBe("a,0,0,10890,1,s0h1,done,1,7080");
     expect(result.summary).toMatchObject({
       vjobs: { restarts: 1, lostCoreSeconds: 7080, finished: 1 },
       failures: { failures: { host: 1 }, vmsLost: 1 },
     });
     // s0h0 was down 2 h of 8 h: site s0 (2 hosts) was up (2 x 8 - 2) / (2 x 8) = 87.5% of the time.
     expect(result.summary.failures).toMatchObject({ availability: { s0: 0.875 } });
+  });
+
+  it("jobs wait while their image store is down, and start when it is back", () => {
+    // Store s0h0 down from 0 to 1 h; the job (submitted at 10 s) waits, then boots at 3,600 s on
+    // s0h0 (first fit, up again): the 1 GB image crosses one 1.25 GB/s NIC in 0.8 s, then 600
+    // core-seconds on its 1 vCPU: it ends at 3,600 + 0.8 + 600 = 4,200.8 s.
+    const out = mkdtempSync(join(tmpdir(), "skysim-store-"));
+    const scenario = loadScenarioFile("test/fixtures/failures/store-down.yaml");
+    runScenario(scenario, { outDir: out, version: "t", baseDir: "test/fixtures/failures" });
+    const row = readFileSync(join(out, "jobs.csv"), "utf8").trim().split("\n")[1]?.split(",");
+    expect(row?.slice(0, 4).map(Number)).toEqual([Number.NaN, 10, 3600, 4200.8]);
+    expect(row?.slice(6)).toEqual(["done", "0", "0"]);
+  });
+
+  it("a job whose boot cannot succeed retries after each restart delay, not in a loop", () => {
+    // Its home site s1 is cut off from the image store (s0h0) by the s1 uplink, down throughout:
+    // every boot fails at once. Attempts at 10 s, then every 30 s: 10 + 30k <= 600 for k = 0..19,
+    // 20 attempts, 20 restarts, and the run ends.
+    const scenario = validateScenario(
+      {
+        name: "cut-off",
+        duration: "10min",
+        platform: { type: "synthetic", sites: 2, hostsPerSite: 2, cores: 4 },
+        workload: {
+          type: "vjobs",
+          arrivals: {
+            type: "list",
+            jobs: [{ name: "a", submit: "10s", homeSite: "s1", work: { coreSeconds: 60 } }],
+          },
+          boot: { delay: 0, imageStore: "s0h0" },
+        },
+        failures: [
+          {
+            type: "renewal",
+            targets: { kind: "link", names: ["site1-up"] },
+            up: { type: "fixed", value: 0 },
+          },
+        ],
+      },
+      "cut-off.yaml",
+    );
+    const out = mkdtempSync(join(tmpdir(), "skysim-cutoff-"));
+    const result = runScenario(scenario, { outDir: out, version: "t" });
+    expect(result.summary).toMatchObject({ vjobs: { restarts: 20, finished: 0 } });
   });
 
   it("names targets and trace files that do not exist", () => {

@@ -1,14 +1,21 @@
 import type { Cloud } from "../compute/cloud.js";
+import type { FailureInjector } from "../failures/failure-injector.js";
 import type { VjobRunner } from "../workload/vjob-runner.js";
 import type { CsvFile } from "./csv-file.js";
 
 export const EVENT_COLUMNS = ["time", "kind", "subject", "what", "where"];
 
 /**
- * Every VM state change, migration and snapshot end, and vjob submission, start and end, one row
- * each in the order they happen (`--trace events`).
+ * Every VM state change, migration and snapshot end, vjob submission, start, restart and end, and
+ * failure and repair (kind host, cluster, site or link), one row each in the order they happen
+ * (`--trace events`).
  */
-export function traceEvents(cloud: Cloud, runner: VjobRunner, out: CsvFile): void {
+export function traceEvents(
+  cloud: Cloud,
+  runner: VjobRunner,
+  injector: FailureInjector,
+  out: CsvFile,
+): void {
   const hostName = (host: number | undefined): string =>
     host === undefined ? "" : (cloud.platform.hosts[host]?.name ?? String(host));
   cloud.vmStateChanged.subscribe((t) => {
@@ -32,4 +39,8 @@ export function traceEvents(cloud: Cloud, runner: VjobRunner, out: CsvFile): voi
   runner.vjobSubmitted.subscribe(vjob("submitted"));
   runner.vjobStarted.subscribe(vjob("started"));
   runner.vjobFinished.subscribe(vjob("finished"));
+  runner.vjobRestarted.subscribe(vjob("restarted"));
+  injector.changed.subscribe((e) => {
+    out.write([e.time, e.target.kind, e.target.name, e.event, ""]);
+  });
 }

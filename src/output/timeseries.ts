@@ -6,6 +6,7 @@ export const TIMESERIES_COLUMNS = [
   "time",
   "site",
   "hosts",
+  "upHosts",
   "activeHosts",
   "vms",
   "cpuDemandCores",
@@ -16,7 +17,7 @@ export const TIMESERIES_COLUMNS = [
 
 /**
  * Samples the cloud every `step` seconds from 0 to `until` (both included), one row per site:
- * hosts, hosts holding a VM, VMs with vCPUs placed, cores demanded and available, overloaded
+ * hosts, hosts up, hosts holding a VM, VMs with vCPUs placed, cores demanded and available, overloaded
  * hosts, watts drawn. Sampling reads the models and changes nothing.
  */
 export function sampleTimeseries(
@@ -37,6 +38,7 @@ export function sampleTimeseries(
     }
     for (const site of platform.sites) {
       let hosts = 0;
+      let up = 0;
       let active = 0;
       let demand = 0;
       let cores = 0;
@@ -48,6 +50,7 @@ export function sampleTimeseries(
           if (host === undefined) continue;
           const hostDemand = cloud.cpu.demand(id);
           hosts++;
+          if (cloud.isHostUp(id)) up++;
           if (cloud.isActive(id)) active++;
           demand += hostDemand;
           cores += host.cores;
@@ -59,6 +62,7 @@ export function sampleTimeseries(
         cloud.sim.now,
         site.name,
         hosts,
+        up,
         active,
         vmsPerSite[site.id] ?? 0,
         demand,

@@ -7,7 +7,7 @@ export interface VjobSummary {
   readonly submitted: number;
   readonly started: number;
   readonly finished: number;
-  /** start - submit of started vjobs, s. */
+  /** First start - submit of started vjobs, s. */
   readonly wait: Spread;
   /** end - submit of finished vjobs, s. */
   readonly turnaround: Spread;
@@ -49,6 +49,8 @@ export class VjobStatistics {
   private restarts = 0;
   private lostCoreSeconds = 0;
   private readonly waits = new Samples();
+  /** Jobs seen starting (weakly held: finished jobs are forgotten). */
+  private readonly started = new WeakSet<VjobRecord>();
   private readonly turnarounds = new Samples();
   private readonly slowdowns = new Samples();
 
@@ -61,7 +63,10 @@ export class VjobStatistics {
       this.submitted++;
     });
     runner.vjobStarted.subscribe((r) => {
-      if (r.restarts === 0) this.waits.push(r.start - r.spec.submit);
+      // A job that starts over is counted (and its wait measured) at its first start only.
+      if (this.started.has(r)) return;
+      this.started.add(r);
+      this.waits.push(r.firstStart - r.spec.submit);
     });
     runner.vjobRestarted.subscribe(() => {
       this.restarts++;

@@ -57,9 +57,12 @@ export function prepareVjobs(
   const runner = new VjobRunner(cloud, streams, {
     placement: firstFit(workload.placement.vcpusPerCore),
     bootDelay: workload.boot.delay,
+    restartDelay: workload.restartDelay,
     ...(imageStore === undefined ? {} : { imageStore }),
   });
   const metrics = new CloudMetrics(cloud, powerModelOf(scenario.energy));
+  const injector = new FailureInjector(cloud);
+  const failures = new FailureMetrics(cloud, injector);
   const { outputs } = options;
   const statistics = new VjobStatistics(runner, cloud, outputs?.csv("jobs.csv", VJOB_COLUMNS));
   if (outputs !== undefined) {
@@ -72,11 +75,9 @@ export function prepareVjobs(
       outputs.csv("timeseries.csv", TIMESERIES_COLUMNS),
     );
     if (scenario.output.trace === "events") {
-      traceEvents(cloud, runner, outputs.csv("events.csv", EVENT_COLUMNS));
+      traceEvents(cloud, runner, injector, outputs.csv("events.csv", EVENT_COLUMNS));
     }
   }
-  const injector = new FailureInjector(cloud);
-  const failures = new FailureMetrics(cloud, injector);
   installFailures(scenario.failures, platform, injector, streams, options.baseDir);
   runner.submitAll(vjobSpecsOf(workload, platform, options.baseDir, streams));
   if (options.check) sim.addInvariant("cloud", () => cloud.checkInvariants());

@@ -124,6 +124,10 @@ export const vjobsWorkload = z.strictObject({
         .meta({ description: "host the images are copied from; none: local images" }),
     })
     .default({ delay: 30 }),
+  restartDelay: duration()
+    .pipe(z.number().positive())
+    .default(30)
+    .meta({ description: "from a job losing a VM to its resubmission (no fault tolerance)" }),
   placement: z
     .strictObject({
       type: z.literal("first-fit"),

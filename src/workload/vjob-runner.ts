@@ -41,6 +41,11 @@ export interface VjobRunnerOptions {
   readonly bootDelay: number;
   /** Host of the image store that VMs boot from (a transfer each); none: local images. */
   readonly imageStore?: number;
+  /**
+   * Seconds between a job losing a VM and its resubmission (noticing the failure); > 0, so that
+   * a job whose boot cannot succeed (an image route down) does not retry at the same instant.
+   */
+  readonly restartDelay?: number;
 }
 
 /**
@@ -66,6 +71,10 @@ export class VjobRunner {
     private readonly streams: RandomStreams,
     private readonly options: VjobRunnerOptions,
   ) {
+    // A host back up may make room for the jobs waiting (or bring the image store back).
+    cloud.hostChanged.subscribe(({ up }) => {
+      if (up) this.serveQueue();
+    });
     // Handled in an event of its own: the failure may come from inside a loop over the VMs.
     cloud.vmStateChanged.subscribe(({ vm, to }) => {
       if (to !== "failed") return;
@@ -119,6 +128,9 @@ export class VjobRunner {
   }
 
   private serveQueue(): void {
+    // Without its image store no VM can boot: the queue waits for the store to come back.
+    const store = this.options.imageStore;
+    if (store !== undefined && !this.cloud.isHostUp(store)) return;
     for (;;) {
       const head = this.queue[0];
       if (head === undefined) return;
@@ -200,8 +212,8 @@ export class VjobRunner {
 
   /**
    * No fault tolerance: a vjob that lost a VM starts over from zero. The work its VMs had done
-   * (core-seconds, at the speed of their cores) is lost; its VMs stop, and it goes back to the
-   * head of the queue.
+   * (core-seconds, at the speed of their cores) is lost; its VMs stop, and after the restart delay
+   * it goes back to the head of the queue.
    */
   private restart(record: VjobRecord, attempt: Attempt): void {
     if (attempt.over) return;
@@ -218,8 +230,10 @@ export class VjobRunner {
     record.hosts = [];
     record.vms = [];
     this.vjobRestarted.emit(record);
-    this.queue.unshift(record);
-    this.serveQueue();
+    this.cloud.sim.schedule(this.options.restartDelay ?? DEFAULT_RESTART_DELAY, () => {
+      this.queue.unshift(record);
+      this.serveQueue();
+    });
   }
 
   /** Ends an attempt: load profiles and timer stopped, VMs stopped and forgotten. */
@@ -235,6 +249,8 @@ export class VjobRunner {
     }
   }
 }
+
+export const DEFAULT_RESTART_DELAY = 30;
 
 function streamOf(vm: Vm): string {
   return `workload/load/${vm.name}`;
