@@ -90,12 +90,23 @@ export function prepareVjobs(
     finish: (until) => {
       const vjobs = statistics.summarize();
       const infrastructure = metrics.summarize(until);
+      const lost = failures.summarize(until);
       statistics.writeUnfinished();
       return {
-        summary: { vjobs, cloud: infrastructure, failures: failures.summarize(until) },
+        summary: { vjobs, cloud: infrastructure, failures: lost },
         headline: [
           `vjobs: ${vjobs.submitted} submitted, ${vjobs.finished} finished, mean wait ${formatDuration(vjobs.wait.mean, 3)}, mean turnaround ${formatDuration(vjobs.turnaround.mean, 3)}, ${vjobs.vms} VMs`,
           `cloud: ${infrastructure.activeHostHours.toFixed(1)} active host-hours, ${infrastructure.energyKWh.toFixed(1)} kWh, violation ${formatDuration(infrastructure.violationHostSeconds, 3)} host-time, ${infrastructure.migrations.completed} migrations`,
+          ...(scenario.failures.length === 0
+            ? []
+            : [
+                `failures: ${Object.entries(lost.failures)
+                  .filter(([, n]) => n > 0)
+                  .map(([kind, n]) => `${n} ${kind}`)
+                  .join(
+                    ", ",
+                  )}; ${lost.vmsLost} VMs lost, ${vjobs.restarts} restarts, ${(vjobs.lostCoreSeconds / 3600).toFixed(1)} core-hours lost`,
+              ]),
         ].join("\n"),
       };
     },
