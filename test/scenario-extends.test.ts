@@ -1,14 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { ScenarioError, loadScenarioFile } from "../src/scenario/index.js";
+import { loadScenarioFile } from "../src/scenario/index.js";
+import { problemLines } from "./scenario-problems.js";
 
 function problemsOf(file: string): string[] {
-  try {
-    loadScenarioFile(file);
-  } catch (error) {
-    if (error instanceof ScenarioError) return error.message.split("\n");
-    throw error;
-  }
-  return [];
+  return problemLines(() => loadScenarioFile(file));
 }
 
 describe("scenario extends", () => {

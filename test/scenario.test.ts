@@ -7,6 +7,7 @@ import {
   scenarioJsonSchema,
   validateScenario,
 } from "../src/scenario/index.js";
+import { problemLines } from "./scenario-problems.js";
 
 const minimal = {
   name: "t",
@@ -19,13 +20,7 @@ const minimal = {
 };
 
 function problemsOf(document: unknown): string[] {
-  try {
-    validateScenario(document, "f.yaml");
-  } catch (error) {
-    if (error instanceof ScenarioError) return error.message.split("\n");
-    throw error;
-  }
-  return [];
+  return problemLines(() => validateScenario(document, "f.yaml"));
 }
 
 describe("scenario validation", () => {

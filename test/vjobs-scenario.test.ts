@@ -3,16 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runScenario } from "../src/run/run-scenario.js";
-import { ScenarioError, loadScenarioFile } from "../src/scenario/index.js";
+import { loadScenarioFile } from "../src/scenario/index.js";
+import { problemLines } from "./scenario-problems.js";
 
 function problemsOf(file: string): string[] {
-  try {
-    loadScenarioFile(file);
-  } catch (error) {
-    if (error instanceof ScenarioError) return error.message.split("\n");
-    throw error;
-  }
-  return [];
+  return problemLines(() => loadScenarioFile(file));
 }
 
 describe("vjobs scenarios", () => {

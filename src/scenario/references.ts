@@ -41,22 +41,11 @@ export function checkReferences(scenario: Scenario, file: string, baseDir: strin
   }
   const arrivals = workload.arrivals;
   if (arrivals.type === "swf") {
-    const path = "workload.arrivals.file";
-    try {
+    const problem = fileProblem("workload.arrivals.file", "SWF log", () => {
       const log = parseSwf(arrivals.file, readFileSync(join(baseDir, arrivals.file), "utf8"));
-      if (log.jobs.length === 0) {
-        problems.push({ path, message: `expected an SWF log with jobs, got none that can run` });
-      }
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      const reason =
-        code === "ENOENT"
-          ? "no such file"
-          : code !== undefined
-            ? "an unreadable file"
-            : (error as Error).message;
-      problems.push({ path, message: `expected a readable SWF log, got ${reason}` });
-    }
+      if (log.jobs.length === 0) throw new Error("none with jobs that can run");
+    });
+    if (problem !== undefined) problems.push(problem);
   }
   if (problems.length > 0) throw new ScenarioError(file, problems);
 }
@@ -97,20 +86,11 @@ function failureReferences(
   const problems: Problem[] = [];
   failures.forEach((spec, i) => {
     if (spec.type === "trace") {
-      const path = `failures[${i}].file`;
-      try {
+      const problem = fileProblem(`failures[${i}].file`, "failure trace", () => {
         const text = readFileSync(join(baseDir, spec.file), "utf8");
         (spec.format === "csv" ? parseFailureCsv : parseFtaTrace)(spec.file, text, platform);
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        const reason =
-          code === "ENOENT"
-            ? "no such file"
-            : code !== undefined
-              ? "an unreadable file"
-              : (error as Error).message;
-        problems.push({ path, message: `expected a readable failure trace, got ${reason}` });
-      }
+      });
+      if (problem !== undefined) problems.push(problem);
       return;
     }
     for (const name of unknownNames(platform, spec.targets)) {
@@ -121,4 +101,21 @@ function failureReferences(
     }
   });
   return problems;
+}
+
+/** Reads and parses a file the scenario names; what went wrong, as a problem at `path`. */
+function fileProblem(path: string, what: string, read: () => void): Problem | undefined {
+  try {
+    read();
+    return undefined;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === "ENOENT"
+        ? "no such file"
+        : code !== undefined
+          ? "an unreadable file"
+          : (error as Error).message;
+    return { path, message: `expected a readable ${what}, got ${reason}` };
+  }
 }
