@@ -171,6 +171,21 @@ describe("snapshot and restore", () => {
     expect(doneAt).toBeCloseTo(restoredAt + 30, 9);
   });
 
+  it("refuses a restore that does not fit, before any VM moves", () => {
+    // Two 10 GiB VMs snapshotted, both failed, restored onto one 16 GiB host: the second does not
+    // fit, so neither starts restoring.
+    const { sim, cloud } = testCloud();
+    const vms = [0, 1].map((host) =>
+      runningVm(sim, cloud, host, vmSpec(`big${host}`, { memory: 10 * GiB })),
+    );
+    const snapshot = snapshotVms(cloud, vms, { store: 2 });
+    sim.run();
+    for (const vm of vms) cloud.failVm(vm, "crash");
+    expect(() => restoreVms(cloud, snapshot, [3, 3])).toThrow(MemoryOvercommit);
+    expect(vms.map((vm) => vm.state)).toEqual(["failed", "failed"]);
+    expect(cloud.freeMemory(3)).toBe(16 * GiB);
+  });
+
   it("fails when a VM fails while saving, and the others run again", () => {
     const { sim, cloud } = testCloud();
     const vms = [0, 1].map((host) => runningVm(sim, cloud, host, vmSpec(`vm${host}`), 1));

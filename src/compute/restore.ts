@@ -1,4 +1,4 @@
-import type { Cloud } from "./cloud.js";
+import { type Cloud, HostDown, MemoryOvercommit } from "./cloud.js";
 import { Steps } from "./operation-steps.js";
 import type { Snapshot } from "./snapshot.js";
 import { IllegalOperation } from "./vm-lifecycle.js";
@@ -46,6 +46,7 @@ export class Restore {
         throw new IllegalOperation(vm.name, vm.state, "restore");
       }
     }
+    checkRoom(cloud, snapshot, hosts);
     this.start = cloud.sim.now;
     this.pending = hosts.length;
     snapshot.images.forEach((image, i) => {
@@ -99,6 +100,28 @@ export class Restore {
     this.end = this.cloud.sim.now;
     this.options.onDone?.(this);
   }
+}
+
+/**
+ * All or nothing: every target host must be up and have the RAM of all the VMs sent to it, before
+ * any VM starts restoring (a refused restore changes nothing).
+ */
+function checkRoom(cloud: Cloud, snapshot: Snapshot, hosts: readonly number[]): void {
+  const needed = new Map<number, number>();
+  snapshot.images.forEach((image, i) => {
+    const host = hosts[i] as number;
+    if (!cloud.isHostUp(host)) throw new HostDown(image.vm.name, cloud.hostName(host));
+    const total = (needed.get(host) ?? 0) + image.vm.spec.memory;
+    needed.set(host, total);
+    if (total > cloud.freeMemory(host)) {
+      throw new MemoryOvercommit(
+        image.vm.name,
+        cloud.hostName(host),
+        total,
+        cloud.freeMemory(host),
+      );
+    }
+  });
 }
 
 export function restoreVms(
