@@ -93,6 +93,24 @@ describe("suspend and resume", () => {
     expect(cloud.freeMemory(3)).toBe(15 * GiB);
   });
 
+  it("a remote resume whose target crashes leaves the VM suspended where it was", () => {
+    const { sim, cloud } = testCloud();
+    const vm = runningVm(sim, cloud, 0, vmSpec("vm"));
+    suspendVm(cloud, vm);
+    sim.run();
+    const failures: string[] = [];
+    resumeVm(cloud, vm, { host: 3, onFail: (_, reason) => failures.push(reason) });
+    sim.run({ until: sim.now + 1 });
+    cloud.crashHost(3, "power cut");
+    expect([vm.state, vm.host]).toEqual(["suspended", 0]);
+    expect(failures).toEqual(["destination s1h1 lost: power cut"]);
+    expect(cloud.freeMemory(3)).toBe(16 * GiB);
+    // The image is still on s0h0's disk: the VM resumes there.
+    resumeVm(cloud, vm);
+    sim.run();
+    expect([vm.state, vm.host]).toEqual(["running", 0]);
+  });
+
   it("a suspended VM's work stands still", () => {
     // 1 busy vCPU at 1 Gf with 10 Gf of work: 0-2 s runs (2 Gf), suspend 10.737 s, stays
     // suspended until 20 s, resume 10.737 s, then 8 Gf more: ends at 20 + 10.737 + 8.

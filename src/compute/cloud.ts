@@ -23,7 +23,7 @@ export interface VmOperation {
    * A host the operation moves the VM to has crashed, not the one the VM runs on: gives up and
    * leaves the VM where it was, returning true, or returns false if the VM is lost with it.
    */
-  targetLost?(host: number, reason: string): boolean;
+  readonly targetLost?: ((host: number, reason: string) => boolean) | undefined;
 }
 
 /** How a migration ended, for observers. */

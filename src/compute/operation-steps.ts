@@ -7,6 +7,8 @@ import type { Cloud, VmOperation } from "./cloud.js";
  */
 export class Steps implements VmOperation {
   private current: { flow: Flow; onDisk: boolean } | undefined = undefined;
+  /** Set by operations that can survive the crash of the host they move a VM to. */
+  targetLost: ((host: number, reason: string) => boolean) | undefined = undefined;
   private stopped = false;
 
   constructor(

@@ -30,7 +30,7 @@ export interface ResumeOptions {
   /** Where to resume; default the host holding the image. Elsewhere adds the image transfer. */
   readonly host?: number;
   readonly onDone?: (vm: Vm) => void;
-  /** The image transfer failed: the VM is back to suspended where it was. */
+  /** The image transfer failed or the target crashed: the VM is back to suspended where it was. */
   readonly onFail?: (vm: Vm, reason: string) => void;
 }
 
@@ -62,13 +62,22 @@ export function resumeVm(cloud: Cloud, vm: Vm, options: ResumeOptions = {}): voi
     read();
     return;
   }
-  steps.transfer(from, target, vm.spec.memory, read, (reason) => {
+  // The image stays on the source's disk until the VM runs: if the copy fails or the target
+  // crashes, the VM is suspended where it was.
+  const giveUp = (reason: string): void => {
+    steps.abort();
     cloud.end(vm, steps);
     cloud.releaseMemory(vm, target);
     vm.destination = undefined;
     cloud.setState(vm, "suspended");
     options.onFail?.(vm, reason);
-  });
+  };
+  steps.targetLost = (host, reason) => {
+    if (host !== target) return false;
+    giveUp(`destination ${cloud.hostName(host)} lost: ${reason}`);
+    return true;
+  };
+  steps.transfer(from, target, vm.spec.memory, read, giveUp);
 }
 
 /** Cold migration: suspend on the VM's host, then resume on `destination` (image transfer). */
