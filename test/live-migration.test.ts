@@ -145,6 +145,22 @@ describe("live migration (pre-copy)", () => {
     expect(cloud.network.activeFlowCount).toBe(0);
   });
 
+  it("completes if the source crashes during the final acknowledgement", () => {
+    // 0.5 s per NIC: route latency 1 s. Idle 1 GiB VM: RAM round 1 + 8.59 s, empty stop-and-copy
+    // 1 s (the switch, at 10.59 s), acknowledgement 1 s (would end at 11.59 s). The source crashes
+    // at 11 s: the VM already runs on the destination, so the move is done then.
+    const { sim, cloud } = testCloud({ hostLatency: 0.5 });
+    const vm = runningVm(sim, cloud, 0, vmSpec("vm"));
+    const migration = migrateVm(cloud, vm, 1);
+    sim.scheduleAt(11, () => {
+      cloud.crashHost(0, "power cut");
+    });
+    sim.run();
+    expect([migration.state, migration.end]).toEqual(["completed", 11]);
+    expect([vm.state, vm.host, vm.consumer?.host]).toEqual(["running", 1, 1]);
+    expect(cloud.freeMemory(1)).toBe(15 * GiB);
+  });
+
   it("refuses a destination without the RAM, and a VM that is not running", () => {
     const { sim, cloud } = testCloud();
     const big = runningVm(sim, cloud, 1, vmSpec("big", { memory: 15.5 * GiB }));

@@ -24,6 +24,11 @@ export interface VmOperation {
    * leaves the VM where it was, returning true, or returns false if the VM is lost with it.
    */
   readonly targetLost?: ((host: number, reason: string) => boolean) | undefined;
+  /**
+   * The host the VM is leaving has crashed: returns true if the VM no longer needs it (it already
+   * runs elsewhere) and the operation has settled that, false if the VM is lost with it.
+   */
+  readonly sourceLost?: ((host: number, reason: string) => boolean) | undefined;
 }
 
 /** How a migration ended, for observers. */
@@ -271,10 +276,11 @@ export class Cloud {
     this.down[host] = 1;
     for (const vm of this.live.values()) {
       if (vm.state === "failed" || vm.state === "stopped") continue;
+      const operation = this.operations.get(vm);
       if (vm.host !== host && vm.destination === host) {
-        const operation = this.operations.get(vm);
         if (operation?.targetLost?.(host, reason) === true) continue;
       }
+      if (vm.host === host && operation?.sourceLost?.(host, reason) === true) continue;
       if (vm.host === host || vm.destination === host || vm.consumer?.host === host) {
         this.failVm(vm, reason);
       }

@@ -99,6 +99,16 @@ export class Migration implements VmOperation {
     return true;
   }
 
+  /** The source crashed: after the switch the VM runs on the destination and the move is done. */
+  sourceLost(host: number): boolean {
+    if (host !== this.source || !this.switched || this.state !== "running") return false;
+    const ack = this.flow;
+    this.flow = undefined;
+    if (ack !== undefined) this.cloud.network.cancelFlow(ack);
+    this.finish();
+    return true;
+  }
+
   /** The VM itself is lost: stop everything, leave its state to the cloud. */
   abort(reason: string): void {
     if (this.state !== "running") return;
