@@ -1,5 +1,4 @@
 import * as z from "zod";
-import { MIGRATION_DEFAULTS } from "../compute/live-migration.js";
 import { PLANETLAB_DAYS } from "../workload/planetlab.js";
 import { bandwidth, duration, flops, size } from "./quantities.js";
 
@@ -137,14 +136,6 @@ export const vjobsWorkload = z.strictObject({
     .meta({
       description: "where jobs start (static baselines; consolidation comes with policies)",
     }),
-  migration: z
-    .strictObject({
-      maxDowntime: duration().pipe(z.number().positive()).default(MIGRATION_DEFAULTS.maxDowntime),
-      maxRounds: z.int().min(1).default(MIGRATION_DEFAULTS.maxRounds),
-      maxTraffic: z.number().min(1).default(MIGRATION_DEFAULTS.maxTraffic),
-    })
-    .default({ ...MIGRATION_DEFAULTS })
-    .meta({ description: "pre-copy live migration limits, for policies that migrate" }),
 });
 
 export type VjobsWorkload = z.output<typeof vjobsWorkload>;
