@@ -97,11 +97,7 @@ describe("sweep results", () => {
     const planned = loadSweep(SMALL);
     const shards = [1, 2, 3].map((i) => {
       const dir = mkdtempSync(join(tmpdir(), `skysim-shard${i}-`));
-      const mine = shardOf(
-        planned.map((p) => p.run),
-        i,
-        3,
-      ).map((run) => planned[run.index] as (typeof planned)[number]);
+      const mine = shardOf(planned, i, 3);
       expect(mine).toHaveLength(4);
       runAll(dir, mine);
       return dir;
@@ -122,6 +118,20 @@ describe("sweep results", () => {
     // Half-width t(0.975, 2) x sd / sqrt(3).
     expect(Number(high) - Number(mean)).toBeCloseTo((4.303 * Number(sd)) / Math.sqrt(3), 9);
     expect(Number(mean) - Number(low)).toBeCloseTo((4.303 * Number(sd)) / Math.sqrt(3), 9);
+
+    // skysim compare prints a line per cell and metric asked for, and draws the comparison.
+    const compared = spawnSync(
+      process.execPath,
+      [CLI, "compare", whole, "--metrics", "cloud.energyKWh", "--out", merged],
+      { encoding: "utf8" },
+    );
+    expect(compared.status).toBe(0);
+    const lines = compared.stdout.split("\n").filter((line) => line.includes(" cloud.energyKWh "));
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toMatch(
+      /^ {2}first-fit__workload\.arrivals\.interarrival=1min +cloud\.energyKWh +[\d.]+ \+- [\d.]+ \(3\)$/,
+    );
+    expect(readdirSync(join(merged, "comparison"))).toContain("compare-cloud-energyKWh.svg");
   });
 
   it("an interrupted sweep resumes without rerunning finished runs, and ends as if whole", async () => {

@@ -51,14 +51,7 @@ export async function sweepCommand(argv: {
   const planned = loadSweep(argv.file);
   const name = planned[0]?.scenario.name ?? "sweep";
   const outDir = argv.out ?? join("results", name, "sweep");
-  const mine =
-    shard === undefined
-      ? planned
-      : shardOf(
-          planned.map((p) => p.run),
-          shard.index,
-          shard.count,
-        ).map((run) => planned[run.index] as (typeof planned)[number]);
+  const mine = shard === undefined ? planned : shardOf(planned, shard.index, shard.count);
   const todo = mine.filter((p) => !isDone(outDir, p.run));
   process.stdout.write(
     `${argv.file}: ${planned.length} runs in the sweep, ${mine.length} in this ${shard === undefined ? "sweep" : `shard ${shard.index}/${shard.count}`}, ${mine.length - todo.length} already done, ${todo.length} to run on ${Math.min(jobs, Math.max(todo.length, 1))} thread(s)\n`,
@@ -100,7 +93,7 @@ export async function compareCommand(argv: {
   out?: string | undefined;
 }): Promise<void> {
   const { readFileSync, existsSync } = await import("node:fs");
-  const { HEADLINE_METRICS, parse } = await import("../sweep/compare.js");
+  const { HEADLINE_METRICS, compareLines } = await import("../sweep/compare.js");
   const { writeComparisonCharts } = await import("../output/charts/write-charts.js");
   const wanted = argv.metrics?.split(",").filter((m) => m !== "");
   const lines: string[] = [];
@@ -108,7 +101,7 @@ export async function compareCommand(argv: {
     const file = join(dir, "aggregate.csv");
     if (!existsSync(file))
       throw new UsageError(`compare: no aggregate.csv in ${dir} (run skysim sweep or merge)`);
-    lines.push(...parse(dir, readFileSync(file, "utf8"), wanted));
+    lines.push(...compareLines(dir, readFileSync(file, "utf8"), wanted));
   }
   const charts = await writeComparisonCharts(
     argv.dirs,

@@ -26,7 +26,7 @@ interface AggregateRow {
  * Lines of a text table from one sweep's aggregate.csv: for each cell and metric, the mean and the
  * half-width of its 95% confidence interval, with the number of runs.
  */
-export function parse(dir: string, csv: string, metrics?: readonly string[]): string[] {
+export function compareLines(dir: string, csv: string, metrics?: readonly string[]): string[] {
   const rows = parseCsv<AggregateRow>(csv, { columns: true, skip_empty_lines: true });
   const wanted = new Set(metrics ?? HEADLINE_METRICS);
   const kept = rows.filter((row) => wanted.has(row.metric));

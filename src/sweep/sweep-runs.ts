@@ -17,8 +17,12 @@ export function isDone(outDir: string, run: SweepRun): boolean {
 }
 
 /** The runs of shard `index` of `count` (1-based): every count-th run of the plan. */
-export function shardOf(runs: readonly SweepRun[], index: number, count: number): SweepRun[] {
-  return runs.filter((run) => run.index % count === index - 1);
+export function shardOf<T extends { readonly run: SweepRun }>(
+  planned: readonly T[],
+  index: number,
+  count: number,
+): T[] {
+  return planned.filter(({ run }) => run.index % count === index - 1);
 }
 
 /** What identifies a run in its folder, so that `merge` can place it in the plan. */

@@ -8,12 +8,20 @@ const require = createRequire(import.meta.url);
 /** The folder of an installed package (its exports hide the browser builds from `resolve`). */
 function packageDir(name: string): string {
   let folder = dirname(require.resolve(name));
-  while (!existsSync(join(folder, "package.json")) || !folder.endsWith(name)) {
+  while (!isPackageFolder(folder, name)) {
     const parent = dirname(folder);
     if (parent === folder) throw new Error(`package ${name} not found`);
     folder = parent;
   }
   return folder;
+}
+
+function isPackageFolder(folder: string, name: string): boolean {
+  const manifest = join(folder, "package.json");
+  return (
+    existsSync(manifest) &&
+    (JSON.parse(readFileSync(manifest, "utf8")) as { name?: string }).name === name
+  );
 }
 
 /** The browser builds of vega, vega-lite and vega-embed, inlined: the report works offline. */
