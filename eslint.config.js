@@ -68,4 +68,6 @@ export default tseslint.config(
   },
   { files: ["src/**/*.ts"], ignores: ["src/cli/**"], rules: nondeterminism },
   { files: ["eslint.config.js"], ...tseslint.configs.disableTypeChecked },
+  // User policy examples are plain JavaScript, as users write them: checked without types.
+  { files: ["**/*.mjs"], ...tseslint.configs.disableTypeChecked },
 );

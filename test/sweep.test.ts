@@ -44,10 +44,8 @@ describe("sweep plan", () => {
     expect(runs[11]?.cell).toBe("overcommit__workload.arrivals.interarrival=3min");
     const scenario = loadSweep(SMALL)[11]?.scenario;
     expect(scenario?.seed).toBe(3);
-    expect(scenario?.workload).toMatchObject({
-      placement: { vcpusPerCore: 2 },
-      arrivals: { interarrival: 180 },
-    });
+    expect(scenario?.workload).toMatchObject({ arrivals: { interarrival: 180 } });
+    expect(scenario?.policies.placement).toMatchObject({ name: "first-fit", vcpusPerCore: 2 });
   });
 
   it("reports a bad value once per cell, naming the cell, before anything runs", () => {

@@ -110,7 +110,7 @@ describe("vjobs", () => {
     // 120 + 40 / 4 = 130 s.
     const { sim, cloud } = cloudOf(1);
     const runner = new VjobRunner(cloud, new RandomStreams(1), {
-      placement: firstFit(),
+      placement: firstFit(1),
       bootDelay: 10,
     });
     const vm = (name: string, vcpus: number) => ({ ...vmSpec(name), vcpus });

@@ -2,12 +2,14 @@ import { Cloud } from "../compute/cloud.js";
 import { type PowerModel, linearPower, specPower } from "../compute/power-model.js";
 import { FailureInjector } from "../failures/failure-injector.js";
 import { CloudMetrics } from "../output/cloud-metrics.js";
+import { ConsolidationMetrics } from "../output/consolidation-metrics.js";
 import { FailureMetrics } from "../output/failure-metrics.js";
 import { EVENT_COLUMNS, traceEvents } from "../output/event-trace.js";
 import { TIMESERIES_COLUMNS, sampleTimeseries } from "../output/timeseries.js";
 import { VJOB_COLUMNS, VjobStatistics } from "../output/vjob-statistics.js";
 import { buildPlatform } from "../platform/build.js";
-import { firstFit } from "../policies/placement/first-fit.js";
+import { ConsolidationLoop } from "./consolidation-loop.js";
+import { makePolicy } from "./policies-of.js";
 import { platformSpecOf } from "../scenario/platform-section.js";
 import type { Scenario } from "../scenario/schema.js";
 import type { VjobsWorkload } from "../scenario/vjobs-section.js";
@@ -54,13 +56,32 @@ export function prepareVjobs(
   const platform = buildPlatform(platformSpecOf(scenario.platform));
   const cloud = new Cloud(sim, platform, { sharing: scenario.network.sharing });
   const imageStore = platform.hosts.find((h) => h.name === workload.boot.imageStore)?.id;
+  const { policies } = scenario;
+  const faultTolerance = makePolicy(
+    "faultTolerance",
+    policies.faultTolerance,
+    streams,
+    options.baseDir,
+  );
   const runner = new VjobRunner(cloud, streams, {
-    placement: firstFit(workload.placement.vcpusPerCore),
+    placement: makePolicy("placement", policies.placement, streams, options.baseDir),
     bootDelay: workload.boot.delay,
-    restartDelay: workload.restartDelay,
+    restartDelay: faultTolerance.restartDelay,
     ...(imageStore === undefined ? {} : { imageStore }),
   });
   const metrics = new CloudMetrics(cloud, powerModelOf(scenario.energy));
+  const { period } = policies.consolidation;
+  const consolidation = makePolicy(
+    "consolidation",
+    policies.consolidation,
+    streams,
+    options.baseDir,
+    ["period"],
+  );
+  const loop = new ConsolidationLoop(cloud, consolidation, period);
+  const decisions = new ConsolidationMetrics(loop, consolidation.name, period);
+  // "none" is no control loop at all, rather than one deciding nothing every period.
+  if (policies.consolidation.name !== "none") loop.start();
   const injector = new FailureInjector(cloud);
   const failures = new FailureMetrics(cloud, injector);
   const { outputs } = options;
@@ -91,12 +112,18 @@ export function prepareVjobs(
       const vjobs = statistics.summarize();
       const infrastructure = metrics.summarize(until);
       const lost = failures.summarize(until);
+      const consolidated = decisions.summarize();
       statistics.writeUnfinished();
       return {
-        summary: { vjobs, cloud: infrastructure, failures: lost },
+        summary: { vjobs, cloud: infrastructure, consolidation: consolidated, failures: lost },
         headline: [
           `vjobs: ${vjobs.submitted} submitted, ${vjobs.finished} finished, mean wait ${formatDuration(vjobs.wait.mean, 3)}, mean turnaround ${formatDuration(vjobs.turnaround.mean, 3)}, ${vjobs.vms} VMs`,
           `cloud: ${infrastructure.activeHostHours.toFixed(1)} active host-hours, ${infrastructure.energyKWh.toFixed(1)} kWh, violation ${formatDuration(infrastructure.violationHostSeconds, 3)} host-time, ${infrastructure.migrations.completed} migrations`,
+          ...(consolidated.decisions === 0
+            ? []
+            : [
+                `consolidation: ${consolidated.policy}, ${consolidated.decisions} decisions, ${consolidated.plans.executed} plans, ${consolidated.solverNodes} solver nodes, ${formatDuration(consolidated.chargedSeconds, 3)} computing`,
+              ]),
           ...(scenario.failures.length === 0
             ? []
             : [

@@ -107,11 +107,14 @@ function unionProblem(issue: z.core.$ZodIssueInvalidUnion): Problem {
   };
   if (tagged.discriminator !== undefined) {
     const input = issue.input as Record<string, unknown> | undefined;
-    const options = (tagged.options ?? []).map((o) => JSON.stringify(o)).join(", ");
+    const named = (tagged.options ?? []).filter((o) => o !== undefined && o !== null);
+    const options = named.map((o) => JSON.stringify(o)).join(", ");
+    // A variant without the tag is the policy sections' user module.
+    const orModule = named.length < (tagged.options ?? []).length ? " (or a module: file)" : "";
     const found = typeof input === "object" ? input[tagged.discriminator] : undefined;
     return {
       path: pathOf(issue.path),
-      message: `expected one of ${options}, got ${shown(found)}`,
+      message: `expected one of ${options}${orModule}, got ${shown(found)}`,
     };
   }
   // A union of plain types (a quantity is a number or a string): name what each branch wanted.

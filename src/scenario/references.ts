@@ -6,6 +6,9 @@ import { parseFailureCsv, parseFtaTrace } from "../failures/failure-trace.js";
 import { unknownNames } from "../failures/select-targets.js";
 import { parseSwf } from "../workload/swf.js";
 import type { FailuresSection } from "./failures-section.js";
+import type { PolicyKind } from "../policies/policy-definition.js";
+import { loadUserPolicy } from "../policies/user-module.js";
+import type { PoliciesSection, PolicyChoice } from "./policies-section.js";
 import { platformSpecOf } from "./platform-section.js";
 import { type Problem, ScenarioError } from "./problems.js";
 import type { Scenario } from "./schema.js";
@@ -47,7 +50,21 @@ export function checkReferences(scenario: Scenario, file: string, baseDir: strin
     });
     if (problem !== undefined) problems.push(problem);
   }
+  problems.push(...policyReferences(scenario.policies, baseDir));
   if (problems.length > 0) throw new ScenarioError(file, problems);
+}
+
+/** User policy modules must load and export a definition of their kind. */
+function policyReferences(policies: PoliciesSection, baseDir: string): Problem[] {
+  return (Object.entries(policies) as [PolicyKind, PolicyChoice][]).flatMap(([kind, choice]) => {
+    if (choice.module === undefined) return [];
+    try {
+      loadUserPolicy(choice.module, kind, baseDir);
+      return [];
+    } catch (error) {
+      return [{ path: `policies.${kind}.module`, message: (error as Error).message }];
+    }
+  });
 }
 
 function platformReferences(workload: VjobsWorkload, platform: Platform): Problem[] {

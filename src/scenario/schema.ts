@@ -6,6 +6,7 @@ import { energySection, outputSection } from "./output-section.js";
 import { duration } from "./quantities.js";
 import { sweepSection } from "../sweep/sweep-section.js";
 import { vjobsWorkload } from "./vjobs-section.js";
+import { policiesSection } from "./policies-section.js";
 
 /**
  * The scenario file format: the single source of truth for its types, its validation, its defaults
@@ -53,6 +54,11 @@ export const scenarioSchema = z
       })
       .default({ sharing: "max-min" }),
     workload: workloadSpec,
+    policies: policiesSection.default({
+      placement: { name: "first-fit", vcpusPerCore: 1 },
+      consolidation: { name: "none", period: 30 },
+      faultTolerance: { name: "none", restartDelay: 30 },
+    }),
     failures: failuresSection.default([]),
     energy: energySection.default({ type: "linear", idle: 95, full: 190.7 }),
     output: outputSection.default({ step: 300, trace: "none", charts: true }),

@@ -3,8 +3,8 @@ import { PLANETLAB_DAYS } from "../workload/planetlab.js";
 import { bandwidth, duration, flops, size } from "./quantities.js";
 
 /**
- * The `vjobs` workload: virtualized jobs (sets of VMs) arriving on the platform, placed by a
- * placement policy, each VM's CPU load following a profile and its work progressing at the CPU it
+ * The `vjobs` workload: virtualized jobs (sets of VMs) arriving on the platform, placed by the
+ * scenario's placement policy, each VM's CPU load following a profile and its work progressing at the CPU it
  * is granted.
  */
 
@@ -123,19 +123,6 @@ export const vjobsWorkload = z.strictObject({
         .meta({ description: "host the images are copied from; none: local images" }),
     })
     .default({ delay: 30 }),
-  restartDelay: duration()
-    .pipe(z.number().positive())
-    .default(30)
-    .meta({ description: "from a job losing a VM to its resubmission (no fault tolerance)" }),
-  placement: z
-    .strictObject({
-      type: z.literal("first-fit"),
-      vcpusPerCore: z.number().positive().default(1),
-    })
-    .default({ type: "first-fit", vcpusPerCore: 1 })
-    .meta({
-      description: "where jobs start (static baselines; consolidation comes with policies)",
-    }),
 });
 
 export type VjobsWorkload = z.output<typeof vjobsWorkload>;

@@ -1,7 +1,7 @@
 import { bootVm } from "../compute/boot.js";
 import type { Cloud } from "../compute/cloud.js";
 import type { Vm } from "../compute/vm.js";
-import type { Placement } from "../policies/placement/first-fit.js";
+import type { Placement } from "../policies/placement/placement.js";
 import type { RandomStreams } from "../sim/random.js";
 import { Signal } from "../sim/signal.js";
 import type { EventId } from "../sim/simulation.js";
@@ -134,7 +134,7 @@ export class VjobRunner {
     for (;;) {
       const head = this.queue[0];
       if (head === undefined) return;
-      const hosts = this.options.placement(this.cloud, head.spec.vms, head.spec.homeSite);
+      const hosts = this.options.placement.place(this.cloud, head.spec.vms, head.spec.homeSite);
       if (hosts === undefined) return;
       this.queue.shift();
       this.start(head, hosts);

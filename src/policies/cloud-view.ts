@@ -1,0 +1,23 @@
+import type { Vm } from "../compute/vm.js";
+import type { Platform } from "../platform/platform.js";
+
+/**
+ * What a policy may look at: the platform, which hosts are up, what they hold, the VMs and their
+ * demands, the clock. It is the cloud model seen through read-only methods, so a policy can only
+ * return decisions; the engine carries them out with modelled durations.
+ */
+export interface CloudView {
+  readonly platform: Platform;
+  readonly sim: { readonly now: number };
+  isHostUp(host: number): boolean;
+  /** RAM not held by any VM, bytes. */
+  freeMemory(host: number): number;
+  /** vCPUs of the VMs holding RAM on the host. */
+  vcpusOn(host: number): number;
+  /** The VMs not stopped, in creation order. */
+  liveVms(): IterableIterator<Readonly<Vm>>;
+  /** Cores the VM's load asks for now. */
+  load(vm: Readonly<Vm>): number;
+  /** The operation the VM is busy with (boot, migration...), if any. */
+  operationOf(vm: Readonly<Vm>): { readonly kind: string } | undefined;
+}

@@ -1,0 +1,70 @@
+import type { Cloud } from "../compute/cloud.js";
+import type { MigrationOptions } from "../compute/live-migration.js";
+import type {
+  ConsolidationPolicy,
+  DecisionWork,
+} from "../policies/consolidation/consolidation-policy.js";
+import { Signal } from "../sim/signal.js";
+import { configurationOf } from "./configuration-of.js";
+import { type PlanOutcome, executePlan } from "./plan-executor.js";
+import { planSwitch } from "./plan-switch.js";
+import type { ReconfigurationPlan } from "../policies/consolidation/entropy/plan.js";
+
+/** One decision of the loop, as the metrics see it. */
+export interface Decision {
+  readonly time: number;
+  readonly computeTime: number;
+  readonly work: DecisionWork | undefined;
+  readonly plan: ReconfigurationPlan;
+}
+
+/**
+ * Entropy's control loop, for any consolidation policy: every `period`, observe the configuration,
+ * ask the policy where VMs should be, charge the decision's computation time to simulated time,
+ * then carry out the plan that switches the cluster (pools of actions). The next decision comes
+ * one period after this one, or when the plan ends if it took longer: plans never overlap.
+ */
+export class ConsolidationLoop {
+  readonly decided = new Signal<Decision>("consolidation decided");
+  readonly switched = new Signal<PlanOutcome>("reconfiguration plan ended");
+
+  constructor(
+    private readonly cloud: Cloud,
+    private readonly policy: ConsolidationPolicy,
+    private readonly period: number,
+    private readonly migration: MigrationOptions = {},
+  ) {}
+
+  /** Starts the loop: the first decision is one period in (the initial placement runs first). */
+  start(): void {
+    this.cloud.sim.schedule(this.period, () => {
+      this.decide();
+    });
+  }
+
+  private decide(): void {
+    const { cloud, policy } = this;
+    const time = cloud.sim.now;
+    const { configuration, vms } = configurationOf(cloud);
+    const suspended = new Set<number>();
+    const decision = policy.decide({ now: time, configuration, suspended, cloud });
+    const plan = planSwitch(cloud, policy.name, configuration, decision.target, suspended);
+    this.decided.emit({ time, computeTime: decision.computeTime, work: decision.work, plan });
+    const next = (): void => {
+      const wait = Math.max(0, time + this.period - cloud.sim.now);
+      cloud.sim.schedule(wait, () => {
+        this.decide();
+      });
+    };
+    if (plan.pools.length === 0) {
+      cloud.sim.schedule(decision.computeTime, next);
+      return;
+    }
+    cloud.sim.schedule(decision.computeTime, () => {
+      executePlan(cloud, plan.pools, vms, { migration: this.migration }, (outcome) => {
+        this.switched.emit(outcome);
+        next();
+      });
+    });
+  }
+}

@@ -1,0 +1,62 @@
+import * as z from "zod";
+import type { PolicyKind } from "../policies/policy-definition.js";
+import { BUILT_IN_POLICIES } from "../policies/registry.js";
+import { duration } from "./quantities.js";
+
+/**
+ * The `policies` section: per kind, a built-in policy by `name` with its options, or a user module
+ * (`module: ./my-policy.mjs`, relative to the scenario file) followed by the options it is given.
+ */
+function kindSection<Common extends z.core.$ZodLooseShape>(kind: PolicyKind, common: Common) {
+  const builtIns = BUILT_IN_POLICIES[kind].map((definition) =>
+    z
+      .strictObject({
+        name: z.literal(definition.name),
+        ...common,
+        ...(definition.options?.shape ?? {}),
+      })
+      .meta({ description: definition.description }),
+  );
+  const userModule = z
+    .looseObject({
+      // Absent, so that `name` alone tells a built-in from a module.
+      name: z.undefined().optional(),
+      module: z.string().meta({ description: "a .js/.mjs file exporting a policy definition" }),
+      ...common,
+    })
+    .meta({ description: "a user policy: a module file, then the options it is given" });
+  // The built-ins are only known at run time, so the union's type is spelled out here.
+  return z.discriminatedUnion("name", [...builtIns, userModule] as unknown as [
+    z.ZodObject,
+    ...z.ZodObject[],
+  ]) as unknown as z.ZodType<
+    PolicyChoice & { [K in keyof Common]: z.output<Common[K]> },
+    PolicyChoice & { [K in keyof Common]?: z.input<Common[K]> }
+  >;
+}
+
+export const policiesSection = z
+  .strictObject({
+    placement: kindSection("placement", {})
+      .default({ name: "first-fit", vcpusPerCore: 1 })
+      .meta({ description: "where a vjob's VMs start" }),
+    consolidation: kindSection("consolidation", {
+      period: duration()
+        .pipe(z.number().positive())
+        .default(30)
+        .meta({ description: "time between two decisions of the control loop" }),
+    })
+      .default({ name: "none", period: 30 })
+      .meta({ description: "the periodic control loop moving running VMs" }),
+    faultTolerance: kindSection("faultTolerance", {})
+      .default({ name: "none", restartDelay: 30 })
+      .meta({ description: "what a vjob does when it loses a VM" }),
+  })
+  .meta({ description: "the strategies under study, each by name or from a module file" });
+
+export type PoliciesSection = z.output<typeof policiesSection>;
+/** One kind's choice: a built-in's name and options, or a module and the options it is given. */
+export type PolicyChoice = { readonly name?: string; readonly module?: string } & Record<
+  string,
+  unknown
+>;
