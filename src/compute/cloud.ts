@@ -84,6 +84,20 @@ export class MemoryOvercommit extends Error {
  * host has given out, every VM's state (each change is signalled), and the work a VM's load does.
  * Operations (boot, migrate, suspend, snapshot...) live in their own files and act through it.
  */
+/** Every state but stopped: a VM in any of them may be stopped. */
+const LIVE_STATES: readonly VmState[] = [
+  "waiting",
+  "booting",
+  "running",
+  "migrating",
+  "suspending",
+  "suspended",
+  "resuming",
+  "snapshotting",
+  "restoring",
+  "failed",
+];
+
 export class Cloud {
   readonly vmStateChanged = new Signal<VmTransition>("vm state changed");
   /** A host's RAM given out changed (a VM took or released it): it may have become (in)active. */
@@ -302,7 +316,7 @@ export class Cloud {
 
   /** Shuts the VM down for good and gives back its resources. */
   stopVm(vm: Vm): void {
-    this.expectState(vm, "stop", "waiting", "booting", "running", "suspended", "failed");
+    this.expectState(vm, "stop", ...LIVE_STATES);
     this.operations.get(vm)?.abort("stopped");
     this.operations.delete(vm);
     this.dropResources(vm);

@@ -2,18 +2,19 @@ import type { VmState } from "./vm.js";
 
 /**
  * The states a VM may go to from each state. Any state but `stopped` may go to `failed` (its host
- * crashed); a failed VM comes back only by restoring a snapshot.
+ * crashed) and to `stopped` (its job ended: the operation under way is aborted); a failed VM comes
+ * back only by restoring a snapshot.
  */
 export const VM_TRANSITIONS: Readonly<Record<VmState, readonly VmState[]>> = {
   waiting: ["booting", "restoring", "failed", "stopped"],
   booting: ["running", "failed", "stopped"],
   running: ["migrating", "suspending", "snapshotting", "failed", "stopped"],
-  migrating: ["running", "failed"],
-  suspending: ["suspended", "running", "failed"],
+  migrating: ["running", "failed", "stopped"],
+  suspending: ["suspended", "running", "failed", "stopped"],
   suspended: ["resuming", "failed", "stopped"],
-  resuming: ["running", "suspended", "failed"],
-  snapshotting: ["running", "failed"],
-  restoring: ["running", "failed"],
+  resuming: ["running", "suspended", "failed", "stopped"],
+  snapshotting: ["running", "failed", "stopped"],
+  restoring: ["running", "failed", "stopped"],
   failed: ["restoring", "stopped"],
   stopped: [],
 };

@@ -10,6 +10,10 @@ import type {
 export interface ConfigurationSnapshot {
   readonly configuration: Configuration;
   readonly vms: readonly Vm[];
+  /** VMs (ids) with no host whose image is suspended. */
+  readonly suspended: ReadonlySet<number>;
+  /** The VM ids of each vjob given, in the order given; vjobs that lost a VM are left out. */
+  readonly vjobs: readonly (readonly number[])[];
 }
 
 /**
@@ -18,8 +22,15 @@ export interface ConfigurationSnapshot {
  * operation (booting, migrating, snapshotting...) is pinned where it is. RAM a VM holds on a second
  * host (a migration's destination) is taken off that host's capacity, so every number a policy
  * sees is RAM it may really use.
+ *
+ * With `vjobs` (a controller's queue, in priority order), their VMs that hold no RAM join too,
+ * with no host: the suspended ones with the demand they had, the waiting ones (never run) asking
+ * for all their vCPUs.
  */
-export function configurationOf(cloud: Cloud): ConfigurationSnapshot {
+export function configurationOf(
+  cloud: Cloud,
+  vjobs: readonly (readonly Vm[])[] = [],
+): ConfigurationSnapshot {
   const platform = cloud.platform;
   const reserved = new Float64Array(platform.hosts.length);
   const vms: Vm[] = [];
@@ -40,6 +51,25 @@ export function configurationOf(cloud: Cloud): ConfigurationSnapshot {
     });
     vms.push(vm);
   }
+  const idOf = new Map(vms.map((vm, id) => [vm, id]));
+  const suspended = new Set<number>();
+  const vjobIds: number[][] = [];
+  for (const members of vjobs) {
+    const ids: number[] = [];
+    for (const vm of members) {
+      let id = idOf.get(vm);
+      if (id === undefined && (vm.state === "waiting" || vm.state === "suspended")) {
+        id = vms.length;
+        if (vm.state === "suspended") suspended.add(id);
+        const cpu = vm.state === "suspended" ? cloud.load(vm) : vm.spec.vcpus;
+        demands.push({ id, cpu, memory: vm.spec.memory, host: undefined, pinned: false });
+        vms.push(vm);
+        idOf.set(vm, id);
+      }
+      if (id !== undefined) ids.push(id);
+    }
+    if (ids.length > 0 && ids.length === members.length) vjobIds.push(ids);
+  }
   const hosts: HostCapacity[] = platform.hosts
     .filter((host) => cloud.isHostUp(host.id))
     .map((host) => ({
@@ -47,5 +77,5 @@ export function configurationOf(cloud: Cloud): ConfigurationSnapshot {
       cpu: host.cores,
       memory: host.memory - (reserved[host.id] ?? 0),
     }));
-  return { configuration: { hosts, vms: demands }, vms };
+  return { configuration: { hosts, vms: demands }, vms, suspended, vjobs: vjobIds };
 }

@@ -4,6 +4,7 @@ import type {
   ConsolidationPolicy,
   DecisionWork,
 } from "../policies/consolidation/consolidation-policy.js";
+import type { Vm } from "../compute/vm.js";
 import { Signal } from "../sim/signal.js";
 import { configurationOf } from "./configuration-of.js";
 import { type PlanOutcome, executePlan } from "./plan-executor.js";
@@ -32,7 +33,12 @@ export class ConsolidationLoop {
     private readonly cloud: Cloud,
     private readonly policy: ConsolidationPolicy,
     private readonly period: number,
-    private readonly migration: MigrationOptions = {},
+    private readonly options: {
+      readonly migration?: MigrationOptions;
+      /** Unfinished vjobs' VMs by priority, and how to boot one: for a policy scheduling vjobs. */
+      readonly vjobs?: () => readonly (readonly Vm[])[];
+      readonly run?: (vm: Vm, host: number) => void;
+    } = {},
   ) {}
 
   /** Starts the loop: the first decision is one period in (the initial placement runs first). */
@@ -45,9 +51,11 @@ export class ConsolidationLoop {
   private decide(): void {
     const { cloud, policy } = this;
     const time = cloud.sim.now;
-    const { configuration, vms } = configurationOf(cloud);
-    const suspended = new Set<number>();
-    const decision = policy.decide({ now: time, configuration, suspended, cloud });
+    const { configuration, vms, suspended, vjobs } = configurationOf(
+      cloud,
+      this.options.vjobs?.() ?? [],
+    );
+    const decision = policy.decide({ now: time, configuration, suspended, vjobs, cloud });
     const plan = planSwitch(cloud, policy.name, configuration, decision.target, suspended);
     this.decided.emit({ time, computeTime: decision.computeTime, work: decision.work, plan });
     const next = (): void => {
@@ -61,7 +69,7 @@ export class ConsolidationLoop {
       return;
     }
     cloud.sim.schedule(decision.computeTime, () => {
-      executePlan(cloud, plan.pools, vms, { migration: this.migration }, (outcome) => {
+      executePlan(cloud, plan.pools, vms, this.options, (outcome) => {
         this.switched.emit(outcome);
         next();
       });

@@ -2,21 +2,19 @@ import { Cloud } from "../compute/cloud.js";
 import { type PowerModel, linearPower, specPower } from "../compute/power-model.js";
 import { FailureInjector } from "../failures/failure-injector.js";
 import { CloudMetrics } from "../output/cloud-metrics.js";
-import { ConsolidationMetrics } from "../output/consolidation-metrics.js";
 import { FailureMetrics } from "../output/failure-metrics.js";
 import { EVENT_COLUMNS, traceEvents } from "../output/event-trace.js";
 import { TIMESERIES_COLUMNS, sampleTimeseries } from "../output/timeseries.js";
 import { VJOB_COLUMNS, VjobStatistics } from "../output/vjob-statistics.js";
 import { buildPlatform } from "../platform/build.js";
-import { ConsolidationLoop } from "./consolidation-loop.js";
-import { makePolicy } from "./policies-of.js";
+import { installPolicies } from "./install-policies.js";
 import { platformSpecOf } from "../scenario/platform-section.js";
 import type { Scenario } from "../scenario/schema.js";
 import type { VjobsWorkload } from "../scenario/vjobs-section.js";
 import { RandomStreams } from "../sim/random.js";
 import { Simulation } from "../sim/simulation.js";
 import { formatDuration } from "../sim/units.js";
-import { VjobRunner } from "../workload/vjob-runner.js";
+import type { VjobRunner } from "../workload/vjob-runner.js";
 import { installFailures } from "./install-failures.js";
 import type { RunOutputs } from "./run-outputs.js";
 import { vjobSpecsOf } from "./vjob-specs.js";
@@ -56,32 +54,17 @@ export function prepareVjobs(
   const platform = buildPlatform(platformSpecOf(scenario.platform));
   const cloud = new Cloud(sim, platform, { sharing: scenario.network.sharing });
   const imageStore = platform.hosts.find((h) => h.name === workload.boot.imageStore)?.id;
-  const { policies } = scenario;
-  const faultTolerance = makePolicy(
-    "faultTolerance",
-    policies.faultTolerance,
+  const { runner, decisions } = installPolicies(
+    scenario.policies,
+    cloud,
     streams,
     options.baseDir,
+    {
+      bootDelay: workload.boot.delay,
+      ...(imageStore === undefined ? {} : { imageStore }),
+    },
   );
-  const runner = new VjobRunner(cloud, streams, {
-    placement: makePolicy("placement", policies.placement, streams, options.baseDir),
-    bootDelay: workload.boot.delay,
-    restartDelay: faultTolerance.restartDelay,
-    ...(imageStore === undefined ? {} : { imageStore }),
-  });
   const metrics = new CloudMetrics(cloud, powerModelOf(scenario.energy));
-  const { period } = policies.consolidation;
-  const consolidation = makePolicy(
-    "consolidation",
-    policies.consolidation,
-    streams,
-    options.baseDir,
-    ["period"],
-  );
-  const loop = new ConsolidationLoop(cloud, consolidation, period);
-  const decisions = new ConsolidationMetrics(loop, consolidation.name, period);
-  // "none" is no control loop at all, rather than one deciding nothing every period.
-  if (policies.consolidation.name !== "none") loop.start();
   const injector = new FailureInjector(cloud);
   const failures = new FailureMetrics(cloud, injector);
   const { outputs } = options;

@@ -46,6 +46,13 @@ export interface VjobRunnerOptions {
    * a job whose boot cannot succeed (an image route down) does not retry at the same instant.
    */
   readonly restartDelay?: number;
+  /**
+   * Who starts queued vjobs: the runner itself, by the placement, in FIFO order ("queue"); or a
+   * controller such as Entropy's context switch ("controller"), which decides which vjobs run,
+   * boots their VMs (`bootQueued`) and may suspend and resume them. A controlled vjob's VMs exist
+   * (waiting) from the moment it is queued, so the controller can plan them.
+   */
+  readonly admission?: "queue" | "controller";
 }
 
 /**
@@ -113,7 +120,7 @@ export class VjobRunner {
           vms: [],
         };
         this.unfinished.add(record);
-        this.queue.push(record);
+        this.enqueue(record, "back");
         this.vjobSubmitted.emit(record);
         this.serveQueue();
         scheduleNext(spec.submit);
@@ -127,7 +134,44 @@ export class VjobRunner {
     return [...this.unfinished];
   }
 
+  /** Vjobs waiting for their turn, in the order they will be served. */
+  queued(): readonly VjobRecord[] {
+    return this.queue;
+  }
+
+  private enqueue(record: VjobRecord, end: "front" | "back"): void {
+    if (end === "front") this.queue.unshift(record);
+    else this.queue.push(record);
+    if (this.options.admission !== "controller") return;
+    record.vms = record.spec.vms.map((spec) => this.cloud.createVm(spec));
+    record.hosts = [];
+    for (const vm of record.vms) this.jobOfVm.set(vm, record);
+  }
+
+  /**
+   * Controller admission: boots one VM of a queued vjob on `host`. The vjob leaves the queue with
+   * its first VM booted, and runs once all its VMs do.
+   */
+  bootQueued(vm: Vm, host: number): void {
+    const record = this.jobOfVm.get(vm);
+    if (record === undefined) throw new Error(`VM ${vm.name} belongs to no vjob`);
+    let attempt = this.attempts.get(record);
+    if (attempt === undefined) {
+      const at = this.queue.indexOf(record);
+      if (at >= 0) this.queue.splice(at, 1);
+      attempt = this.beginAttempt(record);
+    }
+    const started = attempt;
+    record.hosts[record.vms.indexOf(vm)] = host;
+    this.bootOne(vm, host, () => {
+      if (!started.over && record.vms.every((v) => v.state === "running")) {
+        this.run(record, started);
+      }
+    });
+  }
+
   private serveQueue(): void {
+    if (this.options.admission === "controller") return;
     // Without its image store no VM can boot: the queue waits for the store to come back.
     const store = this.options.imageStore;
     if (store !== undefined && !this.cloud.isHostUp(store)) return;
@@ -142,26 +186,34 @@ export class VjobRunner {
   }
 
   private start(record: VjobRecord, hosts: number[]): void {
-    const { cloud } = this;
-    record.state = "booting";
-    record.start = cloud.sim.now;
-    if (Number.isNaN(record.firstStart)) record.firstStart = record.start;
     record.hosts = hosts;
-    record.vms = record.spec.vms.map((spec) => cloud.createVm(spec));
-    const attempt: Attempt = { stops: [], timer: undefined, work: new Map(), over: false };
-    this.attempts.set(record, attempt);
+    record.vms = record.spec.vms.map((spec) => this.cloud.createVm(spec));
     for (const vm of record.vms) this.jobOfVm.set(vm, record);
+    const attempt = this.beginAttempt(record);
     let booting = record.vms.length;
     record.vms.forEach((vm, i) => {
-      bootVm(cloud, vm, hosts[i] as number, {
-        delay: this.options.bootDelay,
-        ...(this.options.imageStore === undefined ? {} : { imageStore: this.options.imageStore }),
-        onDone: () => {
-          if (--booting === 0 && !attempt.over) this.run(record, attempt);
-        },
+      this.bootOne(vm, hosts[i] as number, () => {
+        if (--booting === 0 && !attempt.over) this.run(record, attempt);
       });
     });
     if (booting === 0) this.run(record, attempt);
+  }
+
+  private beginAttempt(record: VjobRecord): Attempt {
+    record.state = "booting";
+    record.start = this.cloud.sim.now;
+    if (Number.isNaN(record.firstStart)) record.firstStart = record.start;
+    const attempt: Attempt = { stops: [], timer: undefined, work: new Map(), over: false };
+    this.attempts.set(record, attempt);
+    return attempt;
+  }
+
+  private bootOne(vm: Vm, host: number, onDone: () => void): void {
+    bootVm(this.cloud, vm, host, {
+      delay: this.options.bootDelay,
+      ...(this.options.imageStore === undefined ? {} : { imageStore: this.options.imageStore }),
+      onDone,
+    });
   }
 
   private run(record: VjobRecord, attempt: Attempt): void {
@@ -231,7 +283,7 @@ export class VjobRunner {
     record.vms = [];
     this.vjobRestarted.emit(record);
     this.cloud.sim.schedule(this.options.restartDelay ?? DEFAULT_RESTART_DELAY, () => {
-      this.queue.unshift(record);
+      this.enqueue(record, "front");
       this.serveQueue();
     });
   }

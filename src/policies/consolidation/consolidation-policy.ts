@@ -8,6 +8,11 @@ export interface ConsolidationView {
   readonly configuration: Configuration;
   /** VMs of the configuration with no host whose image is suspended (resume, not run). */
   readonly suspended: ReadonlySet<number>;
+  /**
+   * For a policy that schedules vjobs: their VMs (ids of the configuration), by priority (first
+   * come, first served). Empty otherwise.
+   */
+  readonly vjobs: readonly (readonly number[])[];
   readonly cloud: CloudView;
 }
 
@@ -35,5 +40,11 @@ export interface ConsolidationDecision {
  */
 export interface ConsolidationPolicy {
   readonly name: string;
+  /**
+   * True for a policy that decides which vjobs run (a context switch): the engine then starts no
+   * vjob itself, shows the policy every unfinished vjob's VMs (never-run ones with no host) and
+   * carries out its runs, suspends and resumes.
+   */
+  readonly schedulesVjobs?: boolean;
   decide(view: ConsolidationView): ConsolidationDecision;
 }

@@ -1,0 +1,51 @@
+import type { Cloud } from "../compute/cloud.js";
+import { ConsolidationMetrics } from "../output/consolidation-metrics.js";
+import type { PoliciesSection } from "../scenario/policies-section.js";
+import type { RandomStreams } from "../sim/random.js";
+import { VjobRunner, type VjobRunnerOptions } from "../workload/vjob-runner.js";
+import { ConsolidationLoop } from "./consolidation-loop.js";
+import { makePolicy } from "./policies-of.js";
+
+/**
+ * Makes the scenario's policies and wires them to the cloud: the vjob runner with the placement
+ * and the fault tolerance's restart delay, and the consolidation's control loop (none for "none").
+ * A consolidation that schedules vjobs (a context switch) starts them itself: the runner then only
+ * queues them.
+ */
+export function installPolicies(
+  policies: PoliciesSection,
+  cloud: Cloud,
+  streams: RandomStreams,
+  baseDir: string,
+  boot: Pick<VjobRunnerOptions, "bootDelay" | "imageStore">,
+): { readonly runner: VjobRunner; readonly decisions: ConsolidationMetrics } {
+  const faultTolerance = makePolicy("faultTolerance", policies.faultTolerance, streams, baseDir);
+  const { period } = policies.consolidation;
+  const consolidation = makePolicy("consolidation", policies.consolidation, streams, baseDir, [
+    "period",
+  ]);
+  const controlled = consolidation.schedulesVjobs === true;
+  const runner = new VjobRunner(cloud, streams, {
+    ...boot,
+    placement: makePolicy("placement", policies.placement, streams, baseDir),
+    restartDelay: faultTolerance.restartDelay,
+    admission: controlled ? "controller" : "queue",
+  });
+  const loop = new ConsolidationLoop(
+    cloud,
+    consolidation,
+    period,
+    controlled
+      ? {
+          vjobs: () => runner.pending().map((record) => record.vms),
+          run: (vm, host) => {
+            runner.bootQueued(vm, host);
+          },
+        }
+      : {},
+  );
+  const decisions = new ConsolidationMetrics(loop, consolidation.name, period);
+  // "none" is no control loop at all, rather than one deciding nothing every period.
+  if (policies.consolidation.name !== "none") loop.start();
+  return { runner, decisions };
+}
