@@ -9,6 +9,9 @@ export const HEADLINE_METRICS = [
   "cloud.activeHostHours",
   "cloud.energyKWh",
   "cloud.migrations.completed",
+  "cloud.migrations.bytes",
+  "consolidation.solverNodes",
+  "consolidation.chargedSeconds",
   "jobs.finished",
   "jobs.wait.mean",
 ];
