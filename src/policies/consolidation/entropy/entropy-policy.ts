@@ -1,0 +1,91 @@
+import * as z from "zod";
+import { duration } from "../../../scenario/quantities.js";
+import type { PolicyDefinition } from "../../policy-definition.js";
+import type {
+  ConsolidationPolicy,
+  ConsolidationView,
+  DecisionWork,
+} from "../consolidation-policy.js";
+import type { Assignment } from "../configuration.js";
+import { contextSwitchTarget } from "./context-switch.js";
+import { DEFAULT_NODE_BUDGET, optimise } from "./optimise.js";
+import { repair } from "./repair.js";
+
+const options = z.object({
+  objective: z
+    .enum(["consolidate", "balance", "repair", "context-switch"])
+    .default("consolidate")
+    .meta({
+      description:
+        "consolidate: fewest active hosts, then fewest bytes migrated; balance: lowest peak CPU load ratio; repair: fix overloaded hosts with the fewest bytes migrated; context-switch: run vjobs first come first served, suspending the others",
+    }),
+  nodeBudget: z
+    .int()
+    .min(1)
+    .default(DEFAULT_NODE_BUDGET)
+    .meta({ description: "search nodes a decision may explore (deterministic, not a time)" }),
+  computeTime: z
+    .strictObject({
+      perDecision: duration().pipe(z.number().min(0)).default(1),
+      perNode: duration().pipe(z.number().min(0)).default(1e-6),
+    })
+    .default({ perDecision: 1, perNode: 1e-6 })
+    .meta({
+      description:
+        "simulated seconds a decision takes: perDecision + perNode x nodes explored (charged before the plan starts)",
+    }),
+});
+type EntropyOptions = z.output<typeof options>;
+
+/**
+ * Entropy (Hermenier et al., VEE 2009), as a consolidation policy: each period, a target
+ * configuration from a node-budgeted search (the objective decides which), then the engine's
+ * reconfiguration plan. The time the search is charged is a function of the nodes it explored.
+ */
+export function entropy(settings: EntropyOptions): ConsolidationPolicy {
+  const decideTarget = (view: ConsolidationView): { target: Assignment; work: DecisionWork } => {
+    const { configuration } = view;
+    switch (settings.objective) {
+      case "repair": {
+        const result = repair(configuration, settings.nodeBudget);
+        return { target: result.assignment, work: { nodes: result.nodes } };
+      }
+      case "context-switch": {
+        const result = contextSwitchTarget(configuration, view.vjobs);
+        return { target: result.assignment, work: { nodes: result.nodes } };
+      }
+      case "consolidate":
+      case "balance": {
+        const result = optimise(configuration, {
+          objective: settings.objective,
+          nodeBudget: settings.nodeBudget,
+        });
+        return {
+          target: result.viable ? result.assignment : configuration.vms.map((vm) => vm.host),
+          work: {
+            nodes: result.nodes,
+            provenOptimal: result.provenOptimal,
+            lowerBound: result.lowerBound,
+          },
+        };
+      }
+    }
+  };
+  return {
+    name: "entropy",
+    schedulesVjobs: settings.objective === "context-switch",
+    decide(view) {
+      const { target, work } = decideTarget(view);
+      const { perDecision, perNode } = settings.computeTime;
+      return { target, work, computeTime: perDecision + perNode * work.nodes };
+    },
+  };
+}
+
+export const ENTROPY: PolicyDefinition<ConsolidationPolicy, EntropyOptions> = {
+  kind: "consolidation",
+  name: "entropy",
+  description: "Entropy: node-budgeted search for the target, cheapest plan to reach it",
+  options,
+  create: entropy,
+};

@@ -1,0 +1,299 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import type {
+  Assignment,
+  Configuration,
+  HostCapacity,
+  VmDemand,
+} from "../src/policies/consolidation/configuration.js";
+import {
+  DEFAULT_NODE_BUDGET,
+  capacityCoverBound,
+  firstFitDecreasing,
+  martelloTothL2,
+  optimise,
+} from "../src/policies/consolidation/entropy/index.js";
+
+const GiB = 2 ** 30;
+const host = (id: number, cpu: number, memory: number): HostCapacity => ({ id, cpu, memory });
+const vm = (id: number, cpu: number, memory: number, at?: number, pinned = false): VmDemand => ({
+  id,
+  cpu,
+  memory,
+  host: at,
+  pinned,
+});
+const consolidate = { objective: "consolidate", nodeBudget: DEFAULT_NODE_BUDGET } as const;
+
+/** The test's own viability check: sums per host, every free VM on a known host. */
+function viable(configuration: Configuration, target: Assignment): boolean {
+  const known = new Set(configuration.hosts.map((h) => h.id));
+  return (
+    configuration.vms.every((v) => v.pinned || known.has(target[v.id] ?? -1)) &&
+    configuration.hosts.every((h) => {
+      const on = configuration.vms.filter((v) => target[v.id] === h.id);
+      return (
+        on.reduce((s, v) => s + v.cpu, 0) <= h.cpu &&
+        on.reduce((s, v) => s + v.memory, 0) <= h.memory
+      );
+    })
+  );
+}
+
+const active = (configuration: Configuration, target: Assignment): number =>
+  new Set(configuration.vms.map((v) => target[v.id]).filter((h) => h !== undefined)).size;
+
+describe("lower bounds", () => {
+  it("covers the demand with the fewest of the largest hosts", () => {
+    // Identical hosts of 4: ceil(10 / 4) = 3.
+    expect(capacityCoverBound(10, 0, [{ capacity: 4, count: 5 }])).toBe(3);
+    // Hosts of 8, 4, 2: 8 < 10, 8 + 4 = 12 >= 10, so 2.
+    const mixed = [
+      { capacity: 2, count: 1 },
+      { capacity: 8, count: 1 },
+      { capacity: 4, count: 1 },
+    ];
+    expect(capacityCoverBound(10, 0, mixed)).toBe(2);
+    // With 3 of room already on forced hosts: 8 >= 10 - 3, so 1.
+    expect(capacityCoverBound(10, 3, mixed)).toBe(1);
+    // All of them, 14, cannot hold 15.
+    expect(capacityCoverBound(15, 0, mixed)).toBe(Infinity);
+  });
+
+  it("Martello–Toth L2 beats the continuous bound when items exceed half a host", () => {
+    // Three items of 6 in hosts of 10: ceil(18 / 10) = 2, but no two share a host: L2 = 3.
+    expect(martelloTothL2([6, 6, 6], 10)).toBe(3);
+    // 7, 7, 3, 3, 3, 3: sum 26 -> 3; K = 3: two items in (5, 7] leave 2 x 3 = 6 of room, the four
+    // 3s need 12: 6 more, one more host: 2 + 1 = 3.
+    expect(martelloTothL2([7, 7, 3, 3, 3, 3], 10)).toBe(3);
+    // 9 and 1 share a host: 1.
+    expect(martelloTothL2([9, 1], 10)).toBe(1);
+  });
+});
+
+describe("first-fit decreasing", () => {
+  it("places by decreasing size into the first host with room", () => {
+    // Sizes 5, 4, 3, 3, 3, 2 in hosts of 10: 5 + 4 = 9 (a 3 would make 12), 3 + 3 + 3 = 9,
+    // and 2 fits in neither: 3 hosts.
+    const configuration: Configuration = {
+      hosts: [0, 1, 2, 3, 4, 5].map((id) => host(id, 1, 10)),
+      vms: [5, 4, 3, 3, 3, 2].map((size, id) => vm(id, 0, size)),
+    };
+    const ffd = firstFitDecreasing(configuration);
+    expect(ffd.activeHosts).toBe(3);
+    expect(ffd.placedAll).toBe(true);
+    expect(ffd.assignment).toEqual([0, 0, 1, 1, 1, 2]);
+  });
+});
+
+describe("optimise, consolidate: hand-computed cases", () => {
+  it("finds two hosts where first-fit decreasing needs three", () => {
+    // Same sizes: total 20 = 2 x 10, and {5, 3, 2}, {4, 3, 3} fill two hosts exactly.
+    const configuration: Configuration = {
+      hosts: [0, 1, 2, 3, 4, 5].map((id) => host(id, 1, 10)),
+      vms: [5, 4, 3, 3, 3, 2].map((size, id) => vm(id, 0, size)),
+    };
+    const result = optimise(configuration, consolidate);
+    expect(result.upperBound).toBe(3);
+    expect(result.lowerBound).toBe(2);
+    expect(result.activeHosts).toBe(2);
+    expect(result.provenOptimal).toBe(true);
+    expect(viable(configuration, result.assignment)).toBe(true);
+    // Nothing ran anywhere: placing costs nothing.
+    expect(result.migrationCost).toBe(0);
+    expect(result.migrations).toBe(0);
+  });
+
+  it("keeps pinned VMs on their host, which counts as active", () => {
+    // Host 0 holds a pinned VM of 4; free VMs of 6, 5, 5 on hosts of 10. Best: 4 + 6 on host 0,
+    // 5 + 5 on another: 2 hosts (total 20 = 2 x 10, so no fewer).
+    const configuration: Configuration = {
+      hosts: [0, 1, 2].map((id) => host(id, 4, 10)),
+      vms: [vm(0, 1, 4, 0, true), vm(1, 1, 6, 1), vm(2, 1, 5, 2), vm(3, 1, 5, 2)],
+    };
+    const result = optimise(configuration, consolidate);
+    expect(result.activeHosts).toBe(2);
+    expect(result.assignment[0]).toBe(0);
+    expect(result.assignment[1]).toBe(0);
+    expect(result.assignment[2]).toBe(result.assignment[3]);
+    // The cheaper of the two ways: VM 1 (6) moves to host 0, the 5s stay together on host 2.
+    expect(result.assignment[2]).toBe(2);
+    expect(result.migrationCost).toBe(6);
+    expect(viable(configuration, result.assignment)).toBe(true);
+  });
+
+  it("places VMs that run nowhere yet, at no migration cost", () => {
+    const configuration: Configuration = {
+      hosts: [0, 1].map((id) => host(id, 4, 10)),
+      vms: [vm(0, 1, 3, 0), vm(1, 1, 3)],
+    };
+    const result = optimise(configuration, consolidate);
+    // 3 + 3 <= 10: one host, the one VM 0 is on; VM 1 starts there.
+    expect(result.assignment).toEqual([0, 0]);
+    expect(result.migrationCost).toBe(0);
+    expect(result.activeHosts).toBe(1);
+  });
+
+  it("picks the cheaper of the packings with the fewest hosts", () => {
+    // Hosts A=0, B=1, C=2 of 10 GiB. VMs: 7@A, 3@B, 6@B, 4@C; total 20 GiB: 2 hosts, and 7 can
+    // only share with 3: {7, 3}, {6, 4}. Keeping A and B: 3 moves B->A, 4 moves C->B: 3 + 4 = 7
+    // GiB. Keeping A and C: 3 -> A, 6 -> C: 9. Keeping B and C: 7 cannot join B (3 + 6) nor C
+    // (4) without moving more: 6 -> C, 7 -> B: 13. So 7 GiB, 2 migrations.
+    const configuration: Configuration = {
+      hosts: [0, 1, 2].map((id) => host(id, 8, 10 * GiB)),
+      vms: [vm(0, 1, 7 * GiB, 0), vm(1, 1, 3 * GiB, 1), vm(2, 1, 6 * GiB, 1), vm(3, 1, 4 * GiB, 2)],
+    };
+    const result = optimise(configuration, consolidate);
+    expect(result.activeHosts).toBe(2);
+    expect(result.assignment).toEqual([0, 0, 1, 1]);
+    expect(result.migrationCost).toBe(7 * GiB);
+    expect(result.migrations).toBe(2);
+  });
+
+  it("respects CPU as well as memory", () => {
+    // Memory would fit all three VMs on one host (3 x 2 <= 10), CPU does not (3 x 2 > 4): two
+    // hosts, and the lower bound says so: ceil(6 / 4) = 2.
+    const configuration: Configuration = {
+      hosts: [0, 1, 2].map((id) => host(id, 4, 10)),
+      vms: [vm(0, 2, 2, 0), vm(1, 2, 2, 1), vm(2, 2, 2, 2)],
+    };
+    const result = optimise(configuration, consolidate);
+    expect(result.lowerBound).toBe(2);
+    expect(result.activeHosts).toBe(2);
+    expect(viable(configuration, result.assignment)).toBe(true);
+  });
+
+  it("reports an impossible configuration instead of throwing", () => {
+    // A VM of 12 GiB on hosts of 10: nothing viable; the VMs stay where they are.
+    const configuration: Configuration = {
+      hosts: [host(0, 4, 10)],
+      vms: [vm(0, 1, 12, 0)],
+    };
+    const result = optimise(configuration, consolidate);
+    expect(result.viable).toBe(false);
+    expect(result.assignment).toEqual([0]);
+  });
+});
+
+describe("optimise, balance", () => {
+  it("lowers the peak CPU load ratio, then migrates the fewest bytes", () => {
+    // Hosts of 4 cores: H0 runs VMs of 2 and 2 cores (ratio 1), H1 one of 1 core (0.25).
+    // Splits: {2, 2 | 1} peaks at 4/4 = 1; {2 | 2, 1} at 3/4 = 0.75 (the best: 5 cores cannot
+    // split better than 3 + 2). At 0.75, moving VM 0 (10 GiB) beats moving VM 1 (20 GiB), and
+    // VM 2 stays on H1.
+    const configuration: Configuration = {
+      hosts: [host(0, 4, 100 * GiB), host(1, 4, 100 * GiB)],
+      vms: [vm(0, 2, 10 * GiB, 0), vm(1, 2, 20 * GiB, 0), vm(2, 1, 5 * GiB, 1)],
+    };
+    const result = optimise(configuration, { objective: "balance", nodeBudget: 10_000 });
+    expect(result.maxCpuLoad).toBe(0.75);
+    expect(result.assignment).toEqual([1, 0, 1]);
+    expect(result.migrationCost).toBe(10 * GiB);
+    expect(viable(configuration, result.assignment)).toBe(true);
+  });
+
+  it("keeps a configuration that is already balanced", () => {
+    const configuration: Configuration = {
+      hosts: [host(0, 4, 10), host(1, 4, 10)],
+      vms: [vm(0, 2, 1, 0), vm(1, 2, 1, 1)],
+    };
+    const result = optimise(configuration, { objective: "balance", nodeBudget: 10_000 });
+    expect(result.assignment).toEqual([0, 1]);
+    expect(result.migrations).toBe(0);
+    // 4 cores of demand over 8: 0.5, met.
+    expect(result.provenOptimal).toBe(true);
+  });
+});
+
+/** Smallest number of active hosts over every assignment of the free VMs, or Infinity. */
+function bruteForceHosts(configuration: Configuration): number {
+  const free = configuration.vms.filter((v) => !v.pinned);
+  const target: (number | undefined)[] = configuration.vms.map(() => undefined);
+  for (const v of configuration.vms) target[v.id] = v.host;
+  let best = Infinity;
+  const visit = (i: number): void => {
+    const next = free[i];
+    if (next === undefined) {
+      if (viable(configuration, target)) best = Math.min(best, active(configuration, target));
+      return;
+    }
+    for (const h of configuration.hosts) {
+      target[next.id] = h.id;
+      visit(i + 1);
+    }
+    target[next.id] = next.host;
+  };
+  visit(0);
+  return best;
+}
+
+const smallConfiguration = fc
+  .record({
+    hosts: fc.array(
+      fc.record({ cpu: fc.integer({ min: 1, max: 6 }), memory: fc.integer({ min: 1, max: 12 }) }),
+      {
+        minLength: 1,
+        maxLength: 4,
+      },
+    ),
+    vms: fc.array(
+      fc.record({
+        cpu: fc.integer({ min: 0, max: 4 }),
+        memory: fc.integer({ min: 0, max: 8 }),
+        at: fc.integer({ min: -1, max: 3 }),
+        pinned: fc.boolean(),
+      }),
+      { maxLength: 6 },
+    ),
+  })
+  .map(({ hosts, vms }): Configuration => ({
+    hosts: hosts.map((h, id) => host(id, h.cpu, h.memory)),
+    vms: vms.map((v, id) => {
+      const at = v.at >= 0 && v.at < hosts.length ? v.at : undefined;
+      return vm(id, v.cpu, v.memory, at, v.pinned && at !== undefined && v.at % 2 === 0);
+    }),
+  }));
+
+describe("optimise, properties on random small configurations", () => {
+  it("is viable, between the bounds, optimal when it says so, and deterministic", () => {
+    fc.assert(
+      fc.property(smallConfiguration, (configuration) => {
+        const result = optimise(configuration, { objective: "consolidate", nodeBudget: 200_000 });
+        const brute = bruteForceHosts(configuration);
+        expect(result.viable).toBe(brute < Infinity);
+        if (!result.viable) return;
+        expect(viable(configuration, result.assignment)).toBe(true);
+        expect(result.activeHosts).toBe(active(configuration, result.assignment));
+        expect(result.activeHosts).toBeGreaterThanOrEqual(result.lowerBound);
+        expect(result.lowerBound).toBeLessThanOrEqual(brute);
+        expect(result.activeHosts).toBeLessThanOrEqual(result.upperBound);
+        if (result.provenOptimal) expect(result.activeHosts).toBe(brute);
+        const moved = configuration.vms.filter(
+          (v) => v.host !== undefined && result.assignment[v.id] !== v.host,
+        );
+        expect(result.migrations).toBe(moved.length);
+        expect(result.migrationCost).toBe(moved.reduce((s, v) => s + v.memory, 0));
+        for (const v of configuration.vms)
+          if (v.pinned) expect(result.assignment[v.id]).toBe(v.host);
+        expect(optimise(configuration, { objective: "consolidate", nodeBudget: 200_000 })).toEqual(
+          result,
+        );
+      }),
+      { numRuns: 300, seed: 20261124 },
+    );
+  });
+
+  it("balance gives viable assignments, deterministically", () => {
+    fc.assert(
+      fc.property(smallConfiguration, (configuration) => {
+        const result = optimise(configuration, { objective: "balance", nodeBudget: 100_000 });
+        if (result.viable) expect(viable(configuration, result.assignment)).toBe(true);
+        else expect(bruteForceHosts(configuration)).toBe(Infinity);
+        expect(optimise(configuration, { objective: "balance", nodeBudget: 100_000 })).toEqual(
+          result,
+        );
+      }),
+      { numRuns: 200, seed: 20261124 },
+    );
+  });
+});
