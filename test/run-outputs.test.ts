@@ -7,6 +7,8 @@ import { RunOutputs } from "../src/run/run-outputs.js";
 import { prepareVjobs } from "../src/run/vjobs-run.js";
 import { runScenario } from "../src/run/run-scenario.js";
 import { loadScenarioFile, validateScenario } from "../src/scenario/index.js";
+import type { Scenario } from "../src/scenario/schema.js";
+import type { VjobsWorkload } from "../src/scenario/vjobs-section.js";
 
 describe("streamed CSV files", () => {
   it("write the header once, rows in chunks, and appear only on commit", () => {
@@ -56,6 +58,41 @@ describe("run outputs", () => {
     expect(run(7)).toEqual(first);
     const other = run(8);
     for (const name of Object.keys(first)) expect(other[name]).not.toBe(first[name]);
+  });
+
+  it("are byte-identical with policies on: random placement, each Entropy objective", () => {
+    // The VMPlaceS setting at a quarter of its size, 20 minutes.
+    const base = loadScenarioFile("scenarios/consolidation-vmplaces.yaml");
+    const platform = { ...base.platform, hostsPerSite: 16 } as typeof base.platform;
+    const workload = base.workload as VjobsWorkload;
+    for (const objective of ["consolidate", "balance", "repair", "context-switch"] as const) {
+      const scenario: Scenario = {
+        ...base,
+        duration: 1200,
+        platform,
+        workload: { ...workload, arrivals: { ...workload.arrivals, count: 160 } as never },
+        policies: {
+          ...base.policies,
+          placement: { name: "random", vcpusPerCore: 2 },
+          consolidation: { ...base.policies.consolidation, objective, nodeBudget: 20_000 },
+        },
+        output: { ...base.output, trace: "events", charts: false },
+      };
+      const run = () => {
+        const dir = mkdtempSync(join(tmpdir(), "skysim-policies-"));
+        runScenario(scenario, { outDir: dir, version: "test" });
+        return Object.fromEntries(
+          readdirSync(dir)
+            .sort()
+            .map((name) => [name, readFileSync(join(dir, name), "utf8")]),
+        );
+      };
+      const first = run();
+      expect(JSON.parse(first["summary.json"] ?? "{}"), objective).toMatchObject({
+        consolidation: { policy: "entropy" },
+      });
+      expect(run(), objective).toEqual(first);
+    }
   });
 
   it("are the same when the run reports its progress (it then runs in 100 slices)", () => {

@@ -4,6 +4,7 @@ import { ffdLazy } from "./ffd-lazy.js";
 import { ffdOptimistic } from "./ffd-optimistic.js";
 import { ffdRepack } from "./ffd-repack.js";
 import { noConsolidation } from "./no-consolidation.js";
+import { ENTROPY } from "./entropy/entropy-policy.js";
 
 /** The built-in consolidations: what a periodic control loop decides. */
 export const CONSOLIDATIONS: readonly PolicyDefinition<ConsolidationPolicy>[] = [
@@ -31,4 +32,5 @@ export const CONSOLIDATIONS: readonly PolicyDefinition<ConsolidationPolicy>[] = 
     description: "repack every VM by first-fit decreasing",
     create: ffdRepack,
   },
+  ENTROPY,
 ];
