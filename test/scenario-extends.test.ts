@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { mergeDocuments } from "../src/scenario/extends.js";
 import { loadScenarioFile } from "../src/scenario/index.js";
 import { problemLines } from "./scenario-problems.js";
 
@@ -41,5 +42,39 @@ describe("scenario extends", () => {
     expect(problemsOf("test/fixtures/extends/cycle-a.yaml")[0]).toMatch(
       /cycle-b\.yaml: extends: expected a file that does not extend this one, got a cycle through cycle-a\.yaml/,
     );
+  });
+
+  it("replaces a tagged object that names another variant instead of merging it", () => {
+    const base = {
+      name: "base",
+      workload: { load: { type: "constant", fraction: 1 }, boot: { delay: 30 } },
+      policies: { consolidation: { name: "entropy", objective: "repair", period: 30 } },
+    };
+    // Another variant (type, name): replaced whole; the root's `name` is the scenario's: merged.
+    expect(
+      mergeDocuments(base, {
+        name: "other",
+        workload: { load: { type: "injector", mean: 0.6 } },
+        policies: { consolidation: { name: "none" } },
+      }),
+    ).toEqual({
+      name: "other",
+      workload: { load: { type: "injector", mean: 0.6 }, boot: { delay: 30 } },
+      policies: { consolidation: { name: "none" } },
+    });
+    // The same variant, or no tag: merged key by key.
+    expect(
+      mergeDocuments(base, { policies: { consolidation: { name: "entropy", period: 60 } } }),
+    ).toMatchObject({
+      policies: { consolidation: { name: "entropy", objective: "repair", period: 60 } },
+    });
+    expect(mergeDocuments(base, { policies: { consolidation: { period: 60 } } })).toMatchObject({
+      policies: { consolidation: { name: "entropy", objective: "repair", period: 60 } },
+    });
+    // A module replaces a built-in.
+    expect(mergeDocuments(base, { policies: { consolidation: { module: "./p.mjs" } } })).toEqual({
+      ...base,
+      policies: { consolidation: { module: "./p.mjs" } },
+    });
   });
 });

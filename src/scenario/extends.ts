@@ -5,7 +5,8 @@ import { ScenarioError } from "./problems.js";
 /**
  * Reads a scenario file and, if it `extends:` another (a path relative to it), that one first,
  * recursively: the file's fields override the base's. Objects merge key by key; lists and
- * values replace. Problems name the file they are in; a cycle of extends is a problem.
+ * values replace, and so does an object that names another variant of a tagged union (see
+ * `mergeDocuments`). Problems name the file they are in; a cycle of extends is a problem.
  */
 export function readScenarioDocument(
   file: string,
@@ -49,14 +50,37 @@ function readScenarioText(file: string): string {
   }
 }
 
-/** `override` on top of `base`: objects merged key by key, everything else replaced. */
+/**
+ * `override` on top of `base`: objects merged key by key, everything else replaced. Below the
+ * root, an object whose tag (`type`, a policy's `name`, or a policy `module`) differs from the
+ * base's replaces it whole: `{ name: none }` over `{ name: entropy, objective: repair }` is "no
+ * consolidation", not "none with Entropy's options". (At the root, `name` is the scenario's.)
+ */
 export function mergeDocuments(base: unknown, override: unknown): unknown {
   if (!isObject(base) || !isObject(override)) return override;
+  return mergeFields(base, override);
+}
+
+function mergeValues(base: unknown, override: unknown): unknown {
+  if (!isObject(base) || !isObject(override) || otherVariant(base, override)) return override;
+  return mergeFields(base, override);
+}
+
+function mergeFields(
+  base: Record<string, unknown>,
+  override: Record<string, unknown>,
+): Record<string, unknown> {
   const merged: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(override)) {
-    merged[key] = key in base ? mergeDocuments(base[key], value) : value;
+    merged[key] = key in base ? mergeValues(base[key], value) : value;
   }
   return merged;
+}
+
+const TAGS = ["type", "name", "module"] as const;
+
+function otherVariant(base: Record<string, unknown>, override: Record<string, unknown>): boolean {
+  return TAGS.some((tag) => tag in override && override[tag] !== base[tag]);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
