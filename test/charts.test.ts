@@ -41,6 +41,7 @@ describe("charts", () => {
       cpuDemandCores: 2 * i,
       overloadedHosts: 0,
       watts: 95 + i,
+      migrations: time / 300,
     })),
   );
   const aggregate: AggregateRow[] = ["first-fit", "ffd"].map((cell, i) => ({
@@ -60,6 +61,7 @@ describe("charts", () => {
       "cpu-demand",
       "overloaded-hosts",
       "power",
+      "migrations",
       "compare-cloud-energyKWh",
     ]);
     for (const chart of charts) {
@@ -70,7 +72,7 @@ describe("charts", () => {
       expect(svg).toMatch(/class="mark-(line|rect|rule)/);
     }
     // A comparison bar chart has one bar per strategy.
-    const bars = (await renderSvg(charts[4] as (typeof charts)[4])).match(
+    const bars = (await renderSvg(charts[5] as (typeof charts)[5])).match(
       /<path[^>]*aria-roledescription="bar"/g,
     );
     expect(bars).toHaveLength(2);
@@ -89,13 +91,15 @@ describe("charts", () => {
       "active-hosts.vl.json",
       "cpu-demand.svg",
       "cpu-demand.vl.json",
+      "migrations.svg",
+      "migrations.vl.json",
       "overloaded-hosts.svg",
       "overloaded-hosts.vl.json",
       "power.svg",
       "power.vl.json",
       "report.html",
     ]);
-    expect(files).toHaveLength(9);
+    expect(files).toHaveLength(11);
     for (const file of files.filter((f) => f.endsWith(".vl.json"))) {
       expect(validate(JSON.parse(readFileSync(file, "utf8")))).toBe(true);
     }
@@ -121,9 +125,9 @@ describe("charts", () => {
         { encoding: "utf8", timeout: 60_000 },
       );
       expect(result.status).toBe(0);
-      expect(result.stdout).toContain('data-charts-rendered="4"');
+      expect(result.stdout).toContain('data-charts-rendered="5"');
       // vega draws each chart as an <svg class="marks">.
-      expect(result.stdout.match(/<svg[^>]*class="marks"/g)).toHaveLength(4);
+      expect(result.stdout.match(/<svg[^>]*class="marks"/g)).toHaveLength(5);
       expect(result.stderr.split("\n").filter((line) => line.includes(":CONSOLE"))).toEqual([]);
     },
     60_000,

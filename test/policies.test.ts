@@ -94,5 +94,10 @@ describe("a user policy module", () => {
     const header = (rows[0] ?? "").split(",");
     const last = (rows.at(-1) ?? "").split(",");
     expect(last[header.indexOf("activeHosts")]).toBe("1");
+    // timeseries.csv counts each completed migration once, in the step it ended in.
+    const migrations = rows
+      .slice(1)
+      .reduce((sum, row) => sum + Number(row.split(",")[header.indexOf("migrations")]), 0);
+    expect(migrations).toBe(2 + 2 + 4);
   });
 });

@@ -9,6 +9,8 @@ export const TIMESERIES_COLUMNS = [
   "upHosts",
   "activeHosts",
   "vms",
+  "suspendedVms",
+  "migrations",
   "cpuDemandCores",
   "cpuCores",
   "overloadedHosts",
@@ -17,8 +19,10 @@ export const TIMESERIES_COLUMNS = [
 
 /**
  * Samples the cloud every `step` seconds from 0 to `until` (both included), one row per site:
- * hosts, hosts up, hosts holding a VM, VMs with vCPUs placed, cores demanded and available, overloaded
- * hosts, watts drawn. Sampling reads the models and changes nothing.
+ * hosts, hosts up, hosts holding a VM, VMs running (vCPUs placed), VMs suspended (where their image
+ * lies), live migrations completed since the previous sample (at their destination's site), cores
+ * demanded and available, overloaded hosts, watts drawn. Sampling reads the models and changes
+ * nothing.
  */
 export function sampleTimeseries(
   cloud: Cloud,
@@ -28,13 +32,23 @@ export function sampleTimeseries(
   out: CsvFile,
 ): void {
   const { platform } = cloud;
+  const siteOf = (host: number): number => platform.hosts[host]?.site ?? 0;
+  let migrations = new Array<number>(platform.sites.length).fill(0);
+  cloud.migrationEnded.subscribe(({ state, destination }) => {
+    if (state === "completed") {
+      migrations[siteOf(destination)] = (migrations[siteOf(destination)] ?? 0) + 1;
+    }
+  });
   const sample = (): void => {
     const vmsPerSite = new Array<number>(platform.sites.length).fill(0);
+    const suspendedPerSite = new Array<number>(platform.sites.length).fill(0);
     for (const vm of cloud.liveVms()) {
+      if (vm.state === "suspended" && vm.host !== undefined) {
+        suspendedPerSite[siteOf(vm.host)] = (suspendedPerSite[siteOf(vm.host)] ?? 0) + 1;
+      }
       const host = vm.consumer?.host;
-      if (host === undefined) continue;
-      const site = platform.hosts[host]?.site ?? 0;
-      vmsPerSite[site] = (vmsPerSite[site] ?? 0) + 1;
+      if (host === undefined || vm.state === "suspended") continue;
+      vmsPerSite[siteOf(host)] = (vmsPerSite[siteOf(host)] ?? 0) + 1;
     }
     for (const site of platform.sites) {
       let hosts = 0;
@@ -65,12 +79,15 @@ export function sampleTimeseries(
         up,
         active,
         vmsPerSite[site.id] ?? 0,
+        suspendedPerSite[site.id] ?? 0,
+        migrations[site.id] ?? 0,
         demand,
         cores,
         overloaded,
         watts,
       ]);
     }
+    migrations = migrations.map(() => 0);
   };
   for (let k = 0; k * step <= until; k++) cloud.sim.scheduleAt(k * step, sample);
 }

@@ -64,6 +64,13 @@ export function runCharts(rows: readonly TimeseriesRow[]): Chart[] {
       "overloaded hosts",
     ),
     perSiteLine(rows, "power", "Power drawn", "watts", "W"),
+    perSiteLine(
+      rows,
+      "migrations",
+      "Live migrations completed per sample step (at the destination's site)",
+      "migrations",
+      "migrations",
+    ),
   ];
 }
 
