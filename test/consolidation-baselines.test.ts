@@ -26,7 +26,8 @@ const configuration: Configuration = {
 
 function decide(policy: ConsolidationPolicy, config: Configuration = configuration) {
   const { cloud } = testCloud();
-  return policy.decide({ now: 0, configuration: config, suspended: new Set(), vjobs: [], cloud }).target;
+  return policy.decide({ now: 0, configuration: config, suspended: new Set(), vjobs: [], cloud })
+    .target;
 }
 
 describe("consolidation baselines", () => {
