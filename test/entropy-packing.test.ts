@@ -13,6 +13,16 @@ import {
   martelloTothL2,
   optimise,
 } from "../src/policies/consolidation/entropy/index.js";
+import {
+  exactFillResource,
+  searchExactFill,
+} from "../src/policies/consolidation/entropy/exact-fill.js";
+import { NodeBudget } from "../src/policies/consolidation/entropy/node-budget.js";
+import {
+  type Packing,
+  type PackingProblem,
+  buildPackingProblem,
+} from "../src/policies/consolidation/entropy/packing-problem.js";
 
 const GiB = 2 ** 30;
 const host = (id: number, cpu: number, memory: number): HostCapacity => ({ id, cpu, memory });
@@ -83,6 +93,78 @@ describe("first-fit decreasing", () => {
     expect(ffd.activeHosts).toBe(3);
     expect(ffd.placedAll).toBe(true);
     expect(ffd.assignment).toEqual([0, 0, 1, 1, 1, 2]);
+  });
+});
+
+/** One VM per size (memory, no CPU) and as many hosts of (1 core, `capacity`). */
+function oneDimensional(sizes: readonly number[], capacity: number): PackingProblem {
+  return buildPackingProblem({
+    hosts: sizes.map((_, id) => host(id, 1, capacity)),
+    vms: sizes.map((size, id) => vm(id, 0, size)),
+  });
+}
+
+/** The sizes in each bin of a packing, each bin's sorted decreasing, bins sorted by them. */
+function binSizes(problem: PackingProblem, packing: Packing): number[][] {
+  return packing.bins
+    .map((bin) =>
+      bin.contents
+        .flatMap(({ type, count }) =>
+          new Array<number>(count).fill(problem.types[type]?.memory ?? NaN),
+        )
+        .sort((a, b) => b - a),
+    )
+    .sort((a, b) => (b[0] ?? 0) - (a[0] ?? 0));
+}
+
+describe("exact-fill search", () => {
+  it("applies only when the target leaves no waste in one resource, alone", () => {
+    // 6 + 4 + 5 + 5 = 20 = 2 hosts of 10 exactly; 3 hosts would leave 10 of waste.
+    const problem = oneDimensional([6, 4, 5, 5], 10);
+    expect(exactFillResource(problem, 2)).toBe("memory");
+    expect(exactFillResource(problem, 3)).toBeUndefined();
+    // A VM that needs CPU too: two resources, not applicable.
+    const twoResources = buildPackingProblem({
+      hosts: [host(0, 1, 10), host(1, 1, 10)],
+      vms: [vm(0, 1, 6), vm(1, 0, 4), vm(2, 0, 5), vm(3, 0, 5)],
+    });
+    expect(exactFillResource(twoResources, 2)).toBeUndefined();
+    // A pinned VM makes its host forced: not applicable.
+    const pinned = buildPackingProblem({
+      hosts: [host(0, 1, 10), host(1, 1, 10)],
+      vms: [vm(0, 0, 6, 0, true), vm(1, 0, 4), vm(2, 0, 5), vm(3, 0, 5)],
+    });
+    expect(exactFillResource(pinned, 2)).toBeUndefined();
+  });
+
+  it("fills every host exactly", () => {
+    // 7, 6, 5, 5, 4, 3 in hosts of 10: 30 = 3 hosts. 7 only completes with 3, 6 only with 4, and
+    // then 5 with 5: the one exact packing.
+    const problem = oneDimensional([6, 4, 5, 5, 7, 3], 10);
+    const result = searchExactFill(problem, "memory", new NodeBudget(10_000));
+    expect(result.outcome.kind).toBe("found");
+    expect(result.closest.activeHosts).toBe(3);
+    expect(binSizes(problem, result.closest)).toEqual([
+      [7, 3],
+      [6, 4],
+      [5, 5],
+    ]);
+  });
+
+  it("proves that no exact packing exists, and still packs every VM", () => {
+    // 8, 4, 4, 4: 20 = 2 hosts, but nothing completes 8 (it needs a 2). First-fit decreasing:
+    // 8 | 4 + 4 | 4, 3 hosts.
+    const problem = oneDimensional([8, 4, 4, 4], 10);
+    const result = searchExactFill(problem, "memory", new NodeBudget(10_000));
+    expect(result.outcome.kind).toBe("infeasible");
+    expect(binSizes(problem, result.closest)).toEqual([[8], [4, 4], [4]]);
+  });
+
+  it("says nothing when out of budget", () => {
+    const problem = oneDimensional([6, 4, 5, 5, 7, 3], 10);
+    const result = searchExactFill(problem, "memory", new NodeBudget(2));
+    expect(result.outcome.kind).toBe("incomplete");
+    expect(result.closest.activeHosts).toBeGreaterThanOrEqual(3);
   });
 });
 

@@ -80,6 +80,7 @@ describe("Falkenauer instances (BPPLIB)", () => {
 
 /**
  * What the default budget reaches today (see BENCHMARKS.md, "Entropy packing"), so that a
- * regression fails; the goal is 120 of 160, which the triplet classes t249 and t501 still miss.
+ * regression fails; the goal was 120 of 160. The misses: u250, u500 and u1000 one host above the
+ * optimum (5 + 2 + 2), t120 (1), t249 (9) and t501 (5).
  */
-const MIN_REACHED = 105;
+const MIN_REACHED = 136;

@@ -1,5 +1,6 @@
-import { searchPacking } from "./bin-completion.js";
+import { type SearchOutcome, searchPacking } from "./bin-completion.js";
 import { emptyHosts } from "./bin-emptying.js";
+import { exactFillResource, searchExactFill } from "./exact-fill.js";
 import { repackSubsets } from "./subset-repacking.js";
 import { packFirstFitDecreasing } from "./first-fit-decreasing.js";
 import { packingLowerBound } from "./lower-bounds.js";
@@ -24,13 +25,16 @@ export interface PackingResult {
  * First-fit decreasing gives an upper bound, `packingLowerBound` a lower one. Then, until the best
  * packing meets the lower bound:
  * - rising: bin completion with target = lower bound, then + 1 each time the search proves the
- *   target infeasible (which raises the lower bound). The first target found is optimal.
- * - emptying: the local search of `emptyHosts` with half of its budget, then the large
- *   neighbourhood search of `repackSubsets` with the rest, from the best packing down to the
- *   lower bound.
+ *   target infeasible (which raises the lower bound). The first target found is optimal. When the
+ *   target leaves no waste at all (`exactFillResource`), the exact-fill search replaces bin
+ *   completion, and its closest packing becomes the best one if it has no more hosts.
+ * - emptying: the local search of `emptyHosts` with half of its budget (3/4 with no waste), then
+ *   the large neighbourhood search of `repackSubsets` with the rest, from the best packing down
+ *   to the lower bound.
  * Rising goes first, with 3/4 of the budget, when hosts must be filled exactly at the lower bound
- * (Falkenauer's triplets); emptying first, with half, otherwise (uniform items, VMs). The second
- * of the two gets up to 7/8 of the budget, minus what the first used.
+ * (Falkenauer's triplets), or 3/8 when they must be filled with no waste at all; emptying first,
+ * with half, otherwise (uniform items, VMs). The second of the two gets up to 7/8 of the budget
+ * (all of it with no waste, where falling cannot help), minus what the first used.
  * - falling, with the rest: bin completion with target = best - 1, then below each packing found,
  *   until a target is proven infeasible (then the best is optimal) or the budget is spent.
  */
@@ -51,12 +55,26 @@ export function packVms(problem: PackingProblem, nodeBudget: number): PackingRes
   // Exact fills (triplets): the tree search with fail first is the tool; otherwise the local
   // search finds the packing at the bound far sooner, and the tree search comes second.
   const treeFirst = mustFillExactly(problem, lowerBound);
-  const first = new NodeBudget(Math.floor((treeFirst ? 3 * nodeBudget : 2 * nodeBudget) / 4));
+  // With no waste at all, the exact-fill search gets 3/8, and the local searches all the rest,
+  // starting from its packing: 3/4 of it to emptying, which most often finds the last host.
+  const noWaste = exactFillResource(problem, lowerBound) !== undefined;
+  const share = noWaste ? EXACT_FILL_SHARES : treeFirst ? TREE_FIRST_SHARES : EMPTY_FIRST_SHARES;
+  const first = new NodeBudget(Math.floor(share.first * nodeBudget));
   const second = new NodeBudget(0);
   const rise = (budget: NodeBudget): void => {
     for (let target = lowerBound; !optimal() && target <= hostCount; target++) {
       if (best !== undefined && target >= best.activeHosts) break;
-      const outcome = searchPacking(problem, target, budget);
+      const exact = exactFillResource(problem, target);
+      let outcome: SearchOutcome;
+      if (exact === undefined) outcome = searchPacking(problem, target, budget);
+      else {
+        const filled = searchExactFill(problem, exact, budget);
+        outcome = filled.outcome;
+        // Its waste is gathered on a few hosts: the better start for the local searches.
+        if (filled.closest.activeHosts <= (best?.activeHosts ?? hostCount)) {
+          best = filled.closest;
+        }
+      }
       if (outcome.kind === "found") best = outcome.packing;
       else if (outcome.kind === "infeasible") lowerBound = target + 1;
       if (outcome.kind !== "infeasible") break;
@@ -64,14 +82,14 @@ export function packVms(problem: PackingProblem, nodeBudget: number): PackingRes
   };
   const empty = (budget: NodeBudget): void => {
     if (best === undefined || optimal()) return;
-    const walk = new NodeBudget(Math.floor((budget.limit - budget.nodes) / 2));
+    const walk = new NodeBudget(Math.floor((budget.limit - budget.nodes) * share.walk));
     best = emptyHosts(problem, best, lowerBound, walk);
     budget.spend(walk.nodes);
     if (!optimal()) best = repackSubsets(problem, best, lowerBound, budget);
   };
   if (treeFirst) rise(first);
   else empty(first);
-  second.limit = Math.floor((7 * nodeBudget) / 8) - first.nodes;
+  second.limit = Math.floor(share.firstTwo * nodeBudget) - first.nodes;
   if (treeFirst) empty(second);
   else rise(second);
 
@@ -90,6 +108,16 @@ export function packVms(problem: PackingProblem, nodeBudget: number): PackingRes
     nodes: first.nodes + second.nodes + falling.nodes,
   };
 }
+
+/** Budget shares: the first phase; the first two together; emptying's share of its phase. */
+interface Shares {
+  readonly first: number;
+  readonly firstTwo: number;
+  readonly walk: number;
+}
+const EXACT_FILL_SHARES: Shares = { first: 3 / 8, firstTwo: 1, walk: 3 / 4 };
+const TREE_FIRST_SHARES: Shares = { first: 3 / 4, firstTwo: 7 / 8, walk: 1 / 2 };
+const EMPTY_FIRST_SHARES: Shares = { first: 1 / 2, firstTwo: 7 / 8, walk: 1 / 2 };
 
 /**
  * Whether, on identical hosts and at the lower bound, the room beyond the demand is less than the

@@ -1,5 +1,6 @@
 import type { Configuration } from "../configuration.js";
 import { searchPacking } from "./bin-completion.js";
+import { exactFillResource, searchExactFill } from "./exact-fill.js";
 import { NodeBudget } from "./node-budget.js";
 import {
   type PackedBin,
@@ -13,9 +14,10 @@ import { Xorshift32 } from "./xorshift.js";
 /**
  * Large neighbourhood search (Shaw 1998): take a few hosts of one class, the least full ones until
  * their free room adds up to a whole host, plus others drawn at random; pack their VMs exactly
- * (bin completion) into one host fewer. When every host must be filled exactly (Falkenauer's
- * triplets), the local search of `emptyHosts` stalls one host above the optimum, with the waste
- * spread over a few hosts; a small exact search over those hosts and some full ones removes it.
+ * (bin completion, or the exact-fill search when those hosts then leave no waste at all) into one
+ * host fewer. When every host must be filled exactly (Falkenauer's triplets), the local search of
+ * `emptyHosts` stalls one host above the optimum, with the waste spread over a few hosts; a small
+ * exact search over those hosts and some full ones removes it.
  * Each attempt is a small tree search with its own slice of the budget.
  */
 export function repackSubsets(
@@ -113,7 +115,11 @@ function repackSome(
     ),
   };
   const sub = buildPackingProblem(configuration);
-  const outcome = searchPacking(sub, chosen.length - 1, budget);
+  const exact = exactFillResource(sub, chosen.length - 1);
+  const outcome =
+    exact === undefined
+      ? searchPacking(sub, chosen.length - 1, budget)
+      : searchExactFill(sub, exact, budget).outcome;
   if (outcome.kind !== "found") return undefined;
   const repacked: PackedBin[] = outcome.packing.bins.map((bin) => ({
     slot: { kind: "class", index: classIndex },
