@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ConsolidationPolicy } from "../src/policies/consolidation/consolidation-policy.js";
+import { ffdRepack } from "../src/policies/consolidation/ffd-repack.js";
 import { ConsolidationLoop, type Decision } from "../src/run/consolidation-loop.js";
 import type { PlanOutcome } from "../src/run/plan-executor.js";
 import { GiB, NIC, runningVm, testCloud, vmSpec } from "./cloud-fixture.js";
@@ -81,5 +82,20 @@ describe("the consolidation loop", () => {
     expect(outcomes[0]).toMatchObject({ started: 0, skipped: 3 });
     const hostOf = Object.fromEntries([...cloud.liveVms()].map((vm) => [vm.name, vm.host]));
     expect(hostOf).toEqual({ a: 0, b: 1, f0: 0, f1: 1 });
+  });
+
+  it("gives each site its own manager, or one manager to the whole sky", () => {
+    // Sites 0 (hosts 0, 1) and 1 (hosts 2, 3), one VM of 0.2 cores on each host. An FFD repack
+    // for the sky puts all four on host 0: 3 migrations, 2 of them across sites. Per site, each
+    // site packs its two VMs on its first host: 2 migrations, none across sites.
+    const hostsAfter = (scope: "site" | "sky") => {
+      const { sim, cloud } = testCloud();
+      for (const host of [0, 1, 2, 3]) runningVm(sim, cloud, host, vmSpec(`v${host}`), 0.2);
+      new ConsolidationLoop(cloud, ffdRepack(), 100, { scope }).start();
+      sim.run({ until: 150 });
+      return [...cloud.liveVms()].map((vm) => vm.host);
+    };
+    expect(hostsAfter("sky")).toEqual([0, 0, 0, 0]);
+    expect(hostsAfter("site")).toEqual([0, 0, 2, 2]);
   });
 });

@@ -36,7 +36,7 @@ describe("the policies section", () => {
     const scenario = validateScenario(scenarioWith({ consolidation: { name: "ffd-lazy" } }), FILE);
     expect(scenario.policies).toEqual({
       placement: { name: "first-fit", vcpusPerCore: 1 },
-      consolidation: { name: "ffd-lazy", period: 30 },
+      consolidation: { name: "ffd-lazy", period: 30, scope: "site" },
       faultTolerance: { name: "none", restartDelay: 30 },
     });
   });

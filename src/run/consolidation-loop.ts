@@ -8,6 +8,7 @@ import type { Vm } from "../compute/vm.js";
 import { Signal } from "../sim/signal.js";
 import { configurationOf } from "./configuration-of.js";
 import { type PlanOutcome, executePlan } from "./plan-executor.js";
+import { decidePerSite } from "./decide-per-site.js";
 import { planSwitch } from "./plan-switch.js";
 import type { ReconfigurationPlan } from "../policies/consolidation/entropy/plan.js";
 
@@ -38,6 +39,8 @@ export class ConsolidationLoop {
       /** Unfinished vjobs' VMs by priority, and how to boot one: for a policy scheduling vjobs. */
       readonly vjobs?: () => readonly (readonly Vm[])[];
       readonly run?: (vm: Vm, host: number) => void;
+      /** One manager per site (each sees its site only), or one for the whole sky. */
+      readonly scope?: "site" | "sky";
     } = {},
   ) {}
 
@@ -55,7 +58,12 @@ export class ConsolidationLoop {
       cloud,
       this.options.vjobs?.() ?? [],
     );
-    const decision = policy.decide({ now: time, configuration, suspended, vjobs, cloud });
+    const view = { now: time, configuration, suspended, vjobs, cloud };
+    // A policy scheduling vjobs decides for the whole sky: its queue is one.
+    const decision =
+      this.options.scope === "site" && policy.schedulesVjobs !== true
+        ? decidePerSite(policy, view, cloud.platform)
+        : policy.decide(view);
     const plan = planSwitch(cloud, policy.name, configuration, decision.target, suspended);
     this.decided.emit({ time, computeTime: decision.computeTime, work: decision.work, plan });
     const next = (): void => {

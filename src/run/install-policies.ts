@@ -20,9 +20,10 @@ export function installPolicies(
   boot: Pick<VjobRunnerOptions, "bootDelay" | "imageStore">,
 ): { readonly runner: VjobRunner; readonly decisions: ConsolidationMetrics } {
   const faultTolerance = makePolicy("faultTolerance", policies.faultTolerance, streams, baseDir);
-  const { period } = policies.consolidation;
+  const { period, scope } = policies.consolidation;
   const consolidation = makePolicy("consolidation", policies.consolidation, streams, baseDir, [
     "period",
+    "scope",
   ]);
   const controlled = consolidation.schedulesVjobs === true;
   const runner = new VjobRunner(cloud, streams, {
@@ -37,12 +38,13 @@ export function installPolicies(
     period,
     controlled
       ? {
+          scope,
           vjobs: () => runner.pending().map((record) => record.vms),
           run: (vm, host) => {
             runner.bootQueued(vm, host);
           },
         }
-      : {},
+      : { scope },
   );
   const decisions = new ConsolidationMetrics(loop, consolidation.name, period);
   // "none" is no control loop at all, rather than one deciding nothing every period.

@@ -45,8 +45,12 @@ export const policiesSection = z
         .pipe(z.number().positive())
         .default(30)
         .meta({ description: "time between two decisions of the control loop" }),
+      scope: z.enum(["site", "sky"]).default("site").meta({
+        description:
+          "site: each site is a cloud with its own manager, seeing only its hosts; sky: one manager for all (a context switch always decides for the sky)",
+      }),
     })
-      .default({ name: "none", period: 30 })
+      .default({ name: "none", period: 30, scope: "site" })
       .meta({ description: "the periodic control loop moving running VMs" }),
     faultTolerance: kindSection("faultTolerance", {})
       .default({ name: "none", restartDelay: 30 })

@@ -56,7 +56,7 @@ export const scenarioSchema = z
     workload: workloadSpec,
     policies: policiesSection.default({
       placement: { name: "first-fit", vcpusPerCore: 1 },
-      consolidation: { name: "none", period: 30 },
+      consolidation: { name: "none", period: 30, scope: "site" },
       faultTolerance: { name: "none", restartDelay: 30 },
     }),
     failures: failuresSection.default([]),
