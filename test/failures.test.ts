@@ -140,6 +140,27 @@ describe("failure effects", () => {
     expect(cloud.isHostUp(2) && cloud.isHostUp(3)).toBe(true);
   });
 
+  it("keeps a host down while any target covering it is down", () => {
+    const { cloud } = testCloud();
+    const injector = new FailureInjector(cloud);
+    const target = (name: string) =>
+      findTarget(cloud.platform, name) as ReturnType<typeof targetsOf>[number];
+    // Host s0h0 fails, then its cluster c0; the host's repair comes during the cluster's outage:
+    // it stays down until the cluster is back. The same for the site s1 and its host s1h0.
+    injector.down(target("s0h0"));
+    injector.down(target("cluster:c0"));
+    injector.up(target("s0h0"));
+    expect([cloud.isHostUp(0), cloud.isHostUp(1)]).toEqual([false, false]);
+    injector.up(target("cluster:c0"));
+    expect([cloud.isHostUp(0), cloud.isHostUp(1)]).toEqual([true, true]);
+    injector.down(target("site:s1"));
+    injector.down(target("s1h0"));
+    injector.up(target("site:s1"));
+    expect([cloud.isHostUp(2), cloud.isHostUp(3)]).toEqual([false, true]);
+    injector.up(target("s1h0"));
+    expect(cloud.isHostUp(2)).toBe(true);
+  });
+
   it("a migration whose destination crashes leaves the VM on its source; whose source crashes loses it", () => {
     const { sim, cloud } = testCloud();
     const injector = new FailureInjector(cloud);
