@@ -50,12 +50,12 @@ export class FailureInjector {
     const reason = `${target.kind} ${target.name} ${how === "absent" ? "not joined yet" : permanent ? "removed" : "failed"}`;
     if (target.kind !== "link") {
       for (const host of target.hosts) {
-        if (count(this.hostOutages, host, +1) === 1) this.cloud.crashHost(host, reason);
+        if (count(this.hostOutages, host, 1) === 1) this.cloud.crashHost(host, reason);
       }
     }
     if (target.kind === "site" || target.kind === "link") {
       for (const link of target.links) {
-        if (count(this.linkOutages, link, +1) === 1) this.cloud.network.setLinkUp(link, false);
+        if (count(this.linkOutages, link, 1) === 1) this.cloud.network.setLinkUp(link, false);
       }
     }
     this.changed.emit({ target, event: permanent ? "removed" : "down", time: this.cloud.sim.now });
