@@ -1,6 +1,6 @@
 /**
  * Entropy packing benchmark (see BENCHMARKS.md):
- *  (a) Falkenauer's 160 bin-packing instances (BPPLIB, in ../shared/benchmarks/bpplib-falkenauer):
+ *  (a) Falkenauer's 160 bin-packing instances (BPPLIB, in bench/data/bpplib-falkenauer):
  *      per class, how many reach the known optimum with the default budget, and the median wall
  *      time per instance;
  *  (b) a consolidation decision on 1,000 hosts (8 cores, 32 GiB) running 10,000 VMs with random
@@ -23,8 +23,8 @@ import { RandomStreams } from "../src/sim/random.js";
 import { median, option } from "./harness.js";
 
 const self = fileURLToPath(import.meta.url);
-/** dist/bench/entropy-solve.js -> the project root, then its sibling shared/. */
-const FALKENAUER = resolve(dirname(self), "../../../shared/benchmarks/bpplib-falkenauer");
+/** dist/bench/entropy-solve.js -> the project root's bench/data. */
+const FALKENAUER = resolve(dirname(self), "../../bench/data/bpplib-falkenauer");
 const GiB = 2 ** 30;
 const budget = Number(option("--budget") ?? DEFAULT_NODE_BUDGET);
 

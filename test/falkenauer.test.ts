@@ -5,11 +5,8 @@ import { describe, expect, it } from "vitest";
 import type { Configuration } from "../src/policies/consolidation/configuration.js";
 import { DEFAULT_NODE_BUDGET, optimise } from "../src/policies/consolidation/entropy/index.js";
 
-// Falkenauer's 160 bin-packing instances (BPPLIB), read from the shared folder beside the project.
-const FOLDER = resolve(
-  dirname(fileURLToPath(import.meta.url)),
-  "../../shared/benchmarks/bpplib-falkenauer",
-);
+// Falkenauer's 160 bin-packing instances (BPPLIB), copied into bench/data with their provenance.
+const FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), "../bench/data/bpplib-falkenauer");
 
 /** One VM per item (memory = size, no CPU), one host per item (memory = capacity). */
 function load(name: string): Configuration {
