@@ -4,7 +4,7 @@ import type { PoliciesSection } from "../scenario/policies-section.js";
 import type { RandomStreams } from "../sim/random.js";
 import { VjobRunner, type VjobRunnerOptions } from "../workload/vjob-runner.js";
 import { ConsolidationLoop } from "./consolidation-loop.js";
-import { makePolicy } from "./policies-of.js";
+import { makePolicy } from "./make-policy.js";
 
 /**
  * Makes the scenario's policies and wires them to the cloud: the vjob runner with the placement
