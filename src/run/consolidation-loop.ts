@@ -1,5 +1,4 @@
 import type { Cloud } from "../compute/cloud.js";
-import type { MigrationOptions } from "../compute/live-migration.js";
 import type {
   ConsolidationPolicy,
   DecisionWork,
@@ -35,7 +34,6 @@ export class ConsolidationLoop {
     private readonly policy: ConsolidationPolicy,
     private readonly period: number,
     private readonly options: {
-      readonly migration?: MigrationOptions;
       /** Unfinished vjobs' VMs by priority, and how to boot one: for a policy scheduling vjobs. */
       readonly vjobs?: () => readonly (readonly Vm[])[];
       readonly run?: (vm: Vm, host: number) => void;

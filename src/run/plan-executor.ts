@@ -1,5 +1,5 @@
 import type { Cloud } from "../compute/cloud.js";
-import { type MigrationOptions, migrateVm } from "../compute/live-migration.js";
+import { migrateVm } from "../compute/live-migration.js";
 import { resumeVm, suspendVm } from "../compute/suspend-resume.js";
 import type { Vm, VmState } from "../compute/vm.js";
 import type { PlanAction } from "../policies/consolidation/entropy/plan-actions.js";
@@ -13,7 +13,6 @@ export interface PlanOutcome {
 }
 
 export interface PlanExecutorOptions {
-  readonly migration?: MigrationOptions;
   /** Starts a VM that never ran (context switch); the executor follows its boot to running. */
   readonly run?: (vm: Vm, host: number) => void;
 }
@@ -82,7 +81,7 @@ function startAction(
         return false;
       }
       if (!roomOn(action.to)) return false;
-      migrateVm(cloud, vm, action.to, options.migration);
+      migrateVm(cloud, vm, action.to);
       return true;
     case "suspend":
       if (vm.state !== "running" || vm.host !== action.on || cloud.operationOf(vm) !== undefined) {
