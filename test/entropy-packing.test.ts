@@ -17,7 +17,9 @@ import {
   exactFillResource,
   searchExactFill,
 } from "../src/policies/consolidation/entropy/exact-fill.js";
+import { packMinimumBinSlack } from "../src/policies/consolidation/entropy/minimum-bin-slack.js";
 import { NodeBudget } from "../src/policies/consolidation/entropy/node-budget.js";
+import { searchPaddedExactFill } from "../src/policies/consolidation/entropy/padded-exact-fill.js";
 import {
   type Packing,
   type PackingProblem,
@@ -165,6 +167,87 @@ describe("exact-fill search", () => {
     const result = searchExactFill(problem, "memory", new NodeBudget(2));
     expect(result.outcome.kind).toBe("incomplete");
     expect(result.closest.activeHosts).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe("minimum bin slack (MBS')", () => {
+  it("fills each host with the largest VM left and the set that leaves the least slack", () => {
+    // 5, 4, 3, 3, 3, 2 in hosts of 10, where first-fit decreasing needs 3 (see above).
+    // Host 1, seeded with 5; the search, largest first (types 5, 4, 3 x3, 2), one node a type:
+    //   5+4 = 9 (node 1, best 9), 5+4+3 = 12 (node 2, no), 5+4+2 = 11 (node 3, no),
+    //   5+3 = 8 (node 4), 5+3+3 = 11 (node 5, no), 5+3+2 = 10 (node 6): no slack, stop.
+    // Host 2, seeded with 4 (the 10 left is all a host can get): 4+3 = 7 (node 7),
+    //   4+3+3 = 10 (node 8): stop. 2 hosts, in 8 nodes.
+    const problem = oneDimensional([5, 4, 3, 3, 3, 2], 10);
+    const packing = packMinimumBinSlack(problem, new NodeBudget(8), 10_000);
+    expect(packing?.activeHosts).toBe(2);
+    expect(binSizes(problem, packing ?? { bins: [], activeHosts: 0 })).toEqual([
+      [5, 3, 2],
+      [4, 3, 3],
+    ]);
+    // One node short (7 = 8 - 1): the second host's search is cut, so no packing.
+    expect(packMinimumBinSlack(problem, new NodeBudget(8 - 1), 10_000)).toBeUndefined();
+    // With 2 nodes a host, host 1 stops at 5+4 = 9 (nodes 1 and 2 spent, 3rd refused): 5 + 4 |
+    // 3 + 3 + 3 = 9 | 2, the same 3 hosts as first-fit decreasing.
+    expect(packMinimumBinSlack(problem, new NodeBudget(100), 2)?.activeHosts).toBe(3);
+  });
+
+  it("applies only to one resource, on identical hosts with no pinned VM", () => {
+    const twoResources = buildPackingProblem({
+      hosts: [host(0, 2, 10), host(1, 2, 10)],
+      vms: [vm(0, 1, 6), vm(1, 1, 4)],
+    });
+    expect(packMinimumBinSlack(twoResources, new NodeBudget(100), 100)).toBeUndefined();
+    const pinned = buildPackingProblem({
+      hosts: [host(0, 1, 10), host(1, 1, 10)],
+      vms: [vm(0, 0, 6, 0, true), vm(1, 0, 4)],
+    });
+    expect(packMinimumBinSlack(pinned, new NodeBudget(100), 100)).toBeUndefined();
+  });
+});
+
+describe("padded exact-fill search", () => {
+  it("fills the waste with unit VMs, then drops them", () => {
+    // 6, 5, 4, 4 in 2 hosts of 10: 19, a waste of 20 - 19 = 1, below the smallest VM (4). With
+    // one unit VM the hosts are filled exactly: 6 + 4 and 5 + 4 + 1; without it, 6 + 4 | 5 + 4.
+    const problem = oneDimensional([6, 5, 4, 4], 10);
+    const result = searchPaddedExactFill(problem, 2, new NodeBudget(10_000));
+    expect(result?.outcome.kind).toBe("found");
+    expect(binSizes(problem, result?.closest ?? { bins: [], activeHosts: 0 })).toEqual([
+      [6, 4],
+      [5, 4],
+    ]);
+  });
+
+  it("proves a target infeasible", () => {
+    // 7, 6, 5 in 2 hosts of 10: waste 20 - 18 = 2 < 5, two unit VMs. 7 needs 3 more, and 1 + 1
+    // = 2 is all it can get: no exact packing, so no packing into 2 hosts (every pair is > 10).
+    const problem = oneDimensional([7, 6, 5], 10);
+    const result = searchPaddedExactFill(problem, 2, new NodeBudget(10_000));
+    expect(result?.outcome.kind).toBe("infeasible");
+  });
+
+  it("applies only when the waste is below the smallest VM, which is above 1", () => {
+    // 3 hosts of 10 for 6, 5, 4, 4 waste 30 - 19 = 11 >= 4.
+    expect(
+      searchPaddedExactFill(oneDimensional([6, 5, 4, 4], 10), 3, new NodeBudget(100)),
+    ).toBeUndefined();
+    // A VM of demand 1 would be mistaken for a unit VM.
+    expect(
+      searchPaddedExactFill(oneDimensional([6, 3, 1], 6), 2, new NodeBudget(100)),
+    ).toBeUndefined();
+    // A pinned VM of 6 on host 0: the free 9, 4, 4 would waste 20 - 17 = 3 < 4 if the hosts were
+    // empty, but host 0 has 10 - 6 = 4 left, so the padding would be wrong (9 fits on host 1
+    // only, and 4 + 4 on host 0 does not fit): not applicable.
+    const pinned = buildPackingProblem({
+      hosts: [host(0, 1, 10), host(1, 1, 10)],
+      vms: [vm(0, 0, 6, 0, true), vm(1, 0, 9), vm(2, 0, 4), vm(3, 0, 4)],
+    });
+    expect(searchPaddedExactFill(pinned, 2, new NodeBudget(100))).toBeUndefined();
+    // No waste: the plain exact-fill search applies instead.
+    expect(
+      searchPaddedExactFill(oneDimensional([6, 4], 10), 1, new NodeBudget(100)),
+    ).toBeUndefined();
   });
 });
 
