@@ -134,17 +134,17 @@ export class VjobRunner {
     return [...this.unfinished];
   }
 
-  /** Vjobs waiting for their turn, in the order they will be served. */
-  queued(): readonly VjobRecord[] {
-    return this.queue;
-  }
-
   private enqueue(record: VjobRecord, end: "front" | "back"): void {
     if (end === "front") this.queue.unshift(record);
     else this.queue.push(record);
     if (this.options.admission !== "controller") return;
-    record.vms = record.spec.vms.map((spec) => this.cloud.createVm(spec));
+    this.createVms(record);
     record.hosts = [];
+  }
+
+  /** Makes the vjob's VMs (waiting), known as its own. */
+  private createVms(record: VjobRecord): void {
+    record.vms = record.spec.vms.map((spec) => this.cloud.createVm(spec));
     for (const vm of record.vms) this.jobOfVm.set(vm, record);
   }
 
@@ -187,8 +187,7 @@ export class VjobRunner {
 
   private start(record: VjobRecord, hosts: number[]): void {
     record.hosts = hosts;
-    record.vms = record.spec.vms.map((spec) => this.cloud.createVm(spec));
-    for (const vm of record.vms) this.jobOfVm.set(vm, record);
+    this.createVms(record);
     const attempt = this.beginAttempt(record);
     let booting = record.vms.length;
     record.vms.forEach((vm, i) => {

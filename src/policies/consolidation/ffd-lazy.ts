@@ -17,7 +17,7 @@ export function ffdLazy(): ConsolidationPolicy {
     name: "ffd-lazy",
     decide({ configuration }) {
       const target = configuration.vms.map((vm) => vm.host);
-      const { usage } = usageOf(configuration, target);
+      const usage = usageOf(configuration, target);
       const leaving: VmDemand[] = [];
       for (const at of overloadedHosts(configuration, usage)) {
         const host = configuration.hosts[at];

@@ -11,7 +11,7 @@ export function ffdOptimistic(): ConsolidationPolicy {
     name: "ffd-optimistic",
     decide({ configuration }) {
       const target = configuration.vms.map((vm) => vm.host);
-      const { usage } = usageOf(configuration, target);
+      const usage = usageOf(configuration, target);
       const overloaded = new Set(
         overloadedHosts(configuration, usage).map((at) => configuration.hosts[at]?.id),
       );
@@ -19,7 +19,7 @@ export function ffdOptimistic(): ConsolidationPolicy {
         (vm) => !vm.pinned && vm.host !== undefined && overloaded.has(vm.host),
       );
       for (const vm of leaving) target[vm.id] = undefined;
-      placeFirstFitDecreasing(configuration, leaving, target, usageOf(configuration, target).usage);
+      placeFirstFitDecreasing(configuration, leaving, target, usageOf(configuration, target));
       return { target, computeTime: 0 };
     },
   };

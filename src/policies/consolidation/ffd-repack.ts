@@ -12,7 +12,7 @@ export function ffdRepack(): ConsolidationPolicy {
     decide({ configuration }) {
       const target = configuration.vms.map((vm) => (vm.pinned ? vm.host : undefined));
       const movable = configuration.vms.filter((vm) => !vm.pinned && vm.host !== undefined);
-      placeFirstFitDecreasing(configuration, movable, target, usageOf(configuration, target).usage);
+      placeFirstFitDecreasing(configuration, movable, target, usageOf(configuration, target));
       return { target, computeTime: 0 };
     },
   };

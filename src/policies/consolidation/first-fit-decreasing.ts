@@ -6,7 +6,11 @@ export interface HostUsage {
   readonly memory: Float64Array;
 }
 
-export function usageOf(configuration: Configuration, target: readonly (number | undefined)[]) {
+/** What `target` puts on each host of the configuration (VMs sent to no host count nowhere). */
+export function usageOf(
+  configuration: Configuration,
+  target: readonly (number | undefined)[],
+): HostUsage {
   const index = new Map(configuration.hosts.map((host, i) => [host.id, i]));
   const usage: HostUsage = {
     cpu: new Float64Array(configuration.hosts.length),
@@ -18,7 +22,7 @@ export function usageOf(configuration: Configuration, target: readonly (number |
     usage.cpu[at] = (usage.cpu[at] ?? 0) + vm.cpu;
     usage.memory[at] = (usage.memory[at] ?? 0) + vm.memory;
   }
-  return { index, usage };
+  return usage;
 }
 
 /**
