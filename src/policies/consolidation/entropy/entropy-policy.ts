@@ -61,7 +61,8 @@ export function entropy(settings: EntropyOptions): ConsolidationPolicy {
           nodeBudget: settings.nodeBudget,
         });
         return {
-          target: result.viable ? result.assignment : configuration.vms.map((vm) => vm.host),
+          // Where nothing viable was found, the assignment keeps the VMs where they are.
+          target: result.assignment,
           work: {
             nodes: result.nodes,
             provenOptimal: result.provenOptimal,
