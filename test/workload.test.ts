@@ -1,3 +1,4 @@
+import { RESTART_FROM_ZERO } from "../src/policies/faulttolerance/restart-from-zero.js";
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
@@ -102,6 +103,15 @@ function finishedOf(runner: VjobRunner): VjobRecord[] {
   return finished;
 }
 
+const NO_FAULT_TOLERANCE = RESTART_FROM_ZERO.create(
+  { restartDelay: 30 },
+  {
+    stream: () => {
+      throw new Error("no stream");
+    },
+  },
+);
+
 describe("vjobs", () => {
   it("run at the CPU they are granted, and wait in order for room", () => {
     // One host, 4 cores of 1 Gf. Job a: 2 VMs of 2 vCPUs at full load, 200 core-seconds each,
@@ -112,6 +122,7 @@ describe("vjobs", () => {
     const runner = new VjobRunner(cloud, new RandomStreams(1), {
       placement: firstFit(1),
       bootDelay: 10,
+      faultTolerance: NO_FAULT_TOLERANCE,
     });
     const vm = (name: string, vcpus: number) => ({ ...vmSpec(name), vcpus });
     const finished = finishedOf(runner);
@@ -153,6 +164,7 @@ describe("vjobs", () => {
     const runner = new VjobRunner(cloud, new RandomStreams(1), {
       placement: firstFit(2),
       bootDelay: 0,
+      faultTolerance: NO_FAULT_TOLERANCE,
     });
     const finished = finishedOf(runner);
     runner.submitAll(

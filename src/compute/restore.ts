@@ -9,6 +9,11 @@ export interface RestoreOptions {
   readonly reconfigureSameSite?: number;
   /** ...and on another site (overlay and IP changes). */
   readonly reconfigureOtherSite?: number;
+  /**
+   * The VMs that take the images (`vms[i]` for `snapshot.images[i]`), waiting; default: the
+   * images' own VMs, failed.
+   */
+  readonly vms?: readonly Vm[];
   readonly onDone?: (restore: Restore) => void;
 }
 
@@ -40,17 +45,20 @@ export class Restore {
         `restore: ${hosts.length} hosts for ${snapshot.images.length} VM images`,
       );
     }
-    for (const image of snapshot.images) {
-      const vm = image.vm;
+    const vms = options.vms ?? snapshot.images.map((image) => image.vm);
+    if (vms.length !== snapshot.images.length) {
+      throw new RangeError(`restore: ${vms.length} VMs for ${snapshot.images.length} VM images`);
+    }
+    for (const vm of vms) {
       if (vm.state !== "failed" && vm.state !== "waiting") {
         throw new IllegalOperation(vm.name, vm.state, "restore");
       }
     }
-    checkRoom(cloud, snapshot, hosts);
+    checkRoom(cloud, vms, hosts);
     this.start = cloud.sim.now;
     this.pending = hosts.length;
     snapshot.images.forEach((image, i) => {
-      this.restoreOne(image.vm, hosts[i] as number, image.host, image.bytes, image.workLeft);
+      this.restoreOne(vms[i] as Vm, hosts[i] as number, image.host, image.bytes, image.workLeft);
     });
   }
 
@@ -106,20 +114,15 @@ export class Restore {
  * All or nothing: every target host must be up and have the RAM of all the VMs sent to it, before
  * any VM starts restoring (a refused restore changes nothing).
  */
-function checkRoom(cloud: Cloud, snapshot: Snapshot, hosts: readonly number[]): void {
+function checkRoom(cloud: Cloud, vms: readonly Vm[], hosts: readonly number[]): void {
   const needed = new Map<number, number>();
-  snapshot.images.forEach((image, i) => {
+  vms.forEach((vm, i) => {
     const host = hosts[i] as number;
-    if (!cloud.isHostUp(host)) throw new HostDown(image.vm.name, cloud.hostName(host));
-    const total = (needed.get(host) ?? 0) + image.vm.spec.memory;
+    if (!cloud.isHostUp(host)) throw new HostDown(vm.name, cloud.hostName(host));
+    const total = (needed.get(host) ?? 0) + vm.spec.memory;
     needed.set(host, total);
     if (total > cloud.freeMemory(host)) {
-      throw new MemoryOvercommit(
-        image.vm.name,
-        cloud.hostName(host),
-        total,
-        cloud.freeMemory(host),
-      );
+      throw new MemoryOvercommit(vm.name, cloud.hostName(host), total, cloud.freeMemory(host));
     }
   });
 }

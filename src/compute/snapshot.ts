@@ -25,6 +25,8 @@ export interface SnapshotOptions {
   readonly mode?: "coordinated" | "live";
   /** Disk bytes changed since the image, saved with each VM's RAM. */
   readonly diskDelta?: number;
+  /** Called once every VM's RAM is saved and the VMs run again (the copies then begin). */
+  readonly onCaptured?: (snapshot: Snapshot) => void;
   readonly onDone?: (snapshot: Snapshot) => void;
 }
 
@@ -36,6 +38,8 @@ export interface SnapshotOptions {
 export class Snapshot {
   state: "saving" | "copying" | "stored" | "failed" = "saving";
   readonly start: number;
+  /** When every VM's RAM was saved (NaN before). */
+  captured = Number.NaN;
   end = Number.NaN;
   failure: string | undefined = undefined;
   readonly images: VmImage[];
@@ -80,6 +84,8 @@ export class Snapshot {
             this.release(vm, undefined);
           });
         }
+        this.captured = cloud.sim.now;
+        options.onCaptured?.(this);
         this.copy();
       });
     });
@@ -109,6 +115,11 @@ export class Snapshot {
         },
       );
     });
+  }
+
+  /** Gives up (the vjob ended): the snapshot fails and never replaces an earlier one. */
+  abort(reason: string): void {
+    this.fail(reason);
   }
 
   /** Stops every save and copy; the VMs still saving go back to running, except `lost`. */

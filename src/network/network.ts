@@ -52,6 +52,8 @@ export class Network {
   readonly flowStarted = new Signal<Flow>("flow started");
   readonly flowCompleted = new Signal<Flow>("flow completed");
   readonly flowFailed = new Signal<FlowFailure>("flow failed");
+  /** A flow stopped by `cancelFlow`, after its bytes so far were settled. */
+  readonly flowCancelled = new Signal<Flow>("flow cancelled");
 
   private readonly capacity: Float64Array;
   private readonly latency: Float64Array;
@@ -121,6 +123,15 @@ export class Network {
     return load;
   }
 
+  /**
+   * The flows sharing a link now, in no particular order. Flows still in their latency phase are
+   * not on their links yet (they carry no bytes). The list is the network's own and changes as
+   * flows come and go: copy it to keep it.
+   */
+  flowsOn(link: number): readonly Flow[] {
+    return this.onLink[link] ?? [];
+  }
+
   linkCapacity(link: number): number {
     return this.capacity[link] ?? 0;
   }
@@ -185,6 +196,7 @@ export class Network {
     flow.state = "cancelled";
     flow.endTime = this.sim.now;
     this.reshareAfterLeaving(seeds);
+    this.flowCancelled.emit(flow);
   }
 
   /** Takes a link down (every flow crossing it fails) or brings it back up. */

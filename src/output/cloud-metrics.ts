@@ -1,5 +1,6 @@
 import type { Cloud } from "../compute/cloud.js";
 import type { PowerModel } from "../compute/power-model.js";
+import { BackboneTraffic } from "./backbone-traffic.js";
 
 export interface CloudSummary {
   /** Host-seconds spent with more CPU demanded than the host has (VMPlaceS's violation time). */
@@ -24,11 +25,17 @@ export interface CloudSummary {
     /** Duration of every snapshot, summed, s. */
     readonly seconds: number;
   };
+  /**
+   * Bytes of inter-site flows (those crossing a site uplink), each flow once, sent up to the
+   * current time: finished flows whole, failed and cancelled ones as far as they got.
+   */
+  readonly backboneBytes: number;
 }
 
 /**
  * Integrates, from the cloud's signals, what a run's summary reports about the infrastructure:
- * active hosts, energy (power piecewise constant between CPU resharings), migrations, snapshots.
+ * active hosts, energy (power piecewise constant between CPU resharings), migrations, snapshots,
+ * backbone traffic.
  */
 export class CloudMetrics {
   private active = 0;
@@ -46,6 +53,7 @@ export class CloudMetrics {
   };
   private readonly snapshots = { stored: 0, failed: 0, bytes: 0, seconds: 0 };
   private readonly wasActive: Uint8Array;
+  private readonly backbone: BackboneTraffic;
 
   constructor(
     private readonly cloud: Cloud,
@@ -55,6 +63,7 @@ export class CloudMetrics {
     this.watts = new Float64Array(hosts).fill(power.watts(0));
     this.wattsSince = new Float64Array(hosts);
     this.wasActive = new Uint8Array(hosts);
+    this.backbone = new BackboneTraffic(cloud);
     cloud.cpu.hostReshared.subscribe((host) => {
       const now = cloud.sim.now;
       this.joules += (this.watts[host] ?? 0) * (now - (this.wattsSince[host] ?? 0));
@@ -107,6 +116,7 @@ export class CloudMetrics {
       energyKWh: joules / 3.6e6,
       migrations: { ...this.migrations },
       snapshots: { ...this.snapshots },
+      backboneBytes: this.backbone.total().backbone,
     };
   }
 }

@@ -1,4 +1,5 @@
 import type { Cloud } from "../compute/cloud.js";
+import { BackboneTraffic } from "./backbone-traffic.js";
 import type { CloudMetrics } from "./cloud-metrics.js";
 import type { CsvFile } from "./csv-file.js";
 
@@ -11,6 +12,7 @@ export const TIMESERIES_COLUMNS = [
   "vms",
   "suspendedVms",
   "migrations",
+  "backboneBytes",
   "cpuDemandCores",
   "cpuCores",
   "overloadedHosts",
@@ -20,7 +22,8 @@ export const TIMESERIES_COLUMNS = [
 /**
  * Samples the cloud every `step` seconds from 0 to `until` (both included), one row per site:
  * hosts, hosts up, hosts holding a VM, VMs running (vCPUs placed), VMs suspended (where their image
- * lies), live migrations completed since the previous sample (at their destination's site), cores
+ * lies), live migrations completed since the previous sample (at their destination's site), bytes
+ * through the site's uplink since the previous sample (both directions, see BackboneTraffic), cores
  * demanded and available, overloaded hosts, watts drawn. Sampling reads the models and changes
  * nothing.
  */
@@ -39,7 +42,9 @@ export function sampleTimeseries(
       migrations[siteOf(destination)] = (migrations[siteOf(destination)] ?? 0) + 1;
     }
   });
+  const backbone = new BackboneTraffic(cloud);
   const sample = (): void => {
+    const backboneBytes = backbone.takeStep();
     const vmsPerSite = new Array<number>(platform.sites.length).fill(0);
     const suspendedPerSite = new Array<number>(platform.sites.length).fill(0);
     for (const vm of cloud.liveVms()) {
@@ -81,6 +86,7 @@ export function sampleTimeseries(
         vmsPerSite[site.id] ?? 0,
         suspendedPerSite[site.id] ?? 0,
         migrations[site.id] ?? 0,
+        backboneBytes[site.id] ?? 0,
         demand,
         cores,
         overloaded,

@@ -18,26 +18,43 @@ export interface VjobSummary {
   readonly slowdown: Spread;
   /** VMs created. */
   readonly vms: number;
-  /** Times vjobs started over after losing a VM (no fault tolerance). */
+  /** Times vjobs started over from zero after losing a VM. */
   readonly restarts: number;
-  /** Work done by attempts that were lost, core-seconds. */
+  /** Times vjobs were restored from a snapshot after losing a VM. */
+  readonly restores: number;
+  /** Times vjobs started again on another site than the one they ran on. */
+  readonly crossSiteMoves: number;
+  /** Work done and then lost (since the snapshot or start it went back to), core-seconds. */
   readonly lostCoreSeconds: number;
+  readonly snapshots: {
+    /** Snapshots stored. */
+    readonly stored: number;
+    /** Snapshots that failed (a VM or its store lost) or found no store up. */
+    readonly failed: number;
+    /** Seconds vjobs spent capturing (paused, for coordinated snapshots), summed. */
+    readonly captureSeconds: number;
+    /** Bytes of the stored images. */
+    readonly bytes: number;
+  };
 }
+
+/** What each vjob's record counts, summed over vjobs. */
+const COUNTED = [
+  "restarts",
+  "restores",
+  "crossSiteMoves",
+  "lostCoreSeconds",
+  "snapshots",
+  "snapshotsFailed",
+  "snapshotSeconds",
+  "snapshotBytes",
+] as const;
+type Counts = Record<(typeof COUNTED)[number], number>;
 
 /** Run times shorter than this count as this in the bounded slowdown, s. */
 export const SLOWDOWN_BOUND = 10;
 
-export const VJOB_COLUMNS = [
-  "vjob",
-  "submit",
-  "start",
-  "end",
-  "vms",
-  "hosts",
-  "state",
-  "restarts",
-  "lostCoreSeconds",
-];
+export const VJOB_COLUMNS = ["vjob", "submit", "start", "end", "vms", "hosts", "state", ...COUNTED];
 
 /**
  * Per-vjob rows and summary statistics, from the runner's signals: a vjob's row is written when
@@ -46,8 +63,8 @@ export const VJOB_COLUMNS = [
  */
 export class VjobStatistics {
   private submitted = 0;
-  private restarts = 0;
-  private lostCoreSeconds = 0;
+  /** The counts of the vjobs finished so far. */
+  private readonly finished = zeroCounts();
   private readonly waits = new Samples();
   /** Jobs seen starting (weakly held: finished jobs are forgotten). */
   private readonly started = new WeakSet<VjobRecord>();
@@ -68,11 +85,8 @@ export class VjobStatistics {
       this.started.add(r);
       this.waits.push(r.firstStart - r.spec.submit);
     });
-    runner.vjobRestarted.subscribe(() => {
-      this.restarts++;
-    });
     runner.vjobFinished.subscribe((r) => {
-      this.lostCoreSeconds += r.lostCoreSeconds;
+      addCounts(this.finished, r);
       const turnaround = r.end - r.spec.submit;
       this.turnarounds.push(turnaround);
       this.slowdowns.push(turnaround / Math.max(r.end - r.start, SLOWDOWN_BOUND));
@@ -81,6 +95,8 @@ export class VjobStatistics {
   }
 
   summarize(): VjobSummary {
+    const counts = { ...this.finished };
+    for (const record of this.runner.pending()) addCounts(counts, record);
     return {
       submitted: this.submitted,
       started: this.waits.length,
@@ -89,9 +105,16 @@ export class VjobStatistics {
       turnaround: spread(this.turnarounds.view()),
       slowdown: spread(this.slowdowns.view()),
       vms: this.cloud.vmsCreated,
-      restarts: this.restarts,
-      lostCoreSeconds:
-        this.lostCoreSeconds + this.runner.pending().reduce((sum, r) => sum + r.lostCoreSeconds, 0),
+      restarts: counts.restarts,
+      restores: counts.restores,
+      crossSiteMoves: counts.crossSiteMoves,
+      lostCoreSeconds: counts.lostCoreSeconds,
+      snapshots: {
+        stored: counts.snapshots,
+        failed: counts.snapshotsFailed,
+        captureSeconds: counts.snapshotSeconds,
+        bytes: counts.snapshotBytes,
+      },
     };
   }
 
@@ -111,10 +134,17 @@ export class VjobStatistics {
       r.spec.vms.length,
       hosts.join(" "),
       r.state,
-      r.restarts,
-      r.lostCoreSeconds,
+      ...COUNTED.map((field) => r[field]),
     ]);
   }
+}
+
+function zeroCounts(): Counts {
+  return Object.fromEntries(COUNTED.map((field) => [field, 0])) as Counts;
+}
+
+function addCounts(sum: Counts, record: VjobRecord): void {
+  for (const field of COUNTED) sum[field] += record[field];
 }
 
 /** Times not reached yet are empty cells. */

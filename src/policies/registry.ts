@@ -1,8 +1,9 @@
 import { CONSOLIDATIONS } from "./consolidation/definitions.js";
 import { RESTART_FROM_ZERO } from "./faulttolerance/restart-from-zero.js";
+import { SALINE } from "./faulttolerance/saline.js";
 import { PLACEMENTS } from "./placement/definitions.js";
 import type { ConsolidationPolicy } from "./consolidation/consolidation-policy.js";
-import type { FaultTolerancePolicy } from "./faulttolerance/restart-from-zero.js";
+import type { FaultTolerancePolicy } from "./faulttolerance/fault-tolerance.js";
 import type { Placement } from "./placement/placement.js";
 import type { PolicyDefinition, PolicyKind } from "./policy-definition.js";
 
@@ -22,7 +23,7 @@ export const BUILT_IN_POLICIES: Readonly<Record<PolicyKind, readonly PolicyDefin
   {
     placement: PLACEMENTS,
     consolidation: CONSOLIDATIONS,
-    faultTolerance: [RESTART_FROM_ZERO],
+    faultTolerance: [RESTART_FROM_ZERO, SALINE],
     sky: [],
   };
 

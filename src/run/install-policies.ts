@@ -8,7 +8,7 @@ import { makePolicy } from "./make-policy.js";
 
 /**
  * Makes the scenario's policies and wires them to the cloud: the vjob runner with the placement
- * and the fault tolerance's restart delay, and the consolidation's control loop (none for "none").
+ * and the fault tolerance, and the consolidation's control loop (none for "none").
  * A consolidation that schedules vjobs (a context switch) starts them itself: the runner then only
  * queues them.
  */
@@ -29,7 +29,7 @@ export function installPolicies(
   const runner = new VjobRunner(cloud, streams, {
     ...boot,
     placement: makePolicy("placement", policies.placement, streams, baseDir),
-    restartDelay: faultTolerance.restartDelay,
+    faultTolerance,
     admission: controlled ? "controller" : "queue",
   });
   const loop = new ConsolidationLoop(

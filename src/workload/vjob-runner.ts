@@ -1,25 +1,39 @@
 import { bootVm } from "../compute/boot.js";
 import type { Cloud } from "../compute/cloud.js";
-import type { Vm } from "../compute/vm.js";
+import { restoreVms } from "../compute/restore.js";
+import type { Vm, VmSpec } from "../compute/vm.js";
+import type { FaultTolerancePolicy } from "../policies/faulttolerance/fault-tolerance.js";
 import type { Placement } from "../policies/placement/placement.js";
 import type { RandomStreams } from "../sim/random.js";
 import { Signal } from "../sim/signal.js";
 import type { EventId } from "../sim/simulation.js";
 import type { VjobSpec } from "./vjob.js";
+import { type SnapshotCounts, type StoredSnapshot, VjobSnapshots } from "./vjob-snapshots.js";
 
-export type VjobState = "waiting" | "booting" | "running" | "done";
+export type VjobState = "waiting" | "booting" | "restoring" | "running" | "done";
+
+/** Where an attempt starts from: the beginning, or a stored snapshot. */
+interface Origin {
+  /** Work left of each VM, flops (undefined: not known yet, set from the job at its first run). */
+  readonly workLeft: readonly (number | undefined)[];
+  /** Seconds already served, for a vjob with a duration. */
+  readonly served: number;
+}
 
 /** One try at running a vjob: what to undo if it ends early. */
 interface Attempt {
+  readonly origin: Origin;
   readonly stops: (() => void)[];
   timer: EventId | undefined;
   /** Work given to each VM, flops, and the core speed it was counted at. */
   readonly work: Map<Vm, { flops: number; coreSpeed: number }>;
+  /** When its VMs began running (NaN before). */
+  runStart: number;
   over: boolean;
 }
 
 /** What happened to one vjob; times in s, NaN until they happen. */
-export interface VjobRecord {
+export interface VjobRecord extends SnapshotCounts {
   readonly spec: VjobSpec;
   state: VjobState;
   /** Start of the current (or last) attempt. */
@@ -27,9 +41,13 @@ export interface VjobRecord {
   /** Start of the first attempt. */
   firstStart: number;
   end: number;
-  /** Times it started over after losing a VM. */
+  /** Times it started over from zero after losing a VM. */
   restarts: number;
-  /** Work its VMs had done in attempts that were lost, core-seconds. */
+  /** Times it was restored from a snapshot after losing a VM. */
+  restores: number;
+  /** Times it started again (restart, restore, relocation) on another site than before. */
+  crossSiteMoves: number;
+  /** Work its VMs had done that was lost (since the snapshot or start it went back to), core-s. */
   lostCoreSeconds: number;
   hosts: number[];
   vms: Vm[];
@@ -37,15 +55,21 @@ export interface VjobRecord {
 
 export interface VjobRunnerOptions {
   readonly placement: Placement;
+  /**
+   * The site a vjob should go to first (a sky policy): `from` is the site it ran on before, for
+   * one starting again after a failure. Default: its home site.
+   */
+  readonly siteFor?: (
+    vms: readonly VmSpec[],
+    homeSite: number | undefined,
+    from: number | undefined,
+  ) => number | undefined;
   /** Boot delay of every VM, s. */
   readonly bootDelay: number;
   /** Host of the image store that VMs boot from (a transfer each); none: local images. */
   readonly imageStore?: number;
-  /**
-   * Seconds between a job losing a VM and its resubmission (noticing the failure); > 0, so that
-   * a job whose boot cannot succeed (an image route down) does not retry at the same instant.
-   */
-  readonly restartDelay?: number;
+  /** What a vjob does when it loses a VM: when it notices, and whether it has snapshots. */
+  readonly faultTolerance: FaultTolerancePolicy;
   /**
    * Who starts queued vjobs: the runner itself, by the placement, in FIFO order ("queue"); or a
    * controller such as Entropy's context switch ("controller"), which decides which vjobs run,
@@ -60,24 +84,41 @@ export interface VjobRunnerOptions {
  * (a job that does not fit holds the ones behind it: FIFO, no backfilling) whenever one arrives or
  * one ends. A started job boots all its VMs on the hosts the placement chose; once all run, their
  * load profiles start and their work begins; the job is done when every VM's work is (or when its
- * duration has passed), and its VMs stop.
+ * duration has passed), and its VMs stop. A job that loses a VM stops at once; once the fault
+ * tolerance notices, it goes back to the head of the queue, to be restored from its latest
+ * snapshot or started over from zero.
  */
 export class VjobRunner {
   readonly vjobSubmitted = new Signal<VjobRecord>("vjob submitted");
   readonly vjobStarted = new Signal<VjobRecord>("vjob started");
   readonly vjobFinished = new Signal<VjobRecord>("vjob finished");
+  /** It lost a VM: its attempt is over. */
+  readonly vjobFailed = new Signal<VjobRecord>("vjob failed");
+  /** The loss was noticed and it will start over from zero... */
   readonly vjobRestarted = new Signal<VjobRecord>("vjob restarted");
+  /** ...or be restored from a snapshot. */
+  readonly vjobRestored = new Signal<VjobRecord>("vjob restored");
   private readonly queue: VjobRecord[] = [];
   /** Submitted vjobs not done yet, in submission order; done ones are forgotten. */
   private readonly unfinished = new Set<VjobRecord>();
   private readonly attempts = new Map<VjobRecord, Attempt>();
   private readonly jobOfVm = new Map<Vm, VjobRecord>();
+  /** Queued vjobs that go back to a snapshot, and what they restore from. */
+  private readonly restoring = new Map<VjobRecord, StoredSnapshot>();
+  /** Each started vjob's whole work per VM, flops (counted at its first hosts' speed). */
+  private readonly fullWork = new Map<VjobRecord, readonly (number | undefined)[]>();
+  /** The site each vjob last ran on. */
+  private readonly lastSite = new Map<VjobRecord, number>();
+  private readonly snapshots: VjobSnapshots<VjobRecord> | undefined;
 
   constructor(
     private readonly cloud: Cloud,
     private readonly streams: RandomStreams,
     private readonly options: VjobRunnerOptions,
   ) {
+    const snapshotPolicy = options.faultTolerance.snapshots;
+    this.snapshots =
+      snapshotPolicy === undefined ? undefined : new VjobSnapshots(cloud, snapshotPolicy);
     // A host back up may make room for the jobs waiting (or bring the image store back).
     cloud.hostChanged.subscribe(({ up }) => {
       if (up) this.serveQueue();
@@ -89,7 +130,7 @@ export class VjobRunner {
       const attempt = record === undefined ? undefined : this.attempts.get(record);
       if (record === undefined || attempt === undefined) return;
       cloud.sim.schedule(0, () => {
-        this.restart(record, attempt);
+        this.fail(record, attempt);
       });
     });
   }
@@ -115,7 +156,13 @@ export class VjobRunner {
           firstStart: Number.NaN,
           end: Number.NaN,
           restarts: 0,
+          restores: 0,
+          crossSiteMoves: 0,
           lostCoreSeconds: 0,
+          snapshots: 0,
+          snapshotsFailed: 0,
+          snapshotSeconds: 0,
+          snapshotBytes: 0,
           hosts: [],
           vms: [],
         };
@@ -150,7 +197,8 @@ export class VjobRunner {
 
   /**
    * Controller admission: boots one VM of a queued vjob on `host`. The vjob leaves the queue with
-   * its first VM booted, and runs once all its VMs do.
+   * its first VM booted, and runs once all its VMs do. (A controller starts vjobs from zero: a
+   * snapshot the vjob had is given up, and the work since its start counted lost.)
    */
   bootQueued(vm: Vm, host: number): void {
     const record = this.jobOfVm.get(vm);
@@ -159,7 +207,8 @@ export class VjobRunner {
     if (attempt === undefined) {
       const at = this.queue.indexOf(record);
       if (at >= 0) this.queue.splice(at, 1);
-      attempt = this.beginAttempt(record);
+      this.giveUpSnapshot(record);
+      attempt = this.beginAttempt(record, "booting", FROM_ZERO);
     }
     const started = attempt;
     record.hosts[record.vms.indexOf(vm)] = host;
@@ -172,23 +221,51 @@ export class VjobRunner {
 
   private serveQueue(): void {
     if (this.options.admission === "controller") return;
-    // Without its image store no VM can boot: the queue waits for the store to come back.
-    const store = this.options.imageStore;
-    if (store !== undefined && !this.cloud.isHostUp(store)) return;
     for (;;) {
       const head = this.queue[0];
       if (head === undefined) return;
-      const hosts = this.options.placement.place(this.cloud, head.spec.vms, head.spec.homeSite);
+      let from = this.restoring.get(head);
+      if (from !== undefined && this.snapshots?.latest(head) !== from) {
+        this.giveUpSnapshot(head);
+        from = undefined;
+      }
+      // Without its image store no VM can boot: the queue waits for the store to come back.
+      const store = this.options.imageStore;
+      if (from === undefined && store !== undefined && !this.cloud.isHostUp(store)) return;
+      const { spec } = head;
+      const site = this.options.siteFor
+        ? this.options.siteFor(spec.vms, spec.homeSite, this.lastSite.get(head))
+        : spec.homeSite;
+      const hosts = this.options.placement.place(this.cloud, spec.vms, site);
       if (hosts === undefined) return;
       this.queue.shift();
-      this.start(head, hosts);
+      if (from === undefined) this.start(head, hosts);
+      else this.restore(head, hosts, from);
     }
+  }
+
+  /**
+   * A queued vjob that was to be restored starts from zero after all (its snapshot's store went
+   * down): the work between its start and the snapshot is lost too.
+   */
+  private giveUpSnapshot(record: VjobRecord): void {
+    const from = this.restoring.get(record);
+    if (from === undefined) return;
+    this.restoring.delete(record);
+    record.restores--;
+    record.restarts++;
+    this.snapshots?.forget(record);
+    record.lostCoreSeconds += lostWork(
+      this.fullWork.get(record) ?? [],
+      from.snapshot.images.map((image) => image.workLeft),
+      from.snapshot.images.map((image) => this.coreSpeedOf(image.host)),
+    );
   }
 
   private start(record: VjobRecord, hosts: number[]): void {
     record.hosts = hosts;
     this.createVms(record);
-    const attempt = this.beginAttempt(record);
+    const attempt = this.beginAttempt(record, "booting", FROM_ZERO);
     let booting = record.vms.length;
     record.vms.forEach((vm, i) => {
       this.bootOne(vm, hosts[i] as number, () => {
@@ -198,11 +275,49 @@ export class VjobRunner {
     if (booting === 0) this.run(record, attempt);
   }
 
-  private beginAttempt(record: VjobRecord): Attempt {
-    record.state = "booting";
+  /** Restores the vjob's VMs from a snapshot on `hosts`; it runs once all are back. */
+  private restore(record: VjobRecord, hosts: number[], from: StoredSnapshot): void {
+    const snapshot = from.snapshot;
+    this.restoring.delete(record);
+    record.hosts = hosts;
+    this.createVms(record);
+    const attempt = this.beginAttempt(record, "restoring", {
+      workLeft: snapshot.images.map((image) => image.workLeft),
+      served: from.served,
+    });
+    const policy = this.options.faultTolerance.snapshots;
+    restoreVms(this.cloud, snapshot, hosts, {
+      vms: record.vms,
+      reconfigureSameSite: policy?.reconfigureSameSite ?? 0,
+      reconfigureOtherSite: policy?.reconfigureOtherSite ?? 0,
+      onDone: (restore) => {
+        if (restore.state === "done" && !attempt.over) this.run(record, attempt);
+      },
+    });
+  }
+
+  private beginAttempt(
+    record: VjobRecord,
+    state: "booting" | "restoring",
+    origin: Origin,
+  ): Attempt {
+    record.state = state;
     record.start = this.cloud.sim.now;
     if (Number.isNaN(record.firstStart)) record.firstStart = record.start;
-    const attempt: Attempt = { stops: [], timer: undefined, work: new Map(), over: false };
+    const site = this.cloud.platform.hosts[record.hosts[0] ?? -1]?.site;
+    const last = this.lastSite.get(record);
+    if (site !== undefined) {
+      if (last !== undefined && last !== site) record.crossSiteMoves++;
+      this.lastSite.set(record, site);
+    }
+    const attempt: Attempt = {
+      origin,
+      stops: [],
+      timer: undefined,
+      work: new Map(),
+      runStart: Number.NaN,
+      over: false,
+    };
     this.attempts.set(record, attempt);
     return attempt;
   }
@@ -215,9 +330,15 @@ export class VjobRunner {
     });
   }
 
+  private coreSpeedOf(host: number | undefined): number {
+    return this.cloud.platform.hosts[host ?? -1]?.speed ?? 1;
+  }
+
+  /** Every VM runs: load profiles start, and the work left from the attempt's origin with them. */
   private run(record: VjobRecord, attempt: Attempt): void {
     const { cloud, streams } = this;
     record.state = "running";
+    attempt.runStart = cloud.sim.now;
     this.vjobStarted.emit(record);
     for (const [i, vm] of record.vms.entries()) {
       attempt.stops.push(
@@ -236,61 +357,109 @@ export class VjobRunner {
     const finish = (): void => {
       if (attempt.over) return;
       this.tearDown(record, attempt);
+      this.snapshots?.forget(record);
+      this.fullWork.delete(record);
+      this.lastSite.delete(record);
       record.state = "done";
       record.end = cloud.sim.now;
       this.unfinished.delete(record);
       this.vjobFinished.emit(record);
       this.serveQueue();
     };
+    this.snapshots?.start(record, record.vms, record, () => this.served(attempt));
     const work = record.spec.work;
     if (work === undefined) {
       if (record.spec.duration !== undefined) {
-        attempt.timer = cloud.sim.schedule(record.spec.duration, finish);
+        attempt.timer = cloud.sim.schedule(
+          Math.max(0, record.spec.duration - attempt.origin.served),
+          finish,
+        );
       }
       return;
     }
+    // From zero, work counted in core-seconds is converted at the speed of the hosts it got.
+    if (attempt.origin === FROM_ZERO) {
+      this.fullWork.set(
+        record,
+        record.vms.map((vm, i) => {
+          const amount = work[i] ?? { unit: "flops", amount: 0 };
+          return amount.unit === "flops"
+            ? amount.amount
+            : amount.amount * this.coreSpeedOf(vm.host);
+        }),
+      );
+    }
+    const full = this.fullWork.get(record) ?? [];
     let working = record.vms.length;
     record.vms.forEach((vm, i) => {
-      const amount = work[i] ?? { unit: "flops", amount: 0 };
-      const coreSpeed = cloud.platform.hosts[vm.host as number]?.speed ?? 1;
-      const flops = amount.unit === "flops" ? amount.amount : amount.amount * coreSpeed;
-      attempt.work.set(vm, { flops, coreSpeed });
+      const flops = attempt.origin.workLeft[i] ?? full[i] ?? 0;
+      attempt.work.set(vm, { flops, coreSpeed: this.coreSpeedOf(vm.host) });
       cloud.setWork(vm, flops, () => {
         if (--working === 0) finish();
       });
     });
   }
 
+  /** Seconds the vjob has served by now, in this attempt and before it. */
+  private served(attempt: Attempt): number {
+    return attempt.origin.served + (this.cloud.sim.now - attempt.runStart);
+  }
+
   /**
-   * No fault tolerance: a vjob that lost a VM starts over from zero. The work its VMs had done
-   * (core-seconds, at the speed of their cores) is lost; its VMs stop, and after the restart delay
-   * it goes back to the head of the queue.
+   * The vjob lost a VM: its attempt ends at once (its other VMs stop), and the fault tolerance
+   * notices after its detection delay.
    */
-  private restart(record: VjobRecord, attempt: Attempt): void {
+  private fail(record: VjobRecord, attempt: Attempt): void {
     if (attempt.over) return;
-    let lost = 0;
-    for (const [vm, { flops, coreSpeed }] of attempt.work) {
-      const left =
-        vm.consumer === undefined ? (vm.workLeftAtFailure ?? flops) : this.cloud.workLeft(vm);
-      lost += (flops - (left ?? flops)) / coreSpeed;
-    }
+    const workLeft = record.vms.map((vm, i) => {
+      if (!attempt.work.has(vm)) return attempt.origin.workLeft[i];
+      return vm.consumer === undefined ? vm.workLeftAtFailure : this.cloud.workLeft(vm);
+    });
+    const speeds = record.vms.map((vm) => attempt.work.get(vm)?.coreSpeed ?? 1);
     this.tearDown(record, attempt);
-    record.restarts++;
-    record.lostCoreSeconds += lost;
     record.state = "waiting";
     record.hosts = [];
     record.vms = [];
-    this.vjobRestarted.emit(record);
-    this.cloud.sim.schedule(this.options.restartDelay ?? DEFAULT_RESTART_DELAY, () => {
-      this.enqueue(record, "front");
-      this.serveQueue();
+    this.vjobFailed.emit(record);
+    const delay = this.options.faultTolerance.detectionDelay(this.cloud.sim.now);
+    this.cloud.sim.schedule(delay, () => {
+      this.recover(record, workLeft, speeds);
     });
   }
 
-  /** Ends an attempt: load profiles and timer stopped, VMs stopped and forgotten. */
+  /**
+   * The loss is noticed: the vjob goes back to its latest stored snapshot if it has one whose store
+   * is up, otherwise to zero; the work done since that point is lost. It waits at the head of the
+   * queue for room.
+   */
+  private recover(
+    record: VjobRecord,
+    workLeft: readonly (number | undefined)[],
+    speeds: readonly number[],
+  ): void {
+    const latest = this.snapshots?.latest(record);
+    const origin =
+      latest?.snapshot.images.map((image) => image.workLeft) ?? this.fullWork.get(record) ?? [];
+    record.lostCoreSeconds += lostWork(origin, workLeft, speeds);
+    if (latest === undefined) {
+      // Snapshots of what is now thrown away are of no use any more.
+      this.snapshots?.forget(record);
+      record.restarts++;
+      this.vjobRestarted.emit(record);
+    } else {
+      record.restores++;
+      this.restoring.set(record, latest);
+      this.vjobRestored.emit(record);
+    }
+    this.enqueue(record, "front");
+    this.serveQueue();
+  }
+
+  /** Ends an attempt: snapshots, load profiles and timer stopped, VMs stopped and forgotten. */
   private tearDown(record: VjobRecord, attempt: Attempt): void {
     attempt.over = true;
     this.attempts.delete(record);
+    this.snapshots?.stop(record);
     for (const stop of attempt.stops) stop();
     if (attempt.timer !== undefined) this.cloud.sim.cancel(attempt.timer);
     for (const vm of record.vms) {
@@ -301,7 +470,22 @@ export class VjobRunner {
   }
 }
 
-export const DEFAULT_RESTART_DELAY = 30;
+/** An attempt from the beginning: its work is the job's, counted at the hosts it gets. */
+const FROM_ZERO: Origin = { workLeft: [], served: 0 };
+
+/** Core-seconds of work between `origin` (work left then, flops) and `now`, at each VM's speed. */
+function lostWork(
+  origin: readonly (number | undefined)[],
+  now: readonly (number | undefined)[],
+  speeds: readonly number[],
+): number {
+  let lost = 0;
+  origin.forEach((left, i) => {
+    const current = now[i];
+    if (left !== undefined && current !== undefined) lost += (left - current) / (speeds[i] ?? 1);
+  });
+  return lost;
+}
 
 function streamOf(vm: Vm): string {
   return `workload/load/${vm.name}`;
