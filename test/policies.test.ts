@@ -38,7 +38,34 @@ describe("the policies section", () => {
       placement: { name: "first-fit", vcpusPerCore: 1 },
       consolidation: { name: "ffd-lazy", period: 30, scope: "site" },
       faultTolerance: { name: "none", restartDelay: 30 },
+      sky: { name: "stay-home", period: 30 },
     });
+  });
+
+  it("gives Saline its defaults, and reports a heartbeat timeout too short and unknown stores", () => {
+    const scenario = validateScenario(scenarioWith({ faultTolerance: { name: "saline" } }), FILE);
+    expect(scenario.policies.faultTolerance).toEqual({
+      name: "saline",
+      period: 3600,
+      mode: "coordinated",
+      store: "remote",
+      diskDelta: 0,
+      heartbeat: { period: 10, timeout: 30 },
+      reconfiguration: { sameSite: 1, otherSite: 30 },
+    });
+    const daly = { name: "saline", period: { formula: "daly", mtbf: "32.41h" } };
+    expect(
+      validateScenario(scenarioWith({ faultTolerance: daly }), FILE).policies.faultTolerance,
+    ).toMatchObject({ period: { formula: "daly", mtbf: 32.41 * 3600 } });
+    const shortTimeout = { name: "saline", heartbeat: { period: "10s", timeout: "5s" } };
+    expect(problemLines(check(scenarioWith({ faultTolerance: shortTimeout })))).toEqual([
+      `${FILE}: policies.faultTolerance.heartbeat.timeout: expected a timeout longer than the heartbeat period`,
+    ]);
+    const stores = { name: "saline", stores: ["nowhere", "s0h0", "s0h1"] };
+    expect(problemLines(check(scenarioWith({ faultTolerance: stores })))).toEqual([
+      `${FILE}: policies.faultTolerance.stores.0: expected a host of the platform, got "nowhere"`,
+      `${FILE}: policies.faultTolerance.stores.2: expected at most one store per site, got a second one on s0`,
+    ]);
   });
 
   it("reports an unknown policy name with the names it knows", () => {

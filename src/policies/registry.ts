@@ -2,6 +2,8 @@ import { CONSOLIDATIONS } from "./consolidation/definitions.js";
 import { RESTART_FROM_ZERO } from "./faulttolerance/restart-from-zero.js";
 import { SALINE } from "./faulttolerance/saline.js";
 import { PLACEMENTS } from "./placement/definitions.js";
+import { SKY_POLICIES } from "./sky/definitions.js";
+import type { SkyPolicy } from "./sky/sky-policy.js";
 import type { ConsolidationPolicy } from "./consolidation/consolidation-policy.js";
 import type { FaultTolerancePolicy } from "./faulttolerance/fault-tolerance.js";
 import type { Placement } from "./placement/placement.js";
@@ -12,19 +14,19 @@ export interface PolicyTypes {
   readonly placement: Placement;
   readonly consolidation: ConsolidationPolicy;
   readonly faultTolerance: FaultTolerancePolicy;
-  readonly sky: never;
+  readonly sky: SkyPolicy;
 }
 
 /**
  * The built-in policies by kind, each found by its name. A scenario picks one per kind (or loads
- * a user module exporting a definition); sky policies come with the sky issue.
+ * a user module exporting a definition).
  */
 export const BUILT_IN_POLICIES: Readonly<Record<PolicyKind, readonly PolicyDefinition<unknown>[]>> =
   {
     placement: PLACEMENTS,
     consolidation: CONSOLIDATIONS,
     faultTolerance: [RESTART_FROM_ZERO, SALINE],
-    sky: [],
+    sky: SKY_POLICIES,
   };
 
 export function builtInPolicy(kind: PolicyKind, name: string): PolicyDefinition<unknown> {

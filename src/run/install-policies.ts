@@ -5,6 +5,7 @@ import type { RandomStreams } from "../sim/random.js";
 import { VjobRunner, type VjobRunnerOptions } from "../workload/vjob-runner.js";
 import { ConsolidationLoop } from "./consolidation-loop.js";
 import { makePolicy } from "./make-policy.js";
+import { installSkyRelocation } from "./sky-relocation.js";
 
 /**
  * Makes the scenario's policies and wires them to the cloud: the vjob runner with the placement
@@ -26,9 +27,11 @@ export function installPolicies(
     "scope",
   ]);
   const controlled = consolidation.schedulesVjobs === true;
+  const sky = makePolicy("sky", policies.sky, streams, baseDir, ["period"]);
   const runner = new VjobRunner(cloud, streams, {
     ...boot,
     placement: makePolicy("placement", policies.placement, streams, baseDir),
+    siteFor: (vms, homeSite, from) => sky.siteFor(cloud, { vms, homeSite, from }),
     faultTolerance,
     admission: controlled ? "controller" : "queue",
   });
@@ -47,6 +50,7 @@ export function installPolicies(
       : { scope },
   );
   const decisions = new ConsolidationMetrics(loop, consolidation.name, period);
+  installSkyRelocation(cloud, runner, sky, policies.sky.period);
   // "none" is no control loop at all, rather than one deciding nothing every period.
   if (policies.consolidation.name !== "none") loop.start();
   return { runner, decisions };

@@ -55,6 +55,14 @@ export const policiesSection = z
     faultTolerance: kindSection("faultTolerance", {})
       .default({ name: "none", restartDelay: 30 })
       .meta({ description: "what a vjob does when it loses a VM" }),
+    sky: kindSection("sky", {
+      period: duration()
+        .pipe(z.number().positive())
+        .default(30)
+        .meta({ description: "time between two checks for overloaded sites" }),
+    })
+      .default({ name: "stay-home", period: 30 })
+      .meta({ description: "which site (cloud) a vjob goes to, and when running vjobs fly" }),
   })
   .meta({ description: "the strategies under study, each by name or from a module file" });
 

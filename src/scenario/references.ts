@@ -41,6 +41,7 @@ export function checkReferences(scenario: Scenario, file: string, baseDir: strin
     const platform = buildPlatform(platformSpecOf(scenario.platform));
     problems.push(...platformReferences(workload, platform));
     problems.push(...failureReferences(scenario.failures, platform, baseDir));
+    problems.push(...storeReferences(scenario.policies, platform));
   }
   const arrivals = workload.arrivals;
   if (arrivals.type === "swf") {
@@ -64,6 +65,28 @@ function policyReferences(policies: PoliciesSection, baseDir: string): Problem[]
     } catch (error) {
       return [{ path: `policies.${kind}.module`, message: (error as Error).message }];
     }
+  });
+}
+
+/** Saline's snapshot stores must be hosts of the platform, at most one per site. */
+function storeReferences(policies: PoliciesSection, platform: Platform): Problem[] {
+  const stores = policies.faultTolerance.stores;
+  if (!Array.isArray(stores)) return [];
+  const sites = new Set<number>();
+  return stores.flatMap((name: unknown, i) => {
+    const host = platform.hosts.find((h) => h.name === name);
+    const path = `policies.faultTolerance.stores.${i}`;
+    if (host === undefined) {
+      return [{ path, message: `expected a host of the platform, got ${JSON.stringify(name)}` }];
+    }
+    if (sites.has(host.site)) {
+      const site = platform.sites[host.site]?.name ?? String(host.site);
+      return [
+        { path, message: `expected at most one store per site, got a second one on ${site}` },
+      ];
+    }
+    sites.add(host.site);
+    return [];
   });
 }
 

@@ -58,6 +58,7 @@ export const scenarioSchema = z
       placement: { name: "first-fit", vcpusPerCore: 1 },
       consolidation: { name: "none", period: 30, scope: "site" },
       faultTolerance: { name: "none", restartDelay: 30 },
+      sky: { name: "stay-home", period: 30 },
     }),
     failures: failuresSection.default([]),
     energy: energySection.default({ type: "linear", idle: 95, full: 190.7 }),

@@ -1,6 +1,8 @@
 import { bootVm } from "../compute/boot.js";
 import type { Cloud } from "../compute/cloud.js";
+import { migrateVm } from "../compute/live-migration.js";
 import { restoreVms } from "../compute/restore.js";
+import { snapshotVms } from "../compute/snapshot.js";
 import type { Vm, VmSpec } from "../compute/vm.js";
 import type { FaultTolerancePolicy } from "../policies/faulttolerance/fault-tolerance.js";
 import type { Placement } from "../policies/placement/placement.js";
@@ -109,6 +111,8 @@ export class VjobRunner {
   private readonly fullWork = new Map<VjobRecord, readonly (number | undefined)[]>();
   /** The site each vjob last ran on. */
   private readonly lastSite = new Map<VjobRecord, number>();
+  /** Queued vjobs flying by snapshot, and the site they go to. */
+  private readonly flyingTo = new Map<VjobRecord, number>();
   private readonly snapshots: VjobSnapshots<VjobRecord> | undefined;
 
   constructor(
@@ -181,6 +185,54 @@ export class VjobRunner {
     return [...this.unfinished];
   }
 
+  /**
+   * Moves a running vjob to `site` (a sky policy's decision): by live migration of each VM to the
+   * hosts the placement finds there, or by a snapshot stored on the site's first host and restored
+   * there (the work done between its capture and its restore is lost). False, and nothing
+   * happens, if a VM is busy or the site has no room for the whole vjob now.
+   */
+  fly(record: VjobRecord, site: number, move: "live-migration" | "snapshot"): boolean {
+    const attempt = this.attempts.get(record);
+    if (attempt === undefined || record.state !== "running") return false;
+    if (record.vms.some((vm) => vm.state !== "running")) return false;
+    const { cloud } = this;
+    const hosts = this.options.placement.place(cloud, record.spec.vms, site);
+    if (hosts === undefined || hosts.some((host) => cloud.platform.hosts[host]?.site !== site)) {
+      return false;
+    }
+    if (move === "live-migration") {
+      record.vms.forEach((vm, i) => migrateVm(cloud, vm, hosts[i] as number));
+      record.hosts = hosts;
+      record.crossSiteMoves++;
+      this.lastSite.set(record, site);
+      return true;
+    }
+    const store = cloud.platform.sites[site]?.clusters[0]?.hosts[0];
+    if (store === undefined || !cloud.isHostUp(store)) return false;
+    const served = this.served(attempt);
+    snapshotVms(cloud, record.vms, {
+      store,
+      onDone: (snapshot) => {
+        if (snapshot.state !== "stored" || attempt.over) return;
+        const workLeft = this.workLeftOf(record, attempt);
+        const speeds = record.vms.map((vm) => attempt.work.get(vm)?.coreSpeed ?? 1);
+        record.lostCoreSeconds += lostWork(
+          snapshot.images.map((image) => image.workLeft),
+          workLeft,
+          speeds,
+        );
+        this.tearDown(record, attempt);
+        record.state = "waiting";
+        record.vms = [];
+        this.restoring.set(record, { snapshot, served });
+        this.flyingTo.set(record, site);
+        this.enqueue(record, "front");
+        this.serveQueue();
+      },
+    });
+    return true;
+  }
+
   private enqueue(record: VjobRecord, end: "front" | "back"): void {
     if (end === "front") this.queue.unshift(record);
     else this.queue.push(record);
@@ -225,7 +277,7 @@ export class VjobRunner {
       const head = this.queue[0];
       if (head === undefined) return;
       let from = this.restoring.get(head);
-      if (from !== undefined && this.snapshots?.latest(head) !== from) {
+      if (from !== undefined && !this.cloud.isHostUp(from.snapshot.options.store)) {
         this.giveUpSnapshot(head);
         from = undefined;
       }
@@ -233,12 +285,15 @@ export class VjobRunner {
       const store = this.options.imageStore;
       if (from === undefined && store !== undefined && !this.cloud.isHostUp(store)) return;
       const { spec } = head;
-      const site = this.options.siteFor
-        ? this.options.siteFor(spec.vms, spec.homeSite, this.lastSite.get(head))
-        : spec.homeSite;
+      const site =
+        this.flyingTo.get(head) ??
+        (this.options.siteFor
+          ? this.options.siteFor(spec.vms, spec.homeSite, this.lastSite.get(head))
+          : spec.homeSite);
       const hosts = this.options.placement.place(this.cloud, spec.vms, site);
       if (hosts === undefined) return;
       this.queue.shift();
+      this.flyingTo.delete(head);
       if (from === undefined) this.start(head, hosts);
       else this.restore(head, hosts, from);
     }
@@ -252,7 +307,8 @@ export class VjobRunner {
     const from = this.restoring.get(record);
     if (from === undefined) return;
     this.restoring.delete(record);
-    record.restores--;
+    // A vjob flying by snapshot had not counted a restore.
+    if (!this.flyingTo.has(record)) record.restores--;
     record.restarts++;
     this.snapshots?.forget(record);
     record.lostCoreSeconds += lostWork(
@@ -411,10 +467,7 @@ export class VjobRunner {
    */
   private fail(record: VjobRecord, attempt: Attempt): void {
     if (attempt.over) return;
-    const workLeft = record.vms.map((vm, i) => {
-      if (!attempt.work.has(vm)) return attempt.origin.workLeft[i];
-      return vm.consumer === undefined ? vm.workLeftAtFailure : this.cloud.workLeft(vm);
-    });
+    const workLeft = this.workLeftOf(record, attempt);
     const speeds = record.vms.map((vm) => attempt.work.get(vm)?.coreSpeed ?? 1);
     this.tearDown(record, attempt);
     record.state = "waiting";
@@ -424,6 +477,14 @@ export class VjobRunner {
     const delay = this.options.faultTolerance.detectionDelay(this.cloud.sim.now);
     this.cloud.sim.schedule(delay, () => {
       this.recover(record, workLeft, speeds);
+    });
+  }
+
+  /** Work each VM of the attempt has left now, flops (its origin's if it has not run). */
+  private workLeftOf(record: VjobRecord, attempt: Attempt): (number | undefined)[] {
+    return record.vms.map((vm, i) => {
+      if (!attempt.work.has(vm)) return attempt.origin.workLeft[i];
+      return vm.consumer === undefined ? vm.workLeftAtFailure : this.cloud.workLeft(vm);
     });
   }
 

@@ -3,9 +3,9 @@ import type { Platform } from "../../platform/platform.js";
 
 /**
  * Which host keeps the snapshots of a vjob running on a site: that site's store (`local`), or
- * the store of the nearest other site by backbone latency, ties to the lower site id (`remote`).
- * A site's store is the named host of that site, or its first host. A store that is down is no
- * store: the snapshot is skipped (and a restore from it is impossible).
+ * the nearest store up on another site by backbone latency, ties to the lower site id (`remote`).
+ * A site's store is the named host of that site, or its first host. Without a store up the
+ * snapshot is skipped.
  */
 export function snapshotStores(
   names: readonly string[] | undefined,
@@ -14,9 +14,11 @@ export function snapshotStores(
   let stores: (number | undefined)[] | undefined;
   return (view, site) => {
     stores ??= storesOf(view.platform, names);
-    const target = where === "local" ? site : nearestOther(view.platform, site, stores);
-    const store = target === undefined ? undefined : stores[target];
-    return store !== undefined && view.isHostUp(store) ? store : undefined;
+    const up = stores.map((store) =>
+      store !== undefined && view.isHostUp(store) ? store : undefined,
+    );
+    const target = where === "local" ? site : nearestOther(view.platform, site, up);
+    return target === undefined ? undefined : up[target];
   };
 }
 
