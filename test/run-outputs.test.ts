@@ -95,6 +95,35 @@ describe("run outputs", () => {
     }
   });
 
+  it("are byte-identical with Saline, the sky policies and failures on", () => {
+    // sky-saline.yaml (G5K06 failures, a site outage, Saline to a remote store, Entropy repair,
+    // least-loaded sky flying vjobs) with 60 jobs over 10 hours.
+    const base = loadScenarioFile("scenarios/sky-saline.yaml");
+    const workload = base.workload as VjobsWorkload;
+    const scenario: Scenario = {
+      ...base,
+      duration: 36_000,
+      workload: { ...workload, arrivals: { ...workload.arrivals, count: 60 } as never },
+      output: { ...base.output, trace: "events", charts: false },
+    };
+    const run = () => {
+      const dir = mkdtempSync(join(tmpdir(), "skysim-saline-"));
+      runScenario(scenario, { outDir: dir, version: "test", baseDir: "scenarios" });
+      return Object.fromEntries(
+        readdirSync(dir)
+          .sort()
+          .map((name) => [name, readFileSync(join(dir, name), "utf8")]),
+      );
+    };
+    const first = run();
+    const summary = JSON.parse(first["summary.json"] ?? "{}") as {
+      vjobs: { restores: number; snapshots: { stored: number } };
+    };
+    expect(summary.vjobs.restores).toBeGreaterThan(0);
+    expect(summary.vjobs.snapshots.stored).toBeGreaterThan(0);
+    expect(run()).toEqual(first);
+  });
+
   it("are the same when the run reports its progress (it then runs in 100 slices)", () => {
     const scenario = loadScenarioFile("scenarios/sky-vjobs.yaml");
     const [plain, sliced] = [0, 1].map(() => mkdtempSync(join(tmpdir(), "skysim-progress-")));

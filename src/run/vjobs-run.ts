@@ -115,7 +115,12 @@ export function prepareVjobs(
                   .map(([kind, n]) => `${n} ${kind}`)
                   .join(
                     ", ",
-                  )}; ${lost.vmsLost} VMs lost, ${vjobs.restarts} restarts, ${(vjobs.lostCoreSeconds / 3600).toFixed(1)} core-hours lost`,
+                  )}; ${lost.vmsLost} VMs lost, ${vjobs.restarts} restarts, ${vjobs.restores} restores, ${(vjobs.lostCoreSeconds / 3600).toFixed(1)} core-hours lost`,
+              ]),
+          ...(vjobs.snapshots.stored + vjobs.snapshots.failed === 0
+            ? []
+            : [
+                `snapshots: ${vjobs.snapshots.stored} stored (${(vjobs.snapshots.bytes / 1e9).toFixed(1)} GB), ${vjobs.snapshots.failed} failed or skipped, ${formatDuration(vjobs.snapshots.captureSeconds, 3)} capturing; ${vjobs.crossSiteMoves} cross-site moves, ${(infrastructure.backboneBytes / 1e9).toFixed(1)} GB on the backbone`,
               ]),
         ].join("\n"),
       };

@@ -215,7 +215,7 @@ export class VjobRunner {
       onDone: (snapshot) => {
         if (snapshot.state !== "stored" || attempt.over) return;
         const workLeft = this.workLeftOf(record, attempt);
-        const speeds = record.vms.map((vm) => attempt.work.get(vm)?.coreSpeed ?? 1);
+        const speeds = this.speedsOf(record, attempt);
         record.lostCoreSeconds += lostWork(
           snapshot.images.map((image) => image.workLeft),
           workLeft,
@@ -468,7 +468,7 @@ export class VjobRunner {
   private fail(record: VjobRecord, attempt: Attempt): void {
     if (attempt.over) return;
     const workLeft = this.workLeftOf(record, attempt);
-    const speeds = record.vms.map((vm) => attempt.work.get(vm)?.coreSpeed ?? 1);
+    const speeds = this.speedsOf(record, attempt);
     this.tearDown(record, attempt);
     record.state = "waiting";
     record.hosts = [];
@@ -486,6 +486,16 @@ export class VjobRunner {
       if (!attempt.work.has(vm)) return attempt.origin.workLeft[i];
       return vm.consumer === undefined ? vm.workLeftAtFailure : this.cloud.workLeft(vm);
     });
+  }
+
+  /**
+   * The core speed each VM's work is counted at: where it ran, or for one that has not run, the
+   * host it was given (to convert the work it goes back on, should its origin be given up).
+   */
+  private speedsOf(record: VjobRecord, attempt: Attempt): number[] {
+    return record.vms.map(
+      (vm, i) => attempt.work.get(vm)?.coreSpeed ?? this.coreSpeedOf(record.hosts[i]),
+    );
   }
 
   /**
