@@ -192,10 +192,11 @@ describe("failure effects", () => {
     });
     const rows = readFileSync(join(out, "jobs.csv"), "utf8").trim().split("\n");
     expect(rows[0]).toBe(
-      "vjob,submit,start,end,vms,hosts,state,restarts,restores,crossSiteMoves,lostCoreSeconds,snapshots,snapshotsFailed,snapshotSeconds,snapshotBytes",
+      "vjob,submit,start,end,vms,hosts,state,restarts,restores,crossSiteMoves,lostCoreSeconds,snapshots,snapshotsFailed,snapshotSeconds,snapshotBytes,inflation",
     );
-    // No snapshots without fault tolerance; restarted on the same site (s0h1).
-    expect(rows[1]).toBe("a,0,0,10890,1,s0h1,done,1,0,0,7080,0,0,0,0");
+    // No snapshots without fault tolerance; restarted on the same site (s0h1); no inflation
+    // (the failure-free run was not asked for).
+    expect(rows[1]).toBe("a,0,0,10890,1,s0h1,done,1,0,0,7080,0,0,0,0,");
     expect(result.summary).toMatchObject({
       vjobs: { restarts: 1, lostCoreSeconds: 7080, finished: 1 },
       failures: { failures: { host: 1 }, vmsLost: 1 },
@@ -214,6 +215,21 @@ describe("failure effects", () => {
     const row = readFileSync(join(out, "jobs.csv"), "utf8").trim().split("\n")[1]?.split(",");
     expect(row?.slice(0, 4).map(Number)).toEqual([Number.NaN, 10, 3600, 4200.8]);
     expect(row?.slice(6, 11)).toEqual(["done", "0", "0", "0", "0"]);
+  });
+
+  it("reports each vjob's inflation over the failure-free run when asked", () => {
+    // The same job without the crash ends at 60 + 7,200 = 7,260 s: inflation 10,890 / 7,260 = 1.5.
+    const out = mkdtempSync(join(tmpdir(), "skysim-inflation-"));
+    const scenario = loadScenarioFile("test/fixtures/failures/restart.yaml");
+    const result = runScenario(
+      { ...scenario, output: { ...scenario.output, failureFree: true } },
+      { outDir: out, version: "t", baseDir: "test/fixtures/failures" },
+    );
+    const row = readFileSync(join(out, "jobs.csv"), "utf8").trim().split("\n")[1]?.split(",");
+    expect(Number(row?.at(-1))).toBeCloseTo(10_890 / 7260, 12);
+    expect(result.summary).toMatchObject({
+      vjobs: { inflation: { mean: 10_890 / 7260, max: 10_890 / 7260 } },
+    });
   });
 
   it("a job whose boot cannot succeed retries after each restart delay, not in a loop", () => {

@@ -148,7 +148,7 @@ describe("run outputs", () => {
     const dir = mkdtempSync(join(tmpdir(), "skysim-ts-"));
     const scenario = loadScenarioFile("scenarios/sky-vjobs.yaml");
     runScenario(
-      { ...scenario, output: { step: 3600, trace: "none", charts: false } },
+      { ...scenario, output: { step: 3600, trace: "none", charts: false, failureFree: false } },
       { outDir: dir, version: "t" },
     );
     const rows = readFileSync(join(dir, "timeseries.csv"), "utf8").trim().split("\n").slice(1);

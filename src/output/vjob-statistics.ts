@@ -16,6 +16,11 @@ export interface VjobSummary {
    * the usual measure of how much waiting, sharing and restarts stretched a job (1 = none).
    */
   readonly slowdown: Spread;
+  /**
+   * Turnaround / turnaround in the failure-free run (no failures, no fault tolerance), over the
+   * vjobs finished in both; only when that run was asked for (output.failureFree).
+   */
+  readonly inflation?: Spread;
   /** VMs created. */
   readonly vms: number;
   /** Times vjobs started over from zero after losing a VM. */
@@ -54,7 +59,17 @@ type Counts = Record<(typeof COUNTED)[number], number>;
 /** Run times shorter than this count as this in the bounded slowdown, s. */
 export const SLOWDOWN_BOUND = 10;
 
-export const VJOB_COLUMNS = ["vjob", "submit", "start", "end", "vms", "hosts", "state", ...COUNTED];
+export const VJOB_COLUMNS = [
+  "vjob",
+  "submit",
+  "start",
+  "end",
+  "vms",
+  "hosts",
+  "state",
+  ...COUNTED,
+  "inflation",
+];
 
 /**
  * Per-vjob rows and summary statistics, from the runner's signals: a vjob's row is written when
@@ -70,11 +85,14 @@ export class VjobStatistics {
   private readonly started = new WeakSet<VjobRecord>();
   private readonly turnarounds = new Samples();
   private readonly slowdowns = new Samples();
+  private readonly inflations = new Samples();
 
   constructor(
     private readonly runner: VjobRunner,
     private readonly cloud: Cloud,
     private readonly table?: CsvFile,
+    /** Turnaround of each vjob, by name, in the failure-free run. */
+    private readonly failureFree?: ReadonlyMap<string, number>,
   ) {
     runner.vjobSubmitted.subscribe(() => {
       this.submitted++;
@@ -90,6 +108,8 @@ export class VjobStatistics {
       const turnaround = r.end - r.spec.submit;
       this.turnarounds.push(turnaround);
       this.slowdowns.push(turnaround / Math.max(r.end - r.start, SLOWDOWN_BOUND));
+      const inflation = this.inflationOf(r);
+      if (inflation !== undefined) this.inflations.push(inflation);
       this.write(r);
     });
   }
@@ -104,6 +124,7 @@ export class VjobStatistics {
       wait: spread(this.waits.view()),
       turnaround: spread(this.turnarounds.view()),
       slowdown: spread(this.slowdowns.view()),
+      ...(this.failureFree === undefined ? {} : { inflation: spread(this.inflations.view()) }),
       vms: this.cloud.vmsCreated,
       restarts: counts.restarts,
       restores: counts.restores,
@@ -135,7 +156,14 @@ export class VjobStatistics {
       hosts.join(" "),
       r.state,
       ...COUNTED.map((field) => r[field]),
+      this.inflationOf(r) ?? "",
     ]);
+  }
+
+  private inflationOf(r: VjobRecord): number | undefined {
+    const reference = this.failureFree?.get(r.spec.name);
+    if (reference === undefined || r.state !== "done") return undefined;
+    return (r.end - r.spec.submit) / reference;
   }
 }
 

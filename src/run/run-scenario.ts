@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Scenario } from "../scenario/schema.js";
+import type { VjobsWorkload } from "../scenario/vjobs-section.js";
 import { prepareDemoQueue } from "./demo-queue-run.js";
 import { RunOutputs } from "./run-outputs.js";
 import { prepareVjobs } from "./vjobs-run.js";
@@ -52,13 +53,17 @@ export function prepareRun(
 ): PreparedRun {
   const check = options.check ?? false;
   const workload = scenario.workload;
+  const baseDir = options.baseDir ?? ".";
   const run =
     workload.type === "demo-queue"
       ? prepareDemoQueue(scenario, workload, check, options.outputs)
       : prepareVjobs(scenario, workload, {
-          baseDir: options.baseDir ?? ".",
+          baseDir,
           check,
           ...(options.outputs === undefined ? {} : { outputs: options.outputs }),
+          ...(scenario.output.failureFree
+            ? { failureFree: failureFreeTurnarounds(scenario, workload, baseDir) }
+            : {}),
         });
   if (check) {
     const sim = run.sim;
@@ -105,6 +110,29 @@ export function runScenario(scenario: Scenario, options: RunOptions): RunResult 
     outputs.abort();
     throw error;
   }
+}
+
+/**
+ * The turnaround of each vjob that finishes in the scenario's failure-free twin: the same
+ * scenario and seed without failures and without fault tolerance (so without snapshots either).
+ */
+function failureFreeTurnarounds(
+  scenario: Scenario,
+  workload: VjobsWorkload,
+  baseDir: string,
+): ReadonlyMap<string, number> {
+  const twin: Scenario = {
+    ...scenario,
+    failures: [],
+    policies: { ...scenario.policies, faultTolerance: { name: "none", restartDelay: 30 } },
+  };
+  const run = prepareVjobs(twin, workload, { baseDir, check: false });
+  const turnarounds = new Map<string, number>();
+  run.runner.vjobFinished.subscribe((record) => {
+    turnarounds.set(record.spec.name, record.end - record.spec.submit);
+  });
+  run.sim.run({ until: scenario.duration });
+  return turnarounds;
 }
 
 function hashOf(scenario: Scenario): string {

@@ -32,6 +32,8 @@ export interface VjobsRunOptions {
   readonly check: boolean;
   /** Where timeseries.csv, jobs.csv and (if traced) events.csv go; none: nothing written. */
   readonly outputs?: RunOutputs;
+  /** Turnaround of each vjob in the failure-free run, by name, to report inflations. */
+  readonly failureFree?: ReadonlyMap<string, number>;
 }
 
 function powerModelOf(energy: Scenario["energy"]): PowerModel {
@@ -68,7 +70,12 @@ export function prepareVjobs(
   const injector = new FailureInjector(cloud);
   const failures = new FailureMetrics(cloud, injector);
   const { outputs } = options;
-  const statistics = new VjobStatistics(runner, cloud, outputs?.csv("jobs.csv", VJOB_COLUMNS));
+  const statistics = new VjobStatistics(
+    runner,
+    cloud,
+    outputs?.csv("jobs.csv", VJOB_COLUMNS),
+    options.failureFree,
+  );
   if (outputs !== undefined) {
     const step = scenario.output.step;
     sampleTimeseries(

@@ -16,6 +16,10 @@ export const outputSection = z
       .boolean()
       .default(true)
       .meta({ description: "write charts/ (Vega-Lite specs, SVGs, report.html) after a run" }),
+    failureFree: z.boolean().default(false).meta({
+      description:
+        "also run the scenario without failures and without fault tolerance (same seed), and report each vjob's completion-time inflation over that run",
+    }),
   })
   .meta({ description: "what a run writes besides summary.json" });
 

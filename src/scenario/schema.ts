@@ -62,7 +62,7 @@ export const scenarioSchema = z
     }),
     failures: failuresSection.default([]),
     energy: energySection.default({ type: "linear", idle: 95, full: 190.7 }),
-    output: outputSection.default({ step: 300, trace: "none", charts: true }),
+    output: outputSection.default({ step: 300, trace: "none", charts: true, failureFree: false }),
     sweep: sweepSection.optional(),
   })
   .meta({ title: "skysim scenario" });
