@@ -4,14 +4,16 @@ import {
   dalyPeriod,
   expectedCompletion,
 } from "../src/policies/faulttolerance/checkpoint-period.js";
-import { prepareRun } from "../src/run/run-scenario.js";
-import type { VjobsRun } from "../src/run/vjobs-run.js";
-import { validateScenario } from "../src/scenario/load.js";
+import { runTimesOverSeeds } from "../src/run/run-times.js";
+import { fitInverseLinear, fittedMinimum } from "../src/sweep/inverse-linear-fit.js";
+import { loadScenarioFile } from "../src/scenario/load.js";
 import type { Scenario } from "../src/scenario/schema.js";
+import type { VjobsWorkload } from "../src/scenario/vjobs-section.js";
 
 /*
- * Checkpoint theory reproduced by simulation. One vjob of one VM (1 vCPU, 6 GB of RAM) does W
- * core-seconds of work on host s0h0, whose failures are exponential of mean M = 1 h and which is
+ * Checkpoint theory reproduced by simulation, on scenarios/checkpoint-period.yaml made smaller:
+ * one vjob of one VM (1 vCPU, 6 GB of RAM) does W core-seconds of work (3.3 h and 10 h instead of
+ * 24 h) on host s0h0, whose failures are exponential of mean M = 1 h (instead of 2 h) and which is
  * repaired 0.5 s after each (so it is up again when the loss is noticed and takes the vjob back).
  * Saline snapshots it every tau of running to the store of site s1 (s1h0, never fails).
  * - Snapshot cost C: the coordinated capture pauses the VM while its 6 GB go to a 100 MB/s disk:
@@ -34,72 +36,41 @@ const M = 3600;
 const C = 6e9 / 1e8;
 const R = 6e9 / 12.5e9 + 6e9 / 1e8 + 1;
 const D = 1.5;
+const SCENARIO = loadScenarioFile("scenarios/checkpoint-period.yaml");
 
+/** The experiment's scenario at mean time between failures M, with `work` s of work. */
 function scenarioOf(period: number, work: number): Scenario {
-  return validateScenario(
-    {
-      name: "checkpoint-theory",
-      duration: "30d",
-      platform: {
-        type: "synthetic",
-        sites: 2,
-        hostsPerSite: 1,
-        cores: 1,
-        memory: "8GB",
-        disk: "100MB/s",
-        nic: { bandwidth: "100Gbps" },
-        uplink: { bandwidth: "100Gbps" },
-        backbone: { type: "shared", bandwidth: "100Gbps" },
+  const workload = SCENARIO.workload as VjobsWorkload;
+  const arrivals = workload.arrivals as Extract<VjobsWorkload["arrivals"], { type: "list" }>;
+  const [failures] = SCENARIO.failures as Extract<
+    Scenario["failures"][number],
+    { type: "renewal" }
+  >[];
+  return {
+    ...SCENARIO,
+    // The vjob ends within a day or two; the host's failures need not be simulated for 30 days.
+    duration: 5 * 86_400,
+    workload: {
+      ...workload,
+      arrivals: {
+        ...arrivals,
+        jobs: arrivals.jobs.map((job) => ({ ...job, work: { coreSeconds: work } })),
       },
-      workload: {
-        type: "vjobs",
-        vm: { vcpus: 1, memory: "6GB" },
-        arrivals: {
-          type: "list",
-          jobs: [{ name: "job", submit: 0, homeSite: "s0", work: { coreSeconds: work } }],
-        },
-        boot: { delay: R },
-      },
-      policies: {
-        faultTolerance: {
-          name: "saline",
-          period,
-          store: "remote",
-          heartbeat: { period: 1, timeout: 2 },
-          reconfiguration: { sameSite: 1 },
-        },
-      },
-      failures: [
-        {
-          type: "renewal",
-          targets: { kind: "host", names: ["s0h0"] },
-          up: { type: "exponential", mean: M },
-          down: { type: "fixed", value: 0.5 },
-        },
-      ],
-      output: { charts: false },
     },
-    "checkpoint-theory.yaml",
-  );
+    policies: {
+      ...SCENARIO.policies,
+      faultTolerance: { ...SCENARIO.policies.faultTolerance, period },
+    },
+    failures: [{ ...failures, up: { type: "exponential", mean: M } }],
+  } as Scenario;
 }
 
 /** Completion times of the vjob over seeds 1..n, from its first run to its end. */
 function completionTimes(scenario: Scenario, seeds: number): number[] {
-  const times: number[] = [];
-  for (let seed = 1; seed <= seeds; seed++) {
-    const run = prepareRun({ ...scenario, seed }) as VjobsRun;
-    let firstRun = Number.NaN;
-    let end = Number.NaN;
-    run.runner.vjobStarted.subscribe(() => {
-      if (Number.isNaN(firstRun)) firstRun = run.sim.now;
-    });
-    run.runner.vjobFinished.subscribe((record) => {
-      end = record.end;
-    });
-    run.sim.run({ until: scenario.duration });
-    times.push(end - firstRun);
-  }
-  return times;
+  return runTimesOverSeeds(
+    scenario,
+    Array.from({ length: seeds }, (_, i) => i + 1),
+  );
 }
 
 function meanAndHalfWidth(values: readonly number[]): { mean: number; halfWidth: number } {
@@ -113,6 +84,16 @@ function meanAndHalfWidth(values: readonly number[]): { mean: number; halfWidth:
 function job(work: number, period: number): CheckpointedJob {
   return { work, period, cost: C, recovery: R, downtime: D, mtbf: M };
 }
+
+describe("the fit of a checkpoint sweep", () => {
+  it("recovers a / x + b x + c exactly from points on it, and its minimum sqrt(a / b)", () => {
+    const xs = [1, 2, 4, 8, 16];
+    const ys = xs.map((x) => 100 / x + 2 * x + 5);
+    const [a, b, c] = fitInverseLinear(xs, ys);
+    expect([a, b, c].map((v) => Number(v.toFixed(9)))).toEqual([100, 2, 5]);
+    expect(fittedMinimum(xs, ys)).toBeCloseTo(Math.sqrt(100 / 2), 9);
+  });
+});
 
 describe("Saline against checkpoint theory", () => {
   it("the mean completion time matches the exact expectation, for three periods", () => {
@@ -146,47 +127,7 @@ describe("Saline against checkpoint theory", () => {
     const means = periods.map(
       (period) => meanAndHalfWidth(completionTimes(scenarioOf(period, work), 600)).mean,
     );
-    const [a, b] = fitInverseLinear(periods, means);
-    const minimum = Math.sqrt(a / b);
+    const minimum = fittedMinimum(periods, means);
     expect(Math.abs(minimum - daly) / daly).toBeLessThan(0.1);
   });
 });
-
-/** Least squares of y = a / x + b x + c; returns [a, b, c] (normal equations, 3 x 3). */
-function fitInverseLinear(xs: readonly number[], ys: readonly number[]): [number, number, number] {
-  const rows = xs.map((x) => [1 / x, x, 1]);
-  const normal = [0, 1, 2].map((i) =>
-    [0, 1, 2].map((j) => rows.reduce((sum, row) => sum + (row[i] ?? 0) * (row[j] ?? 0), 0)),
-  );
-  const rhs = [0, 1, 2].map((i) =>
-    rows.reduce((sum, row, k) => sum + (row[i] ?? 0) * (ys[k] ?? 0), 0),
-  );
-  const [p, q, r] = solve3(normal, rhs);
-  return [p, q, r];
-}
-
-/** Gaussian elimination with partial pivoting on a 3 x 3 system. */
-function solve3(matrix: number[][], rhs: number[]): [number, number, number] {
-  const a = matrix.map((row, i) => [...row, rhs[i] ?? 0]);
-  for (let col = 0; col < 3; col++) {
-    let pivot = col;
-    for (let row = col + 1; row < 3; row++) {
-      if (Math.abs(a[row]?.[col] ?? 0) > Math.abs(a[pivot]?.[col] ?? 0)) pivot = row;
-    }
-    [a[col], a[pivot]] = [a[pivot] ?? [], a[col] ?? []];
-    const top = a[col] ?? [];
-    for (let row = col + 1; row < 3; row++) {
-      const current = a[row] ?? [];
-      const factor = (current[col] ?? 0) / (top[col] ?? 1);
-      for (let k = col; k < 4; k++) current[k] = (current[k] ?? 0) - factor * (top[k] ?? 0);
-    }
-  }
-  const x = [0, 0, 0];
-  for (let row = 2; row >= 0; row--) {
-    const current = a[row] ?? [];
-    let sum = current[3] ?? 0;
-    for (let k = row + 1; k < 3; k++) sum -= (current[k] ?? 0) * (x[k] ?? 0);
-    x[row] = sum / (current[row] ?? 1);
-  }
-  return [x[0] ?? 0, x[1] ?? 0, x[2] ?? 0];
-}

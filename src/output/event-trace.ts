@@ -39,7 +39,9 @@ export function traceEvents(
   runner.vjobSubmitted.subscribe(vjob("submitted"));
   runner.vjobStarted.subscribe(vjob("started"));
   runner.vjobFinished.subscribe(vjob("finished"));
+  runner.vjobFailed.subscribe(vjob("failed"));
   runner.vjobRestarted.subscribe(vjob("restarted"));
+  runner.vjobRestored.subscribe(vjob("restored"));
   injector.changed.subscribe((e) => {
     out.write([e.time, e.target.kind, e.target.name, e.event, ""]);
   });

@@ -412,8 +412,9 @@ export class VjobRunner {
     }
     const finish = (): void => {
       if (attempt.over) return;
-      this.tearDown(record, attempt);
+      // Forgotten first: a snapshot in flight at the end is given up, not failed.
       this.snapshots?.forget(record);
+      this.tearDown(record, attempt);
       this.fullWork.delete(record);
       this.lastSite.delete(record);
       record.state = "done";

@@ -30,6 +30,8 @@ interface Schedule<Key> {
   inFlight: Snapshot | undefined;
   /** The period has passed but the vjob could not be snapshotted yet (a VM busy, a copy on). */
   due: boolean;
+  /** The vjob is done: a snapshot given up then is no failure. */
+  done: boolean;
 }
 
 /**
@@ -63,13 +65,17 @@ export class VjobSnapshots<Key> {
       timer: undefined,
       inFlight: undefined,
       due: false,
+      done: false,
     };
     this.schedules.set(key, schedule);
     for (const vm of vms) this.scheduleOfVm.set(vm, schedule);
     this.wait(schedule);
   }
 
-  /** The vjob stopped running: no more snapshots, and the one under way is discarded. */
+  /**
+   * The vjob stopped running (it lost a VM, or moves): no more snapshots, and the one under way
+   * is discarded and counts as failed.
+   */
   stop(key: Key): void {
     const schedule = this.schedules.get(key);
     if (schedule === undefined) return;
@@ -79,8 +85,10 @@ export class VjobSnapshots<Key> {
     schedule.inFlight?.abort("its vjob stopped");
   }
 
-  /** The vjob is done: its snapshots are dropped. */
+  /** The vjob is done (or starts over from zero): its snapshots are dropped, uncounted. */
   forget(key: Key): void {
+    const schedule = this.schedules.get(key);
+    if (schedule !== undefined) schedule.done = true;
     this.stop(key);
     this.stored.delete(key);
   }
@@ -143,6 +151,7 @@ export class VjobSnapshots<Key> {
       },
       onDone: (snapshot) => {
         schedule.inFlight = undefined;
+        if (schedule.done) return;
         if (snapshot.state === "failed") {
           schedule.counts.snapshotsFailed++;
           return;
