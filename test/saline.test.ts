@@ -126,3 +126,29 @@ describe("a snapshot in flight when its host crashes", () => {
     expect(record?.end).toBeCloseTo(3814.2 + 12_600 + 6 * CAPTURE, 6);
   });
 });
+
+describe("Saline's options", () => {
+  it("a live capture keeps the VM working: the image is its state when the capture began", () => {
+    // The same crash as above, live: no pause, so by 3,742 s the VM has run 3,742 - 60 s, and
+    // the first image holds its state at 1,860 s (when the capture began): the vjob loses
+    // 3,742 - 1,860 = 1,882 s on 4 cores = 7,528 core-s.
+    const [record] = runOf({ name: "saline", period: 1800, mode: "live" }, "in-flight.csv", 1);
+    expect(record?.restores).toBe(1);
+    expect(record?.lostCoreSeconds).toBeCloseTo(4 * (3742 - 1860), 6);
+  });
+
+  it("takes its period from Young's formula and the vjob's capture cost", () => {
+    // No failures (an empty trace). C = 40 s, M = 1 h: Young's period sqrt(2 x 40 x 3,600) = 536.66 s of running between
+    // captures; 14,400 s of running hold floor(14,400 / 536.66) = 26 of them, each stored.
+    const [record] = runOf(
+      { name: "saline", period: { formula: "young", mtbf: "1h" } },
+      "no-failure.csv",
+      1,
+    );
+    expect(Math.floor(14_400 / Math.sqrt(2 * 40 * 3600))).toBe(26);
+    expect(record?.snapshots).toBe(26);
+    expect(record?.snapshotSeconds).toBeCloseTo(26 * CAPTURE, 6);
+    // Without failures, the vjob ends after its work and its pauses: 60 + 14,400 + 26 x 40 s.
+    expect(record?.end).toBeCloseTo(60 + 14_400 + 26 * CAPTURE, 6);
+  });
+});
