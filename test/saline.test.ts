@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { prepareRun } from "../src/run/run-scenario.js";
 import type { VjobsRun } from "../src/run/vjobs-run.js";
 import { validateScenario } from "../src/scenario/load.js";
-import type { VjobRecord } from "../src/workload/vjob-runner.js";
+import type { VjobRecord } from "../src/workload/vjob-record.js";
 
 /*
  * Three sites of 4 hosts (4 cores, 8 GB, 100 MB/s disks, 10 Gb/s = 1.25e9 B/s everywhere, no

@@ -11,7 +11,8 @@ import { constantLoad, injectorLoad, planetLabLoad } from "../src/workload/load-
 import { planetLabDay } from "../src/workload/planetlab.js";
 import { parseSwf } from "../src/workload/swf.js";
 import { poissonVjobs, swfVjobs } from "../src/workload/vjob-arrivals.js";
-import { type VjobRecord, VjobRunner } from "../src/workload/vjob-runner.js";
+import type { VjobRecord } from "../src/workload/vjob-record.js";
+import { VjobRunner } from "../src/workload/vjob-runner.js";
 import { GiB, runningVm, vmSpec } from "./cloud-fixture.js";
 
 const GF = 1e9;

@@ -1,5 +1,6 @@
 import type { Cloud } from "../compute/cloud.js";
-import type { VjobRecord, VjobRunner } from "../workload/vjob-runner.js";
+import type { VjobRecord } from "../workload/vjob-record.js";
+import type { VjobRunner } from "../workload/vjob-runner.js";
 import type { CsvFile } from "./csv-file.js";
 import { Samples, type Spread, spread } from "./spread.js";
 

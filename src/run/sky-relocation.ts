@@ -1,7 +1,8 @@
 import type { Cloud } from "../compute/cloud.js";
 import { siteLoads } from "../policies/sky/site-load.js";
 import type { SkyPolicy } from "../policies/sky/sky-policy.js";
-import type { VjobRecord, VjobRunner } from "../workload/vjob-runner.js";
+import type { VjobRecord } from "../workload/vjob-record.js";
+import type { VjobRunner } from "../workload/vjob-runner.js";
 
 /**
  * Flies vjobs away from overloaded clouds: every `period` each site's CPU demand per core of its

@@ -10,9 +10,8 @@ import type { RandomStreams } from "../sim/random.js";
 import { Signal } from "../sim/signal.js";
 import type { EventId } from "../sim/simulation.js";
 import type { VjobSpec } from "./vjob.js";
-import { type SnapshotCounts, type StoredSnapshot, VjobSnapshots } from "./vjob-snapshots.js";
-
-export type VjobState = "waiting" | "booting" | "restoring" | "running" | "done";
+import { type VjobRecord, lostWork, newVjobRecord } from "./vjob-record.js";
+import { type StoredSnapshot, VjobSnapshots } from "./vjob-snapshots.js";
 
 /** Where an attempt starts from: the beginning, or a stored snapshot. */
 interface Origin {
@@ -32,27 +31,6 @@ interface Attempt {
   /** When its VMs began running (NaN before). */
   runStart: number;
   over: boolean;
-}
-
-/** What happened to one vjob; times in s, NaN until they happen. */
-export interface VjobRecord extends SnapshotCounts {
-  readonly spec: VjobSpec;
-  state: VjobState;
-  /** Start of the current (or last) attempt. */
-  start: number;
-  /** Start of the first attempt. */
-  firstStart: number;
-  end: number;
-  /** Times it started over from zero after losing a VM. */
-  restarts: number;
-  /** Times it was restored from a snapshot after losing a VM. */
-  restores: number;
-  /** Times it started again (restart, restore, relocation) on another site than before. */
-  crossSiteMoves: number;
-  /** Work its VMs had done that was lost (since the snapshot or start it went back to), core-s. */
-  lostCoreSeconds: number;
-  hosts: number[];
-  vms: Vm[];
 }
 
 export interface VjobRunnerOptions {
@@ -153,23 +131,7 @@ export class VjobRunner {
         throw new RangeError(`vjob ${spec.name} is submitted at ${spec.submit}, before ${after}`);
       }
       this.cloud.sim.scheduleAt(spec.submit, () => {
-        const record: VjobRecord = {
-          spec,
-          state: "waiting",
-          start: Number.NaN,
-          firstStart: Number.NaN,
-          end: Number.NaN,
-          restarts: 0,
-          restores: 0,
-          crossSiteMoves: 0,
-          lostCoreSeconds: 0,
-          snapshots: 0,
-          snapshotsFailed: 0,
-          snapshotSeconds: 0,
-          snapshotBytes: 0,
-          hosts: [],
-          vms: [],
-        };
+        const record = newVjobRecord(spec);
         this.unfinished.add(record);
         this.enqueue(record, "back");
         this.vjobSubmitted.emit(record);
@@ -544,20 +506,6 @@ export class VjobRunner {
 
 /** An attempt from the beginning: its work is the job's, counted at the hosts it gets. */
 const FROM_ZERO: Origin = { workLeft: [], served: 0 };
-
-/** Core-seconds of work between `origin` (work left then, flops) and `now`, at each VM's speed. */
-function lostWork(
-  origin: readonly (number | undefined)[],
-  now: readonly (number | undefined)[],
-  speeds: readonly number[],
-): number {
-  let lost = 0;
-  origin.forEach((left, i) => {
-    const current = now[i];
-    if (left !== undefined && current !== undefined) lost += (left - current) / (speeds[i] ?? 1);
-  });
-  return lost;
-}
 
 function streamOf(vm: Vm): string {
   return `workload/load/${vm.name}`;
