@@ -72,6 +72,38 @@ describe("sweep plan", () => {
     ]);
   });
 
+  it("sets paths joined by + together, from lists of as many values (a scale)", () => {
+    const document = {
+      name: "x",
+      duration: "1h",
+      platform: { type: "synthetic" },
+      workload: { type: "vjobs", arrivals: { type: "poisson", count: 2, interarrival: "1min" } },
+      sweep: {
+        seeds: 1,
+        parameters: {
+          "platform.hostsPerSite+workload.arrivals.count": [
+            [4, 40],
+            [8, 80],
+          ],
+        },
+      },
+    };
+    const runs = planSweep(document, "f.yaml");
+    // Two cells, not 2 x 2: each list sets both fields.
+    expect(runs.map((run) => run.cell)).toEqual([
+      "base__platform.hostsPerSite_workload.arrivals.count=_4_40_",
+      "base__platform.hostsPerSite_workload.arrivals.count=_8_80_",
+    ]);
+    expect(runs[1]?.document).toMatchObject({
+      platform: { hostsPerSite: 8 },
+      workload: { arrivals: { count: 80 } },
+    });
+    const bad = { ...document, sweep: { parameters: { "platform.hostsPerSite+x": [[4]] } } };
+    expect(() => planSweep(bad, "f.yaml")).toThrow(
+      "expected lists of 2 values (one per path), got [4]",
+    );
+  });
+
   it("uses Student's t for the confidence intervals", () => {
     expect(studentT975(2)).toBe(4.303); // 3 runs
     expect(studentT975(30)).toBe(2.042);

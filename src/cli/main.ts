@@ -7,8 +7,12 @@ import { hideBin } from "yargs/helpers";
 import { UsageError } from "./usage-error.js";
 import { skysimVersion } from "./version.js";
 
-/** Exit codes: 0 done, 1 internal error (a bug), 2 bad input (scenario file or arguments). */
+/**
+ * Exit codes: 0 done, 1 internal error (a bug), 2 bad input (scenario file or arguments), 3 an
+ * experiment ran but did not reproduce its expected results.
+ */
 const EXIT_BAD_INPUT = 2;
+const EXIT_NOT_REPRODUCED = 3;
 
 let debug = process.argv.includes("--debug");
 
@@ -274,7 +278,62 @@ await yargs(hideBin(process.argv))
       await compareCommand(argv);
     },
   )
-  .demandCommand(1, "name a command: run, validate, schema, platform, sweep, merge or compare")
+  .command(
+    "reproduce <name>",
+    "run an experiment at CI size and compare its summary.json with the expected one",
+    (y) =>
+      y
+        .positional("name", {
+          type: "string",
+          demandOption: true,
+          describe: "experiment (a scenario with scenarios/expected/<name>.json)",
+        })
+        .option("out", { type: "string", describe: "folder [default: results/reproduce/<name>]" })
+        .option("update", {
+          type: "boolean",
+          describe: "rewrite the expected summary with this run's (after a deliberate change)",
+        }),
+    async (argv) => {
+      const { experimentNames, reproduce } = await import("../run/reproduce.js");
+      const { packageFile } = await import("../package-files.js");
+      const scenariosDir = packageFile("scenarios");
+      const names = experimentNames(scenariosDir);
+      if (!names.includes(argv.name)) {
+        throw new UsageError(
+          `reproduce: no experiment named ${argv.name} (known: ${names.join(", ")})`,
+        );
+      }
+      const result = reproduce(argv.name, {
+        scenariosDir,
+        outDir: argv.out ?? join("results", "reproduce", argv.name),
+        version,
+        ...(argv.update === true ? { update: true } : {}),
+      });
+      if (argv.update === true) {
+        process.stdout.write(`${argv.name}: wrote ${result.expectedFile}\n`);
+        return;
+      }
+      if (result.identical) {
+        process.stdout.write(
+          `${argv.name}: reproduced: ${result.file} gives ${result.expectedFile} byte for byte\n`,
+        );
+        return;
+      }
+      process.stdout.write(
+        `${argv.name}: NOT reproduced: ${result.differences.length} field(s) of ${result.expectedFile} differ\n`,
+      );
+      for (const { path, expected, got } of result.differences) {
+        process.stdout.write(
+          `  ${path}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(got)}\n`,
+        );
+      }
+      process.exit(EXIT_NOT_REPRODUCED);
+    },
+  )
+  .demandCommand(
+    1,
+    "name a command: run, validate, schema, platform, sweep, merge, compare or reproduce",
+  )
   .strict()
   .fail((message: string | undefined, error: Error | undefined) => {
     if (error !== undefined) throw error; // reaches .catch(fail) below

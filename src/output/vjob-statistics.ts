@@ -13,6 +13,11 @@ export interface VjobSummary {
   /** end - submit of finished vjobs, s. */
   readonly turnaround: Spread;
   /**
+   * end - first run of finished vjobs, s: from the moment all its VMs first ran to its end, what
+   * checkpointing theory calls the completion time (no wait, no first boot).
+   */
+  readonly completion: Spread;
+  /**
    * Bounded slowdown of finished vjobs: turnaround / max(run time of the last attempt, 10 s),
    * the usual measure of how much waiting, sharing and restarts stretched a job (1 = none).
    */
@@ -85,6 +90,7 @@ export class VjobStatistics {
   /** Jobs seen starting (weakly held: finished jobs are forgotten). */
   private readonly started = new WeakSet<VjobRecord>();
   private readonly turnarounds = new Samples();
+  private readonly completions = new Samples();
   private readonly slowdowns = new Samples();
   private readonly inflations = new Samples();
 
@@ -108,6 +114,7 @@ export class VjobStatistics {
       addCounts(this.finished, r);
       const turnaround = r.end - r.spec.submit;
       this.turnarounds.push(turnaround);
+      this.completions.push(r.end - r.firstRun);
       this.slowdowns.push(turnaround / Math.max(r.end - r.start, SLOWDOWN_BOUND));
       const inflation = this.inflationOf(r);
       if (inflation !== undefined) this.inflations.push(inflation);
@@ -124,6 +131,7 @@ export class VjobStatistics {
       finished: this.turnarounds.length,
       wait: spread(this.waits.view()),
       turnaround: spread(this.turnarounds.view()),
+      completion: spread(this.completions.view()),
       slowdown: spread(this.slowdowns.view()),
       ...(this.failureFree === undefined ? {} : { inflation: spread(this.inflations.view()) }),
       vms: this.cloud.vmsCreated,

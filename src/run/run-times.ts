@@ -14,14 +14,10 @@ export function runTimesOverSeeds(
 ): number[] {
   return seeds.map((seed) => {
     const run = prepareRun({ ...scenario, seed }, { baseDir }) as VjobsRun;
-    const firstRun = new Map<string, number>();
     let total = 0;
     let finished = 0;
-    run.runner.vjobStarted.subscribe((record) => {
-      if (!firstRun.has(record.spec.name)) firstRun.set(record.spec.name, run.sim.now);
-    });
     run.runner.vjobFinished.subscribe((record) => {
-      total += record.end - (firstRun.get(record.spec.name) ?? record.end);
+      total += record.end - record.firstRun;
       finished++;
     });
     run.sim.run({ until: scenario.duration });

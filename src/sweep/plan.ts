@@ -54,7 +54,7 @@ export function planSweep(document: unknown, file: string): SweepRun[] {
     for (const values of combinations) {
       const parameters = Object.fromEntries(paths.map((path, i) => [path, values[i]]));
       let merged = mergeDocuments(base, overrides) as Record<string, unknown>;
-      for (const path of paths) merged = setPath(merged, path.split("."), parameters[path]);
+      for (const path of paths) merged = setParameter(merged, path, parameters[path], file);
       const cell = cellName(variant, parameters);
       for (const seed of seeds) {
         runs.push({
@@ -75,6 +75,32 @@ function cartesian(lists: readonly (readonly unknown[])[]): unknown[][] {
   return lists.reduce<unknown[][]>(
     (partial, list) => partial.flatMap((prefix) => list.map((value) => [...prefix, value])),
     [[]],
+  );
+}
+
+/**
+ * A copy of `document` with the parameter set: one field path, or several joined by `+` whose
+ * value is a list of as many values, one per path.
+ */
+function setParameter(
+  document: Record<string, unknown>,
+  parameter: string,
+  value: unknown,
+  file: string,
+): Record<string, unknown> {
+  const paths = parameter.split("+");
+  if (paths.length === 1) return setPath(document, parameter.split("."), value);
+  if (!Array.isArray(value) || value.length !== paths.length) {
+    throw new ScenarioError(file, [
+      {
+        path: `sweep.parameters.${parameter}`,
+        message: `expected lists of ${paths.length} values (one per path), got ${JSON.stringify(value)}`,
+      },
+    ]);
+  }
+  return paths.reduce(
+    (result, path, i) => setPath(result, path.split("."), (value as unknown[])[i]),
+    document,
   );
 }
 

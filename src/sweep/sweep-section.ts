@@ -13,12 +13,17 @@ export const sweepSection = z
       .meta({ description: "seeds to run, or how many (1, 2, ..., n)" }),
     parameters: z
       .record(
-        z.string().regex(/^[A-Za-z$][A-Za-z0-9_$]*(\.([A-Za-z$][A-Za-z0-9_$]*|[0-9]+))*$/),
+        z
+          .string()
+          .regex(
+            /^[A-Za-z$][A-Za-z0-9_$]*(\.([A-Za-z$][A-Za-z0-9_$]*|[0-9]+))*(\+[A-Za-z$][A-Za-z0-9_$]*(\.([A-Za-z$][A-Za-z0-9_$]*|[0-9]+))*)*$/,
+          ),
         z.array(z.unknown()).min(1),
       )
       .default({})
       .meta({
-        description: 'field path ("workload.arrivals.interarrival") -> the values it takes',
+        description:
+          'field path ("workload.arrivals.interarrival") -> the values it takes; paths joined by + ("platform.hostsPerSite+workload.arrivals.count") take lists of as many values, set together (a scale)',
       }),
     variants: z
       .record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/), z.record(z.string(), z.unknown()))

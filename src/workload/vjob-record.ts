@@ -12,6 +12,8 @@ export interface VjobRecord extends SnapshotCounts {
   start: number;
   /** Start of the first attempt. */
   firstStart: number;
+  /** When its VMs first all ran and its work began. */
+  firstRun: number;
   end: number;
   /** Times it started over from zero after losing a VM. */
   restarts: number;
@@ -32,6 +34,7 @@ export function newVjobRecord(spec: VjobSpec): VjobRecord {
     state: "waiting",
     start: Number.NaN,
     firstStart: Number.NaN,
+    firstRun: Number.NaN,
     end: Number.NaN,
     restarts: 0,
     restores: 0,

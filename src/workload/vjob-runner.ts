@@ -357,6 +357,7 @@ export class VjobRunner {
     const { cloud, streams } = this;
     record.state = "running";
     attempt.runStart = cloud.sim.now;
+    if (Number.isNaN(record.firstRun)) record.firstRun = attempt.runStart;
     this.vjobStarted.emit(record);
     for (const [i, vm] of record.vms.entries()) {
       attempt.stops.push(
