@@ -20,6 +20,9 @@ const RUNNER = "notebooks/execute.mjs";
 const CHARTS: Readonly<Record<string, readonly string[]>> = {
   "checkpoint-period": ["waste"],
   "consolidation-vmplaces": ["violation", "active-hosts"],
+  "grid5000-week": ["lost-work", "overhead"],
+  "planetlab-day": ["energy-violations", "active-hosts"],
+  "sky-site-outage": ["lost-work", "completion"],
 };
 
 // Every folder the tests write, removed at the end.
