@@ -42,6 +42,7 @@ describe("charts", () => {
       overloadedHosts: 0,
       watts: 95 + i,
       migrations: time / 300,
+      backboneBytes: time * 1e6,
     })),
   );
   const aggregate: AggregateRow[] = ["first-fit", "ffd"].map((cell, i) => ({
@@ -62,6 +63,7 @@ describe("charts", () => {
       "overloaded-hosts",
       "power",
       "migrations",
+      "backbone",
       "compare-cloud-energyKWh",
     ]);
     for (const chart of charts) {
@@ -72,7 +74,7 @@ describe("charts", () => {
       expect(svg).toMatch(/class="mark-(line|rect|rule)/);
     }
     // A comparison bar chart has one bar per strategy.
-    const bars = (await renderSvg(charts[5] as (typeof charts)[5])).match(
+    const bars = (await renderSvg(charts[6] as (typeof charts)[6])).match(
       /<path[^>]*aria-roledescription="bar"/g,
     );
     expect(bars).toHaveLength(2);
@@ -89,6 +91,8 @@ describe("charts", () => {
     expect(readdirSync(join(dir, "charts")).sort()).toEqual([
       "active-hosts.svg",
       "active-hosts.vl.json",
+      "backbone.svg",
+      "backbone.vl.json",
       "cpu-demand.svg",
       "cpu-demand.vl.json",
       "migrations.svg",
@@ -99,7 +103,7 @@ describe("charts", () => {
       "power.vl.json",
       "report.html",
     ]);
-    expect(files).toHaveLength(11);
+    expect(files).toHaveLength(13);
     for (const file of files.filter((f) => f.endsWith(".vl.json"))) {
       expect(validate(JSON.parse(readFileSync(file, "utf8")))).toBe(true);
     }

@@ -71,6 +71,13 @@ export function runCharts(rows: readonly TimeseriesRow[]): Chart[] {
       "migrations",
       "migrations",
     ),
+    perSiteLine(
+      rows,
+      "backbone",
+      "Bytes through each site's uplink per sample step (backbone traffic)",
+      "backboneBytes",
+      "bytes",
+    ),
   ];
 }
 
