@@ -114,9 +114,11 @@ describe("notebooks", () => {
         cells: { cell_type: string; source: string[] }[];
       }
     ).cells;
+    // The cell that opens the experiment (src/sweep/experiment-results.ts throws there).
     const cell =
-      cells.findIndex((c) => c.cell_type === "code" && c.source.join("").includes("npx skysim")) +
-      1;
+      cells.findIndex(
+        (c) => c.cell_type === "code" && c.source.join("").includes("openExperiment("),
+      ) + 1;
     expect(run.stderr).toMatch(new RegExp(`checkpoint-period\\.ipynb failed in cell ${cell} `));
     expect(leftovers(run.pid)).toEqual([]);
   });

@@ -1,3 +1,4 @@
+import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
 import { deviation, mean } from "d3-array";
 import { studentT975 } from "./student-t.js";
@@ -94,4 +95,43 @@ export function aggregateSweep(results: readonly SweepResult[]): {
     ],
   });
   return { runsCsv, aggregateCsv };
+}
+
+/** A row of aggregate.csv, numbers parsed: one metric of one cell over its runs. */
+export interface AggregateEntry {
+  readonly cell: string;
+  readonly variant: string;
+  /** The swept parameters' values, by field path, as the scenario writes them ("5min"). */
+  readonly parameters: Readonly<Record<string, unknown>>;
+  readonly metric: string;
+  readonly runs: number;
+  readonly mean: number;
+  /**
+   * The 95% confidence interval of the mean (Student's t). A cell of a single run has none (its
+   * fields are empty in the file): it collapses onto the mean.
+   */
+  readonly low: number;
+  readonly high: number;
+}
+
+/** The rows of an aggregate.csv as aggregateSweep writes it, in its order. */
+export function parseAggregateCsv(csv: string): AggregateEntry[] {
+  type Row = Record<
+    "cell" | "variant" | "parameters" | "metric" | "runs" | "mean" | "ci95Low" | "ci95High",
+    string
+  >;
+  return parse<Row>(csv, { columns: true, skip_empty_lines: true }).map((row) => {
+    const average = Number(row.mean);
+    const bound = (value: string) => (value === "" ? average : Number(value));
+    return {
+      cell: row.cell,
+      variant: row.variant,
+      parameters: JSON.parse(row.parameters) as Record<string, unknown>,
+      metric: row.metric,
+      runs: Number(row.runs),
+      mean: average,
+      low: bound(row.ci95Low),
+      high: bound(row.ci95High),
+    };
+  });
 }

@@ -1,4 +1,4 @@
-import { parse as parseCsv } from "csv-parse/sync";
+import { parseAggregateCsv } from "./aggregate.js";
 
 /** Metrics `skysim compare` shows when none are named. */
 export const HEADLINE_METRICS = [
@@ -16,21 +16,12 @@ export const HEADLINE_METRICS = [
   "jobs.wait.mean",
 ];
 
-interface AggregateRow {
-  cell: string;
-  metric: string;
-  runs: string;
-  mean: string;
-  ci95Low: string;
-  ci95High: string;
-}
-
 /**
  * Lines of a text table from one sweep's aggregate.csv: for each cell and metric, the mean and the
  * half-width of its 95% confidence interval, with the number of runs.
  */
 export function compareLines(dir: string, csv: string, metrics?: readonly string[]): string[] {
-  const rows = parseCsv<AggregateRow>(csv, { columns: true, skip_empty_lines: true });
+  const rows = parseAggregateCsv(csv);
   const wanted = new Set(metrics ?? HEADLINE_METRICS);
   const kept = rows.filter((row) => wanted.has(row.metric));
   const cellWidth = Math.max(4, ...kept.map((row) => row.cell.length));
@@ -39,10 +30,9 @@ export function compareLines(dir: string, csv: string, metrics?: readonly string
     dir,
     `  ${"cell".padEnd(cellWidth)}  ${"metric".padEnd(metricWidth)}  mean +- 95% CI (runs)`,
     ...kept.map((row) => {
-      const mean = Number(row.mean);
-      const half = row.ci95High === "" ? Number.NaN : Number(row.ci95High) - mean;
-      const spread = Number.isNaN(half) ? "" : ` +- ${format(half)}`;
-      return `  ${row.cell.padEnd(cellWidth)}  ${row.metric.padEnd(metricWidth)}  ${format(mean)}${spread} (${row.runs})`;
+      // A cell of a single run has no interval (aggregateSweep leaves it empty).
+      const spread = row.runs > 1 ? ` +- ${format(row.high - row.mean)}` : "";
+      return `  ${row.cell.padEnd(cellWidth)}  ${row.metric.padEnd(metricWidth)}  ${format(row.mean)}${spread} (${row.runs})`;
     }),
   ];
 }

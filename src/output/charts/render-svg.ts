@@ -3,10 +3,10 @@ import { compile } from "vega-lite";
 import type { Chart } from "./chart-specs.js";
 
 /**
- * Renders a chart to SVG without a browser (vega's headless view; text widths are estimated, as
- * there is no canvas). The same spec gives the same SVG.
+ * Renders a chart (only its spec counts) to SVG without a browser (vega's headless view; text
+ * widths are estimated, as there is no canvas). The same spec gives the same SVG.
  */
-export async function renderSvg(chart: Chart): Promise<string> {
+export async function renderSvg(chart: Pick<Chart, "spec">): Promise<string> {
   const view = new View(parse(compile(chart.spec).spec), { renderer: "none" });
   try {
     return await view.toSVG();
