@@ -176,16 +176,12 @@ export class VjobRunner {
       store,
       onDone: (snapshot) => {
         if (snapshot.state !== "stored" || attempt.over) return;
-        const workLeft = this.workLeftOf(record, attempt);
-        const speeds = this.speedsOf(record, attempt);
+        const { workLeft, speeds } = this.stop(record, attempt);
         record.lostCoreSeconds += lostWork(
           snapshot.images.map((image) => image.workLeft),
           workLeft,
           speeds,
         );
-        this.tearDown(record, attempt);
-        record.state = "waiting";
-        record.vms = [];
         this.restoring.set(record, { snapshot, served });
         this.flyingTo.set(record, site);
         this.enqueue(record, "front");
@@ -431,12 +427,7 @@ export class VjobRunner {
    */
   private fail(record: VjobRecord, attempt: Attempt): void {
     if (attempt.over) return;
-    const workLeft = this.workLeftOf(record, attempt);
-    const speeds = this.speedsOf(record, attempt);
-    this.tearDown(record, attempt);
-    record.state = "waiting";
-    record.hosts = [];
-    record.vms = [];
+    const { workLeft, speeds } = this.stop(record, attempt);
     this.vjobFailed.emit(record);
     const delay = this.options.faultTolerance.detectionDelay(this.cloud.sim.now);
     this.cloud.sim.schedule(delay, () => {
@@ -444,22 +435,28 @@ export class VjobRunner {
     });
   }
 
-  /** Work each VM of the attempt has left now, flops (its origin's if it has not run). */
-  private workLeftOf(record: VjobRecord, attempt: Attempt): (number | undefined)[] {
-    return record.vms.map((vm, i) => {
+  /**
+   * Ends the vjob's attempt now (it waits again, without VMs), returning the work each VM had
+   * left, flops (its origin's for a VM that had not run), and the core speed it was counted at.
+   */
+  private stop(
+    record: VjobRecord,
+    attempt: Attempt,
+  ): { workLeft: (number | undefined)[]; speeds: number[] } {
+    const workLeft = record.vms.map((vm, i) => {
       if (!attempt.work.has(vm)) return attempt.origin.workLeft[i];
       return vm.consumer === undefined ? vm.workLeftAtFailure : this.cloud.workLeft(vm);
     });
-  }
-
-  /**
-   * The core speed each VM's work is counted at: where it ran, or for one that has not run, the
-   * host it was given (to convert the work it goes back on, should its origin be given up).
-   */
-  private speedsOf(record: VjobRecord, attempt: Attempt): number[] {
-    return record.vms.map(
+    // Where a VM ran; for one that had not, the host it was given (to convert the work it goes
+    // back on, should its origin be given up).
+    const speeds = record.vms.map(
       (vm, i) => attempt.work.get(vm)?.coreSpeed ?? this.coreSpeedOf(record.hosts[i]),
     );
+    this.tearDown(record, attempt);
+    record.state = "waiting";
+    record.hosts = [];
+    record.vms = [];
+    return { workLeft, speeds };
   }
 
   /**
