@@ -1,17 +1,11 @@
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 
-// The compiled CLI, as users run it (`npm test` builds it first).
-const CLI = "dist/src/cli/main.js";
+import { skysim as run } from "./run-cli.js";
 
-function skysim(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build`);
-  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8" });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const skysim = (...args: string[]) => run(args);
 
 describe("skysim CLI", () => {
   it("prints help and version", () => {

@@ -6,11 +6,13 @@ import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { UsageError } from "./usage-error.js";
 import { skysimVersion } from "./version.js";
+import { UnitError, parseSize } from "../sim/units.js";
 
 /**
  * Exit codes: 0 done, 1 internal error (a bug), 2 bad input (scenario file or arguments), 3 an
  * experiment ran but did not reproduce its expected results.
  */
+const EXIT_FAILED = 1;
 const EXIT_BAD_INPUT = 2;
 const EXIT_NOT_REPRODUCED = 3;
 
@@ -19,14 +21,50 @@ let debug = process.argv.includes("--debug");
 /** The model's modules load only when a command needs them, so `skysim --help` starts fast. */
 const scenarios = () => import("../scenario/index.js");
 
-function fail(error: unknown): never {
+/**
+ * Ends the process with `code` once everything written to stdout and stderr has gone out (a pipe
+ * that is full queues writes, and process.exit would drop them). Any exit before a command has
+ * settled (a user policy module calling process.exit, say) is reported and made a failure, never
+ * a silent success.
+ */
+let settled = false;
+function exit(code: number): void {
+  if (settled) return;
+  settled = true;
+  process.exitCode = code;
+  const pending = [process.stdout, process.stderr].filter((stream) => stream.writableLength > 0);
+  if (pending.length === 0) process.exit(code);
+  let left = pending.length;
+  for (const stream of pending) {
+    stream.once("drain", () => {
+      left -= 1;
+      if (left === 0) process.exit(code);
+    });
+  }
+}
+process.on("exit", (code) => {
+  if (settled) return;
+  process.stderr.write(
+    `skysim: the command was cut short by a call of process.exit(${code}) (from a user policy module?); its results are incomplete\n`,
+  );
+  process.exitCode = EXIT_FAILED;
+});
+
+function fail(error: unknown): void {
   if (error instanceof Error && error.name === "ScenarioError") {
     process.stderr.write(`${error.message}\n`);
-    process.exit(EXIT_BAD_INPUT);
+    exit(EXIT_BAD_INPUT);
+    return;
   }
   if (error instanceof UsageError) {
     process.stderr.write(`skysim: ${error.message}\n`);
-    process.exit(EXIT_BAD_INPUT);
+    exit(EXIT_BAD_INPUT);
+    return;
+  }
+  if (error instanceof Error && error.name === "PolicyError") {
+    process.stderr.write(`skysim: ${error.message}\n`);
+    exit(EXIT_FAILED);
+    return;
   }
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`skysim: internal error: ${message}\n`);
@@ -35,10 +73,22 @@ function fail(error: unknown): never {
   } else {
     process.stderr.write("(run again with --debug for the stack trace)\n");
   }
-  process.exit(1);
+  exit(EXIT_FAILED);
 }
 
 const version = skysimVersion();
+
+/** --max-memory as bytes ("8GiB", "512MB" or a number of bytes); undefined: Node's heap limit. */
+function maxMemoryOf(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const bytes = parseSize(text);
+    if (bytes > 0) return bytes;
+  } catch (error) {
+    if (!(error instanceof UnitError)) throw error;
+  }
+  throw new UsageError(`--max-memory: expected a size such as 8GiB, got "${text}"`);
+}
 
 /** One line on the terminal, rewritten: simulated time reached and events/s. */
 function runProgress(duration: number): (time: number, events: number) => void {
@@ -58,6 +108,11 @@ await yargs(hideBin(process.argv))
   .usage("$0 <command> [options]\n\nDeterministic simulator of federated IaaS clouds.")
   .version(version)
   .option("debug", { type: "boolean", describe: "print stack traces of internal errors" })
+  .option("max-memory", {
+    type: "string",
+    describe:
+      "refuse scenarios whose run is estimated to need more memory than this (e.g. 8GiB) [default: Node's heap limit]",
+  })
   .middleware((argv) => {
     debug = argv.debug === true;
   })
@@ -90,7 +145,7 @@ await yargs(hideBin(process.argv))
       const { ScenarioError, loadScenarioFile } = await scenarios();
       const { runScenario } = await import("../run/run-scenario.js");
       const { formatDuration } = await import("../sim/units.js");
-      const loaded = loadScenarioFile(argv.file);
+      const loaded = loadScenarioFile(argv.file, { maxMemory: maxMemoryOf(argv.maxMemory) });
       if (argv.seed !== undefined && !(Number.isInteger(argv.seed) && argv.seed >= 0)) {
         throw new ScenarioError("--seed", [
           { path: "seed", message: `expected an integer >= 0, got ${argv.seed}` },
@@ -155,7 +210,7 @@ await yargs(hideBin(process.argv))
       const problems: string[] = [];
       for (const file of argv.files) {
         try {
-          loadScenarioFile(file);
+          loadScenarioFile(file, { maxMemory: maxMemoryOf(argv.maxMemory) });
           process.stdout.write(`${file}: ok\n`);
         } catch (error) {
           if (!(error instanceof ScenarioError)) throw error;
@@ -164,7 +219,7 @@ await yargs(hideBin(process.argv))
       }
       if (problems.length > 0) {
         process.stderr.write(`${problems.join("\n")}\n`);
-        process.exit(EXIT_BAD_INPUT);
+        exit(EXIT_BAD_INPUT);
       }
     },
   )
@@ -246,7 +301,7 @@ await yargs(hideBin(process.argv))
         .option("out", { type: "string", describe: "folder [default: results/<name>/sweep]" }),
     async (argv) => {
       const { sweepCommand } = await import("./sweep-commands.js");
-      await sweepCommand({ ...argv, version });
+      await sweepCommand({ ...argv, version, maxMemory: maxMemoryOf(argv.maxMemory) });
     },
   )
   .command(
@@ -327,7 +382,7 @@ await yargs(hideBin(process.argv))
           `  ${path}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(got)}\n`,
         );
       }
-      process.exit(EXIT_NOT_REPRODUCED);
+      exit(EXIT_NOT_REPRODUCED);
     },
   )
   .demandCommand(
@@ -335,11 +390,14 @@ await yargs(hideBin(process.argv))
     "name a command: run, validate, schema, platform, sweep, merge, compare or reproduce",
   )
   .strict()
+  .exitProcess(false)
   .fail((message: string | undefined, error: Error | undefined) => {
-    if (error !== undefined) throw error; // reaches .catch(fail) below
+    if (error !== undefined) throw error; // reaches fail() below
     process.stderr.write(`skysim: ${message ?? "bad arguments"} (see skysim --help)\n`);
-    process.exit(EXIT_BAD_INPUT);
+    exit(EXIT_BAD_INPUT);
   })
   .help()
   .parseAsync()
-  .catch(fail);
+  .then(() => {
+    exit(0);
+  }, fail);

@@ -38,6 +38,7 @@ export async function sweepCommand(argv: {
   shard?: string | undefined;
   out?: string | undefined;
   version: string;
+  maxMemory?: number | undefined;
 }): Promise<void> {
   const { loadSweep } = await import("../sweep/load-sweep.js");
   const { collectResults, isDone, shardOf, writeAggregate } =
@@ -48,7 +49,7 @@ export async function sweepCommand(argv: {
   if (!(Number.isInteger(jobs) && jobs >= 1)) {
     throw new UsageError(`--jobs: expected an integer >= 1, got ${jobs}`);
   }
-  const planned = loadSweep(argv.file);
+  const planned = loadSweep(argv.file, { maxMemory: argv.maxMemory });
   const name = planned[0]?.scenario.name ?? "sweep";
   const outDir = argv.out ?? join("results", name, "sweep");
   const mine = shard === undefined ? planned : shardOf(planned, shard.index, shard.count);

@@ -66,7 +66,8 @@ export function grid5000Catalog(): { site: string; clusters: string[] }[] {
   return catalog.sites.map((s) => ({ site: s.site, clusters: s.clusters.map((c) => c.cluster) }));
 }
 
-export function grid5000Platform(options: Grid5000Options = {}): PlatformSpec {
+/** Throws a RangeError naming what the catalog lacks (a site, a cluster) or a bad scale. */
+export function checkGrid5000Options(options: Grid5000Options): void {
   const scale = options.scale ?? 1;
   if (!(scale > 0 && scale < Infinity)) throw new RangeError(`scale must be > 0, got ${scale}`);
   const known = grid5000Catalog();
@@ -82,19 +83,42 @@ export function grid5000Platform(options: Grid5000Options = {}): PlatformSpec {
       throw new RangeError(`no cluster ${cluster} in grid5000-2011`);
     }
   }
-  const sites = catalog.sites
+}
+
+/** The catalog's clusters the options keep, with their node counts once scaled. */
+function keptClusters(options: Grid5000Options) {
+  const scale = options.scale ?? 1;
+  return catalog.sites
     .filter((s) => options.sites === undefined || options.sites.includes(s.site))
     .map((s) => ({
+      site: s,
+      clusters: s.clusters
+        .filter((c) => options.clusters === undefined || options.clusters.includes(c.cluster))
+        .map((c) => ({ cluster: c, count: Math.max(1, Math.round(c.nodes * scale)) })),
+    }));
+}
+
+/** How many hosts grid5000Platform(options) makes, without making them. */
+export function grid5000HostCount(options: Grid5000Options): number {
+  return keptClusters(options).reduce(
+    (sum, s) => sum + s.clusters.reduce((n, c) => n + c.count, 0),
+    0,
+  );
+}
+
+export function grid5000Platform(options: Grid5000Options = {}): PlatformSpec {
+  checkGrid5000Options(options);
+  const scale = options.scale ?? 1;
+  const sites = keptClusters(options)
+    .map(({ site: s, clusters }) => ({
       name: s.site,
       uplink: {
         bandwidth: GRID5000_ASSUMPTIONS.uplinkBandwidth,
         latency: GRID5000_ASSUMPTIONS.uplinkLatency,
       },
-      clusters: s.clusters
-        .filter((c) => options.clusters === undefined || options.clusters.includes(c.cluster))
-        .map((c) => {
+      clusters: clusters
+        .map(({ cluster: c, count }) => {
           const perHost = c.speed_gflops_per_host ?? MISSING_SPEED_GFLOPS[c.cluster] ?? Number.NaN;
-          const count = Math.max(1, Math.round(c.nodes * scale));
           const hosts: HostSpec[] = Array.from({ length: count }, (_, i) => ({
             name: `${c.cluster}-${i + 1}.${s.site}`,
             cores: c.cores,

@@ -1,6 +1,6 @@
-import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { ScenarioError } from "./problems.js";
+import { readScenarioText } from "./scenario-text.js";
 
 /**
  * Reads a scenario file and, if it `extends:` another (a path relative to it), that one first,
@@ -13,16 +13,12 @@ export function readScenarioDocument(
   parse: (text: string, file: string) => unknown,
   chain: readonly string[] = [],
 ): unknown {
-  const text = readScenarioText(file);
-  const document = parse(text, file);
+  const document = parse(readScenarioText(file), file);
   if (!isObject(document) || !("extends" in document)) return document;
   const { extends: base, ...own } = document;
   if (typeof base !== "string") {
     throw new ScenarioError(file, [
-      {
-        path: "extends",
-        message: `expected the path of a scenario file, got ${JSON.stringify(base)}`,
-      },
+      { path: "extends", message: `expected the path of a scenario file, got ${describe(base)}` },
     ]);
   }
   const basePath = resolve(dirname(file), base);
@@ -35,19 +31,69 @@ export function readScenarioDocument(
       },
     ]);
   }
-  return mergeDocuments(readScenarioDocument(basePath, parse, seen), own);
-}
-
-function readScenarioText(file: string): string {
-  try {
-    return readFileSync(file, "utf8");
-  } catch (error) {
-    const reason =
-      (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : "unreadable";
+  if (seen.length >= MAX_EXTENDS_DEPTH) {
     throw new ScenarioError(file, [
-      { path: "(file)", message: `expected a readable file, got ${reason}` },
+      {
+        path: "extends",
+        message: `expected a chain of at most ${MAX_EXTENDS_DEPTH} files extending each other, got a longer one: ${shortChain([...seen, basePath])}`,
+      },
     ]);
   }
+  const baseDocument = readBase(basePath, base, file, parse, seen);
+  if (!isObject(baseDocument)) {
+    throw new ScenarioError(file, [
+      {
+        path: "extends",
+        message: `expected ${base} to hold a scenario (a mapping of fields), got ${describe(baseDocument)}`,
+      },
+    ]);
+  }
+  return mergeDocuments(baseDocument, own);
+}
+
+/** Reads the base; a base that cannot be read at all is a problem of the `extends` field. */
+function readBase(
+  basePath: string,
+  base: string,
+  file: string,
+  parse: (text: string, file: string) => unknown,
+  seen: readonly string[],
+): unknown {
+  try {
+    return readScenarioDocument(basePath, parse, seen);
+  } catch (error) {
+    if (
+      error instanceof ScenarioError &&
+      error.file === basePath &&
+      error.problems.every((problem) => problem.path === "(file)")
+    ) {
+      throw new ScenarioError(
+        file,
+        error.problems.map((problem) => ({
+          path: "extends",
+          message: `${base}: ${problem.message}`,
+        })),
+      );
+    }
+    throw error;
+  }
+}
+
+/** More than any real layering (a CI twin extends an experiment that extends a base). */
+export const MAX_EXTENDS_DEPTH = 16;
+
+/** The chain of files, the middle elided when it is long. */
+function shortChain(files: readonly string[]): string {
+  const shown =
+    files.length <= 6 ? files : [...files.slice(0, 3), "...", ...files.slice(files.length - 2)];
+  return shown.join(" -> ");
+}
+
+/** What was found, without echoing content (a file that is not a scenario may be private). */
+function describe(value: unknown): string {
+  if (value === null || value === undefined) return "nothing";
+  if (Array.isArray(value)) return "a list";
+  return typeof value === "string" ? "text" : `a ${typeof value}`;
 }
 
 /**

@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { durationDistributionSpec } from "./distribution-spec.js";
+import { LIMITS } from "./limits.js";
 
 export const failureTargetsSpec = z
   .strictObject({
@@ -11,7 +12,12 @@ export const failureTargetsSpec = z
       .array(z.string())
       .optional()
       .meta({ description: "only the hosts, clusters or sites of these sites" }),
-    random: z.int().min(1).optional().meta({ description: "that many victims, drawn at random" }),
+    random: z
+      .int()
+      .min(1)
+      .max(LIMITS.failureVictims)
+      .optional()
+      .meta({ description: "that many victims, drawn at random" }),
   })
   .meta({ description: "which targets: all of a kind, or a selection" });
 

@@ -1,9 +1,10 @@
 import { dirname } from "node:path";
-import { parseDocument } from "yaml";
-import { type Problem, ScenarioError, problemsFromIssues } from "./problems.js";
+import { ScenarioError, problemsFromIssues } from "./problems.js";
+import { parseScenarioText } from "./yaml-data.js";
 import { readScenarioDocument } from "./extends.js";
 import { checkReferences } from "./references.js";
 import { type Scenario, scenarioSchema } from "./schema.js";
+import { heapLimit, sizeProblem } from "./scenario-size.js";
 
 /** Validates an already-parsed document; `file` only names it in messages. */
 export function validateScenario(document: unknown, file: string): Scenario {
@@ -12,31 +13,26 @@ export function validateScenario(document: unknown, file: string): Scenario {
   return result.data;
 }
 
-/** Parses YAML (JSON is YAML too) and reports every syntax error with its line and column. */
-export function parseScenarioText(text: string, file: string): unknown {
-  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (document.errors.length > 0) {
-    const problems: Problem[] = document.errors.map((error) => {
-      const at = error.linePos?.[0];
-      const where = at === undefined ? "(syntax)" : `line ${at.line}, column ${at.col}`;
-      return { path: where, message: `expected valid YAML or JSON: ${firstLine(error.message)}` };
-    });
-    throw new ScenarioError(file, problems);
-  }
-  return document.toJS() as unknown;
+export interface LoadOptions {
+  /** Heap bytes a run may need (estimated from its counts); default: this process's heap limit. */
+  readonly maxMemory?: number | undefined;
 }
 
 /**
- * Reads, parses and validates a scenario file (after merging the files it extends), then checks the
- * names and files it refers to; throws ScenarioError listing every problem.
+ * Reads, parses and validates a scenario file (after merging the files it extends), checks that
+ * its run fits in memory before building anything, then checks the names and files it refers to;
+ * throws ScenarioError listing every problem.
  */
-export function loadScenarioFile(file: string): Scenario {
+export function loadScenarioFile(file: string, options: LoadOptions = {}): Scenario {
   const document = readScenarioDocument(file, parseScenarioText);
   const scenario = validateScenario(document, file);
+  checkSize(scenario, file, options);
   checkReferences(scenario, file, dirname(file));
   return scenario;
 }
 
-function firstLine(message: string): string {
-  return message.split("\n", 1)[0] ?? message;
+/** Throws ScenarioError naming the field if the scenario's run would not fit in memory. */
+export function checkSize(scenario: Scenario, file: string, options: LoadOptions = {}): void {
+  const problem = sizeProblem(scenario, options.maxMemory ?? heapLimit());
+  if (problem !== undefined) throw new ScenarioError(file, [problem]);
 }

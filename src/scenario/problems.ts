@@ -22,12 +22,23 @@ export function formatProblem(file: string, problem: Problem): string {
   return `${file}: ${problem.path}: ${problem.message}`;
 }
 
+/**
+ * `policies.consolidation.options`, `sites[2].name`; a key that is not a plain name (spaces,
+ * dots, control characters) is quoted, `sweep.variants["  nodeBudget"]`, so it reads unambiguously.
+ */
 export function pathOf(path: readonly PropertyKey[]): string {
   if (path.length === 0) return "(root)";
   return path
-    .map((key, i) => (typeof key === "number" ? `[${key}]` : `${i > 0 ? "." : ""}${String(key)}`))
+    .map((key, i) => {
+      if (typeof key === "number") return `[${key}]`;
+      const text = String(key);
+      if (!PLAIN_KEY.test(text)) return `[${JSON.stringify(text)}]`;
+      return `${i > 0 ? "." : ""}${text}`;
+    })
     .join("");
 }
+
+const PLAIN_KEY = /^[A-Za-z0-9_$][A-Za-z0-9_$-]*$/;
 
 /** A short rendering of the value found, for "got ...". */
 function shown(value: unknown): string {
@@ -35,6 +46,9 @@ function shown(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "an object";
+  if (typeof value !== "string" && typeof value !== "number" && typeof value !== "boolean") {
+    return `a ${typeof value}`;
+  }
   const text = JSON.stringify(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

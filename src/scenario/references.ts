@@ -9,7 +9,7 @@ import type { FailuresSection } from "./failures-section.js";
 import type { PolicyKind } from "../policies/policy-definition.js";
 import { loadUserPolicy } from "../policies/user-module.js";
 import type { PoliciesSection, PolicyChoice } from "./policies-section.js";
-import { platformSpecOf } from "./platform-section.js";
+import { type PlatformSection, platformSpecOf } from "./platform-section.js";
 import { type Problem, ScenarioError } from "./problems.js";
 import type { Scenario } from "./schema.js";
 import type { VjobsWorkload } from "./vjobs-section.js";
@@ -38,7 +38,12 @@ export function checkReferences(scenario: Scenario, file: string, baseDir: strin
       message: "expected a platform for a vjobs workload, got nothing",
     });
   } else {
-    const platform = buildPlatform(platformSpecOf(scenario.platform));
+    const platform = platformOf(scenario.platform);
+    if (typeof platform === "string") {
+      throw new ScenarioError(file, [
+        { path: "platform", message: `expected a platform whose names are distinct: ${platform}` },
+      ]);
+    }
     problems.push(...platformReferences(workload, platform));
     problems.push(...failureReferences(scenario.failures, platform, baseDir));
     problems.push(...storeReferences(scenario.policies, platform));
@@ -53,6 +58,20 @@ export function checkReferences(scenario: Scenario, file: string, baseDir: strin
   }
   problems.push(...policyReferences(scenario.policies, baseDir));
   if (problems.length > 0) throw new ScenarioError(file, problems);
+}
+
+/**
+ * The platform, or why it cannot be laid out: the schema reports duplicate names of an
+ * inline platform by path, this catches a clash it cannot see (a backbone link named like an
+ * uplink).
+ */
+function platformOf(section: PlatformSection): Platform | string {
+  try {
+    return buildPlatform(platformSpecOf(section));
+  } catch (error) {
+    if (error instanceof RangeError) return error.message;
+    throw error;
+  }
 }
 
 /** User policy modules must load and export a definition of their kind. */

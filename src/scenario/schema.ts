@@ -7,6 +7,7 @@ import { duration } from "./quantities.js";
 import { sweepSection } from "../sweep/sweep-section.js";
 import { vjobsWorkload } from "./vjobs-section.js";
 import { policiesSection } from "./policies-section.js";
+import { LIMITS } from "./limits.js";
 
 /**
  * The scenario file format: the single source of truth for its types, its validation, its defaults
@@ -21,7 +22,12 @@ import { policiesSection } from "./policies-section.js";
  */
 export const demoQueueWorkload = z.strictObject({
   type: z.literal("demo-queue"),
-  servers: z.int().min(1).default(4).meta({ description: "VM slots serving jobs in parallel" }),
+  servers: z
+    .int()
+    .min(1)
+    .max(LIMITS.servers)
+    .default(4)
+    .meta({ description: "VM slots serving jobs in parallel" }),
   interarrival: durationDistributionSpec.meta({ description: "time between job arrivals" }),
   service: durationDistributionSpec.meta({ description: "time a job holds its slot" }),
 });

@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { PLANETLAB_DAYS } from "../workload/planetlab.js";
 import { bandwidth, duration, flops, size } from "./quantities.js";
+import { LIMITS } from "./limits.js";
 
 /**
  * The `vjobs` workload: virtualized jobs (sets of VMs) arriving on the platform, placed by the
@@ -12,7 +13,7 @@ const fraction = () => z.number().min(0).max(1);
 
 export const vmTemplate = z
   .strictObject({
-    vcpus: z.int().min(1).default(1),
+    vcpus: z.int().min(1).max(LIMITS.vcpus).default(1),
     memory: size()
       .pipe(z.number().positive())
       .default(2 ** 30),
@@ -47,6 +48,7 @@ export const loadProfileSpec = z
       firstVm: z
         .int()
         .min(0)
+        .max(LIMITS.traceVm)
         .default(0)
         .meta({ description: "the n-th VM started replays trace VM firstVm + n (modulo)" }),
     }),
@@ -61,7 +63,7 @@ const work = z
   .meta({ description: "work of each VM: flops, or core-seconds of the core it runs on" });
 
 const jobShape = {
-  vms: z.int().min(1).default(1).meta({ description: "VMs per job" }),
+  vms: z.int().min(1).max(LIMITS.vmsPerJob).default(1).meta({ description: "VMs per job" }),
   work: work.optional(),
   duration: duration()
     .pipe(z.number().positive())
@@ -85,7 +87,7 @@ export const arrivalsSpec = z.discriminatedUnion("type", [
   }),
   z.strictObject({
     type: z.literal("poisson"),
-    count: z.int().min(1),
+    count: z.int().min(1).max(LIMITS.jobs),
     interarrival: duration()
       .pipe(z.number().positive())
       .meta({ description: "mean time between arrivals" }),
@@ -94,12 +96,17 @@ export const arrivalsSpec = z.discriminatedUnion("type", [
   z.strictObject({
     type: z.literal("swf"),
     file: z.string().meta({ description: "SWF log, relative to the scenario file" }),
-    vcpusPerVm: z.int().min(1).default(4),
+    vcpusPerVm: z.int().min(1).max(LIMITS.vcpus).default(4),
     memoryPerVcpu: size()
       .pipe(z.number().positive())
       .default(2 ** 30)
       .meta({ description: "RAM per vCPU when the log gives none" }),
-    limit: z.int().min(1).optional().meta({ description: "use only the first N jobs" }),
+    limit: z
+      .int()
+      .min(1)
+      .max(LIMITS.jobs)
+      .optional()
+      .meta({ description: "use only the first N jobs" }),
   }),
 ]);
 

@@ -1,6 +1,7 @@
 import { dirname } from "node:path";
 import { readScenarioDocument } from "../scenario/extends.js";
-import { parseScenarioText, validateScenario } from "../scenario/load.js";
+import { type LoadOptions, checkSize, validateScenario } from "../scenario/load.js";
+import { parseScenarioText } from "../scenario/yaml-data.js";
 import { type Problem, ScenarioError } from "../scenario/problems.js";
 import { checkReferences } from "../scenario/references.js";
 import type { Scenario } from "../scenario/schema.js";
@@ -15,7 +16,7 @@ export interface PlannedRun {
  * Reads a scenario file with a sweep block and validates every run it describes before any runs:
  * a problem in one cell is reported once (seeds change nothing else), with the cell's name.
  */
-export function loadSweep(file: string): PlannedRun[] {
+export function loadSweep(file: string, options: LoadOptions = {}): PlannedRun[] {
   const runs = planSweep(readScenarioDocument(file, parseScenarioText), file);
   const problems: Problem[] = [];
   const planned: PlannedRun[] = [];
@@ -24,6 +25,7 @@ export function loadSweep(file: string): PlannedRun[] {
     if (badCells.has(run.cell)) continue;
     try {
       const scenario = validateScenario(run.document, file);
+      checkSize(scenario, file, options);
       checkReferences(scenario, file, dirname(file));
       planned.push({ run, scenario });
     } catch (error) {

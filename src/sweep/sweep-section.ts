@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { LIMITS } from "../scenario/limits.js";
 
 /**
  * A sweep over a scenario: every variant (a named set of overrides, typically a policy) x every
@@ -8,7 +9,7 @@ import * as z from "zod";
 export const sweepSection = z
   .strictObject({
     seeds: z
-      .union([z.array(z.int().min(0)).min(1), z.int().min(1)])
+      .union([z.array(z.int().min(0)).min(1).max(LIMITS.seeds), z.int().min(1).max(LIMITS.seeds)])
       .default(3)
       .meta({ description: "seeds to run, or how many (1, 2, ..., n)" }),
     parameters: z

@@ -10,6 +10,7 @@ import type { Assignment } from "../configuration.js";
 import { contextSwitchTarget } from "./context-switch.js";
 import { DEFAULT_NODE_BUDGET, optimise } from "./optimise.js";
 import { repair } from "./repair.js";
+import { LIMITS } from "../../../scenario/limits.js";
 
 const options = z.object({
   objective: z
@@ -22,6 +23,7 @@ const options = z.object({
   nodeBudget: z
     .int()
     .min(1)
+    .max(LIMITS.nodeBudget)
     .default(DEFAULT_NODE_BUDGET)
     .meta({ description: "search nodes a decision may explore (deterministic, not a time)" }),
   computeTime: z

@@ -1,0 +1,140 @@
+import { getHeapStatistics } from "node:v8";
+import { grid5000HostCount } from "../platform/grid5000.js";
+import type { PlatformSection } from "./platform-section.js";
+import type { Problem } from "./problems.js";
+import type { Scenario } from "./schema.js";
+
+/**
+ * JavaScript heap a run holds per model object, measured on a synthetic platform (8-core hosts,
+ * 1-vCPU VMs with injector loads, round-robin placement): 0.8 kB per host and 3.7 kB per running
+ * VM once warmed up, 10,000 hosts and 100,000 VMs in 370 MB (see docs/robustness.md); rounded up
+ * by about half for what a run allocates on the way (queues, flows, plans).
+ */
+export const HEAP_BYTES = {
+  fixed: 64e6,
+  perHost: 1.5e3,
+  perLink: 0.3e3,
+  perVm: 5.5e3,
+  perJob: 0.5e3,
+} as const;
+
+/** What a scenario makes, counted from its validated fields without building anything. */
+export interface ScenarioSize {
+  readonly hosts: number;
+  readonly links: number;
+  readonly jobs: number;
+  readonly vms: number;
+  /** Estimated peak heap of one run, bytes. */
+  readonly bytes: number;
+  /** The field that sets the largest part of the estimate. */
+  readonly field: string;
+}
+
+export function scenarioSize(scenario: Scenario): ScenarioSize {
+  const platform = platformCounts(scenario.platform);
+  const workload = workloadCounts(scenario);
+  const hostBytes = platform.hosts * HEAP_BYTES.perHost + platform.links * HEAP_BYTES.perLink;
+  const vmBytes = workload.vms * HEAP_BYTES.perVm + workload.jobs * HEAP_BYTES.perJob;
+  return {
+    hosts: platform.hosts,
+    links: platform.links,
+    jobs: workload.jobs,
+    vms: workload.vms,
+    bytes: HEAP_BYTES.fixed + hostBytes + vmBytes,
+    field: hostBytes >= vmBytes ? platform.field : workload.field,
+  };
+}
+
+/** The heap this process may grow to (V8's limit, set by node --max-old-space-size). */
+export function heapLimit(): number {
+  return getHeapStatistics().heap_size_limit;
+}
+
+/** A problem if the scenario's estimated size is over `limit` bytes. */
+export function sizeProblem(scenario: Scenario, limit: number): Problem | undefined {
+  const size = scenarioSize(scenario);
+  if (size.bytes <= limit) return undefined;
+  return {
+    path: size.field,
+    message: `expected a scenario that fits in memory: ${count(size.hosts)} hosts, ${count(size.links)} links and ${count(size.vms)} VMs need about ${gigabytes(size.bytes)}, more than the ${gigabytes(limit)} allowed (make it smaller, or raise the limit with --max-memory and node --max-old-space-size)`,
+  };
+}
+
+function count(n: number): string {
+  return n < 1e6 ? String(n) : n.toExponential(2);
+}
+
+function gigabytes(bytes: number): string {
+  return `${(bytes / 1e9).toFixed(1)} GB`;
+}
+
+interface Counts {
+  readonly hosts: number;
+  readonly links: number;
+  readonly field: string;
+}
+
+function platformCounts(platform: PlatformSection | undefined): Counts {
+  if (platform === undefined) return { hosts: 0, links: 0, field: "platform" };
+  switch (platform.type) {
+    case "grid5000-2011": {
+      const hosts = grid5000HostCount(platform);
+      return { hosts, links: hosts + 40, field: "platform.scale" };
+    }
+    case "synthetic": {
+      const hosts = platform.sites * platform.hostsPerSite;
+      const links = hosts + platform.sites + backboneLinks(platform.backbone.type, platform.sites);
+      const field = platform.hostsPerSite >= platform.sites ? "hostsPerSite" : "sites";
+      return { hosts, links, field: `platform.${field}` };
+    }
+    case "inline": {
+      let hosts = 0;
+      let largest = { hosts: 0, field: "platform.sites" };
+      platform.sites.forEach((site, i) => {
+        site.clusters.forEach((cluster, j) => {
+          hosts += cluster.hosts;
+          if (cluster.hosts > largest.hosts) {
+            largest = { hosts: cluster.hosts, field: `platform.sites[${i}].clusters[${j}].hosts` };
+          }
+        });
+      });
+      const sites = platform.sites.length;
+      const backbone =
+        platform.backbone.type === "graph"
+          ? platform.backbone.links.length
+          : backboneLinks(platform.backbone.type, sites);
+      return { hosts, links: hosts + sites + backbone, field: largest.field };
+    }
+  }
+}
+
+function backboneLinks(type: "shared" | "star" | "ring" | "mesh", sites: number): number {
+  return type === "mesh" ? (sites * (sites - 1)) / 2 : sites;
+}
+
+function workloadCounts(scenario: Scenario): { jobs: number; vms: number; field: string } {
+  const workload = scenario.workload;
+  if (workload.type !== "vjobs") return { jobs: 0, vms: 0, field: "workload" };
+  const arrivals = workload.arrivals;
+  switch (arrivals.type) {
+    case "list":
+      return {
+        jobs: arrivals.jobs.length,
+        vms: arrivals.jobs.reduce((sum, job) => sum + job.vms, 0),
+        field: "workload.arrivals.jobs",
+      };
+    case "poisson":
+      return {
+        jobs: arrivals.count,
+        vms: arrivals.count * arrivals.vms,
+        field: `workload.arrivals.${arrivals.vms > arrivals.count ? "vms" : "count"}`,
+      };
+    case "swf":
+      // The log's jobs are counted once it is read (checkReferences); `limit` caps them.
+      return {
+        jobs: arrivals.limit ?? 0,
+        vms: arrivals.limit ?? 0,
+        field: "workload.arrivals.limit",
+      };
+  }
+}

@@ -1,0 +1,358 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { MAX_EXTENDS_DEPTH } from "../src/scenario/extends.js";
+import { MAX_SCENARIO_BYTES } from "../src/scenario/scenario-text.js";
+import { MAX_NESTING, MAX_VALUES } from "../src/scenario/yaml-data.js";
+import { type CliResult, skysim } from "./run-cli.js";
+
+/**
+ * One test per class of input that crashed, hung or was reported badly by `skysim validate` in the
+ * fuzz of issue 16: each must now be exit 2 with one line per problem, each line naming the file
+ * and a field path (or a line and column), never an internal error or a stack trace.
+ */
+
+const SKY = resolve("scenarios/sky-vjobs.yaml");
+const ROBUSTNESS = resolve("test/fixtures/robustness");
+
+function folder(): string {
+  return mkdtempSync(join(tmpdir(), "skysim-bad-input-"));
+}
+
+function write(dir: string, name: string, text: string | Uint8Array): string {
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+/** A scenario extending sky-vjobs.yaml with `body` (YAML lines) on top. */
+function extending(dir: string, body: string): string {
+  return write(dir, "scenario.yaml", `extends: ${SKY}\nname: bad\n${body}\n`);
+}
+
+/** Exit 2, and every stderr line is `FILE: PATH: message` with no internal error text. */
+function expectRejected(result: CliResult, file: string, path: string | RegExp): string[] {
+  expect(result.signal).toBeNull();
+  expect(result.stderr).not.toMatch(/internal error| {4}at |Error:/);
+  expect(result.status).toBe(2);
+  const lines = result.stderr.trimEnd().split("\n");
+  for (const line of lines) expect(line.startsWith(`${file}: `)).toBe(true);
+  const paths = lines.map((line) => line.slice(file.length + 2).split(": ", 1)[0]);
+  expect(paths.some((p) => (typeof path === "string" ? p === path : path.test(p ?? "")))).toBe(
+    true,
+  );
+  return lines;
+}
+
+const validate = (file: string, ...options: string[]) =>
+  skysim(["validate", file, ...options], { timeout: 30_000 });
+
+describe("sizes that cannot fit", () => {
+  it("rejects a huge integer by the schema's bound (was: RangeError: Invalid array length)", () => {
+    const file = extending(folder(), "platform: { type: synthetic, hostsPerSite: 1e15 }");
+    const [line] = expectRejected(validate(file), file, "platform.hostsPerSite");
+    expect(line).toMatch(/expected a value <= 1000000, got 1000000000000000/);
+  });
+
+  it("rejects 2^31 hosts at once (was: a hang)", () => {
+    const file = extending(folder(), `platform: { type: synthetic, hostsPerSite: ${2 ** 31} }`);
+    expectRejected(validate(file), file, "platform.hostsPerSite");
+  });
+
+  it("refuses, by its estimate, a platform within the bounds that cannot fit in memory (was: 57 s to 4.6 GB, then abort)", () => {
+    // 1,000 sites x 1,000,000 hosts would take about 1e9 x 1.5 kB: far over any heap.
+    const file = extending(
+      folder(),
+      "platform: { type: synthetic, sites: 1000, hostsPerSite: 1000000 }\nworkload: { boot: { imageStore: s0h0 } }",
+    );
+    const [line] = expectRejected(validate(file), file, "platform.hostsPerSite");
+    expect(line).toMatch(/expected a scenario that fits in memory: 1\.00e\+9 hosts/);
+  });
+
+  it("refuses a Grid'5000 scale of a million (was: a hang)", () => {
+    const file = extending(folder(), "platform: { type: grid5000-2011, scale: 1e6 }");
+    expectRejected(validate(file), file, "platform.scale");
+  });
+
+  it("refuses by the estimate what a --max-memory lower than the default excludes", () => {
+    // 400 jobs x 4 VMs of sky-vjobs: 1,600 VMs x 5.5 kB + 133 hosts: about 0.07 GB, over 10 MB.
+    const result = validate(SKY, "--max-memory", "10MB");
+    const [line] = expectRejected(result, SKY, "workload.arrivals.count");
+    expect(line).toMatch(/more than the 0\.0 GB allowed/);
+    expect(validate(SKY, "--max-memory", "1GiB").status).toBe(0);
+    expect(validate(SKY, "--max-memory", "lots").stderr).toMatch(
+      /--max-memory: expected a size such as 8GiB, got "lots"/,
+    );
+  });
+});
+
+describe("YAML that is not plain data", () => {
+  it("reports a merge key with a tag in an odd place (was: TypeError reading 'length')", () => {
+    const file = extending(folder(), "platform: { type: synthetic, cores: !!merge << }");
+    expectRejected(validate(file), file, /^line 3, column \d+$/);
+  });
+
+  it("reports merge keys, unknown tags and non-JSON tags by line and column", () => {
+    const dir = folder();
+    for (const body of [
+      "base: &b { vcpus: 2 }\nworkload: { vm: { <<: *b } }",
+      "description: !secret hello",
+      "description: !!binary aGVsbG8=",
+      "description: !!set { a, b }",
+      "? [a, b]\n: 1",
+    ]) {
+      const file = extending(dir, body);
+      expectRejected(validate(file), file, /^line \d+, column \d+$/);
+    }
+  });
+
+  it("reports an alias bomb (was: the parser's ReferenceError)", () => {
+    // Ten levels of nine aliases each: 9^10 = 3.5e9 values once expanded.
+    let text = "name: bomb\nl0: &l0 [x, x, x, x, x, x, x, x, x]\n";
+    for (let i = 1; i <= 10; i++) {
+      text += `l${i}: &l${i} [${Array.from({ length: 9 }, () => `*l${i - 1}`).join(", ")}]\n`;
+    }
+    const file = write(folder(), "bomb.yaml", text);
+    const [line] = expectRejected(validate(file), file, /^line \d+, column \d+$/);
+    expect(line).toContain(`expected at most ${MAX_VALUES} values once aliases are expanded`);
+  });
+
+  it("reports an alias inside its own anchor (a cycle)", () => {
+    const file = write(folder(), "cycle.yaml", "name: cycle\nlist: &a [1, *a]\n");
+    // "list: &a [1, *a]": the alias starts at the 14th character.
+    const [line] = expectRejected(validate(file), file, "line 2, column 14");
+    expect(line).toContain("expected an alias outside its own anchor, got *a inside it");
+  });
+
+  it("reports nesting thousands of levels deep, flow or block (was: Maximum call stack size exceeded)", () => {
+    const dir = folder();
+    const flow = write(
+      dir,
+      "flow.yaml",
+      `name: deep\nx: ${"[".repeat(50_000)}${"]".repeat(50_000)}\n`,
+    );
+    const block = write(
+      dir,
+      "block.yaml",
+      `name: deep\n${Array.from({ length: 600 }, (_, i) => `${" ".repeat(i)}k${i}:`).join("\n")}\n`,
+    );
+    const shallow = write(
+      dir,
+      "shallow.yaml",
+      `name: deep\nx: ${"[".repeat(40)}${"]".repeat(40)}\n`,
+    );
+    for (const file of [flow, block, shallow]) {
+      const [line] = expectRejected(validate(file), file, /^line \d+, column \d+$/);
+      expect(line).toContain(`expected nesting at most ${MAX_NESTING} levels deep`);
+    }
+  });
+
+  it("reports bytes that are not UTF-8 with their line and column", () => {
+    const bytes = new Uint8Array([...Buffer.from("name: x\ndescription: caf"), 0xe9, 0x0a]);
+    const file = write(folder(), "latin1.yaml", bytes);
+    // "description: caf" is 16 characters: the Latin-1 é is the 17th.
+    const [line] = expectRejected(validate(file), file, "line 2, column 17");
+    expect(line).toContain("expected UTF-8 text");
+  });
+
+  it("reports binary garbage in a few lines, not thousands", () => {
+    const garbage = new Uint8Array(20_000).map((_, i) => ((i * 7919 + 13) % 96) + 32);
+    const file = write(folder(), "garbage.yaml", garbage);
+    const lines = expectRejected(
+      validate(file),
+      file,
+      /^(line \d+, column \d+|\(syntax\)|\(root\))$/,
+    );
+    expect(lines.length).toBeLessThanOrEqual(11);
+  });
+});
+
+describe("files a scenario may name", () => {
+  it("refuses a file over the size limit at once (was: a 50 MB file hung past 60 s)", () => {
+    const file = write(folder(), "big.yaml", `name: big\n# ${"x".repeat(50 * 1024 * 1024)}\n`);
+    const [line] = expectRejected(validate(file), file, "(file)");
+    expect(line).toContain(`at most ${MAX_SCENARIO_BYTES} bytes`);
+  });
+
+  it("refuses to extend a device or a FIFO (was: /dev/zero read to 4.2 GB, a FIFO hung)", () => {
+    const dir = folder();
+    const zero = write(dir, "zero.yaml", "extends: /dev/zero\nname: zero\n");
+    const [line] = expectRejected(validate(zero), zero, "extends");
+    expect(line).toContain("/dev/zero: expected a regular file, got a device");
+    execFileSync("mkfifo", [join(dir, "pipe")]);
+    const fifo = write(dir, "fifo.yaml", "extends: pipe\nname: fifo\n");
+    const [fifoLine] = expectRejected(validate(fifo), fifo, "extends");
+    expect(fifoLine).toContain("pipe: expected a regular file, got a FIFO (named pipe)");
+    const folderBase = write(dir, "folder.yaml", `extends: ${dir}\nname: f\n`);
+    expectRejected(validate(folderBase), folderBase, "extends");
+  });
+
+  it("stops an extends chain thousands of files long at a depth limit, naming the chain (was: stack overflow)", () => {
+    const dir = folder();
+    for (let i = 0; i < 3000; i++) {
+      write(
+        dir,
+        `c${i}.yaml`,
+        i < 2999 ? `extends: c${i + 1}.yaml\nname: c${i}\n` : "name: last\n",
+      );
+    }
+    const first = join(dir, "c0.yaml");
+    const result = validate(first);
+    const culprit = join(dir, `c${MAX_EXTENDS_DEPTH - 1}.yaml`);
+    const [line] = expectRejected(result, culprit, "extends");
+    expect(line).toContain(`at most ${MAX_EXTENDS_DEPTH} files`);
+    expect(line).toContain(`${first} -> ${join(dir, "c1.yaml")}`);
+  });
+
+  it("refuses to extend what holds no scenario", () => {
+    const dir = folder();
+    write(dir, "empty.yaml", "");
+    write(dir, "list.yaml", "- a\n- b\n");
+    for (const base of ["empty.yaml", "list.yaml"]) {
+      const file = write(dir, `on-${base}`, `extends: ${base}\nname: x\n`);
+      const [line] = expectRejected(validate(file), file, "extends");
+      expect(line).toMatch(/expected .* to hold a scenario \(a mapping of fields\)/);
+    }
+  });
+});
+
+describe("duplicate names", () => {
+  const cluster = (name: string) =>
+    `{ name: ${name}, hosts: 2, cores: 4, speed: 1Gf, memory: 16GiB, disk: 100MB/s, nic: { bandwidth: 1Gbps } }`;
+  const site = (name: string, clusters: string[]) =>
+    `{ name: ${name}, uplink: { bandwidth: 1Gbps }, clusters: [${clusters.map(cluster).join(", ")}] }`;
+
+  it("reports two sites, two clusters of a site and two links with one name, each at its path (was: RangeError)", () => {
+    const file = extending(
+      folder(),
+      [
+        "platform:",
+        "  type: inline",
+        `  sites: [${site("east", ["a"])}, ${site("east", ["a", "a"])}]`,
+        "  backbone: { type: graph, links: [{ from: east, to: r, bandwidth: 1Gbps }, { from: east, to: r, bandwidth: 1Gbps }] }",
+        "workload: { boot: { imageStore: a-1.east } }",
+      ].join("\n"),
+    );
+    const lines = expectRejected(validate(file), file, "platform.sites[1].name");
+    expect(lines).toEqual([
+      `${file}: platform.sites[1].name: expected a name no other site has, got "east" (also sites[0])`,
+      `${file}: platform.sites[1].clusters[1].name: expected a name no other cluster of the site has, got "a" (also clusters[0])`,
+      `${file}: platform.backbone.links[1].to: expected a link name no other link has, got "east-r" (also links[0])`,
+    ]);
+  });
+
+  it("reports a site the graph backbone does not join (was: a RangeError mid-run)", () => {
+    const file = extending(
+      folder(),
+      [
+        "platform:",
+        "  type: inline",
+        `  sites: [${site("east", ["a"])}, ${site("west", ["a"])}]`,
+        "  backbone: { type: graph, links: [{ from: east, to: r, bandwidth: 1Gbps }] }",
+        "workload: { boot: { imageStore: a-1.east } }",
+      ].join("\n"),
+    );
+    const [line] = expectRejected(validate(file), file, "platform.sites[1].name");
+    expect(line).toContain("expected a site the backbone links join to east, got west");
+  });
+
+  it("reports a backbone link named like an uplink", () => {
+    const file = extending(
+      folder(),
+      [
+        "platform:",
+        "  type: inline",
+        `  sites: [${site("east", ["a"])}, ${site("west", ["a"])}]`,
+        "  backbone: { type: graph, links: [{ name: east-up, from: east, to: west, bandwidth: 1Gbps }] }",
+        "workload: { boot: { imageStore: a-1.east } }",
+      ].join("\n"),
+    );
+    const [line] = expectRejected(validate(file), file, "platform");
+    expect(line).toContain("two links named east-up");
+  });
+});
+
+describe("field paths", () => {
+  it("quotes keys that are not plain names (was: `sweep.variants.      nodeBudget`)", () => {
+    const file = extending(folder(), "policies:\n  '  placement ': { name: first-fit }");
+    const [line] = expectRejected(validate(file), file, "policies");
+    expect(line).toContain('unknown field "  placement "');
+    const sweep = extending(folder(), "sweep:\n  variants:\n    a: { '      nodeBudget': 3 }");
+    const result = skysim(["sweep", sweep, "--out", join(folder(), "out")]);
+    expectRejected(result, sweep, "[a] (root)");
+  });
+});
+
+describe("user policy modules", () => {
+  function withPolicies(policies: string): string {
+    const dir = folder();
+    return write(
+      dir,
+      "scenario.yaml",
+      `extends: ${ROBUSTNESS}/scenario.yaml\npolicies: ${policies}\n`,
+    );
+  }
+
+  it("reports a module that exports the wrong shape or throws a non-Error while loading, with its path (exit 2)", () => {
+    const number = withPolicies(`{ consolidation: { module: ${ROBUSTNESS}/exports-number.mjs } }`);
+    const [line] = expectRejected(validate(number), number, "policies.consolidation.module");
+    expect(line).toContain(`expected ${ROBUSTNESS}/exports-number.mjs to export (as default)`);
+    const throws = withPolicies(`{ consolidation: { module: ${ROBUSTNESS}/throws-on-load.mjs } }`);
+    const [thrown] = expectRejected(validate(throws), throws, "policies.consolidation.module");
+    expect(thrown).toContain(
+      `expected ${ROBUSTNESS}/throws-on-load.mjs to load, but loading it threw a thrown object`,
+    );
+  });
+
+  function run(policies: string): CliResult {
+    return skysim(["run", withPolicies(policies), "--out", join(folder(), "out")]);
+  }
+
+  it("names the policy and its file when it throws a non-Error at run time (exit 1, no output)", () => {
+    const result = run(`{ consolidation: { module: ${ROBUSTNESS}/throws-string.mjs } }`);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(
+      `skysim: consolidation policy "throws-string" (${ROBUSTNESS}/throws-string.mjs): decide() threw a thrown string no plan today\n`,
+    );
+  });
+
+  it("refuses a decision naming a host that does not exist, and a placement that overfills a host", () => {
+    const wrong = run(`{ consolidation: { module: ${ROBUSTNESS}/wrong-target.mjs } }`);
+    expect(wrong.status).toBe(1);
+    expect(wrong.stderr).toMatch(
+      /decide\(\) returned target\[0\] = 999, not a host of the configuration/,
+    );
+    // Four 4 GiB VMs fill host 0's 16 GiB; the fifth would not fit.
+    const overfill = run(`{ placement: { module: ${ROBUSTNESS}/placement-overfills.mjs } }`);
+    expect(overfill.status).toBe(1);
+    expect(overfill.stderr).toMatch(
+      /placement policy "overfills" .*: place\(\) returned host 0 for \d+ bytes of VMs, more than its 0 bytes of free RAM/,
+    );
+  });
+
+  it("cannot end a run silently with exit 0 by calling process.exit", () => {
+    const out = join(folder(), "out");
+    const result = skysim([
+      "run",
+      withPolicies(`{ consolidation: { module: ${ROBUSTNESS}/exits.mjs } }`),
+      "--out",
+      out,
+    ]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("cut short by a call of process.exit(0)");
+    expect(existsSync(join(out, "summary.json"))).toBe(false);
+  });
+});
+
+describe("environment problems", () => {
+  it("makes no output folder for a rejected scenario", () => {
+    const dir = folder();
+    const file = extending(dir, "platform: { type: synthetic, hostsPerSite: 1e15 }");
+    const out = join(dir, "out");
+    mkdirSync(dir, { recursive: true });
+    expect(skysim(["run", file, "--out", out]).status).toBe(2);
+    expect(existsSync(out)).toBe(false);
+  });
+});
