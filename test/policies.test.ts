@@ -84,7 +84,9 @@ describe("the policies section", () => {
       ),
     );
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(/policies\.placement\.module: expected a policy module file at .*missing\.mjs, got no such file/);
+    expect(lines[0]).toMatch(
+      /policies\.placement\.module: expected a policy module file at .*missing\.mjs, got no such file/,
+    );
     expect(lines[1]).toMatch(
       /policies\.consolidation\.module: expected .*not-a-policy\.mjs to export a consolidation policy, got kind placement/,
     );
