@@ -346,6 +346,32 @@ describe("user policy modules", () => {
   });
 });
 
+describe("user policy modules in a sweep", () => {
+  it("stop the sweep with the policy named, in worker threads or not", () => {
+    for (const [module, expected] of [
+      [
+        "exits.mjs",
+        // In this thread the exit guard speaks; in a worker thread, the pool.
+        /cut short by a call of process\.exit\(0\)|exited with code 0 in the middle of the run/,
+      ],
+      ["throws-string.mjs", /decide\(\) threw a thrown string no plan today/],
+    ] as const) {
+      const dir = folder();
+      const file = write(
+        dir,
+        "sweep.yaml",
+        `extends: ${ROBUSTNESS}/scenario.yaml\npolicies: { consolidation: { module: ${ROBUSTNESS}/${module} } }\nsweep: { seeds: 2 }\n`,
+      );
+      for (const jobs of ["1", "2"]) {
+        const result = skysim(["sweep", file, "--out", join(dir, `out-${jobs}`), "--jobs", jobs]);
+        expect(result.status).toBe(1);
+        expect(result.stderr).not.toContain("internal error");
+        expect(result.stderr).toMatch(expected);
+      }
+    }
+  });
+});
+
 describe("environment problems", () => {
   it("makes no output folder for a rejected scenario", () => {
     const dir = folder();

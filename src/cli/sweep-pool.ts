@@ -36,20 +36,33 @@ export async function runPool(tasks: readonly PlannedRun[], options: PoolOptions
       workers.map(
         (worker) =>
           new Promise<void>((resolve, reject) => {
+            let running: number | undefined;
             const next = (): void => {
               const task = queue.shift();
+              running = task?.run.index;
               if (task === undefined) resolve();
               else worker.postMessage(task);
             };
-            worker.on("message", (reply: { index: number; error?: string }) => {
+            worker.on("message", (reply: { index: number; error?: string; name?: string }) => {
               if (reply.error !== undefined) {
-                reject(new Error(`sweep run ${reply.index}: ${reply.error}`));
+                const error = new Error(`sweep run ${reply.index}: ${reply.error}`);
+                if (reply.name === "PolicyError") error.name = reply.name;
+                reject(error);
                 return;
               }
               options.onRunDone(++done);
               next();
             });
             worker.on("error", reject);
+            // process.exit in a worker (from a user policy module) ends only that thread.
+            worker.on("exit", (code) => {
+              if (running === undefined) return;
+              const error = new Error(
+                `sweep run ${running}: its worker thread exited with code ${code} in the middle of the run (a user policy module calling process.exit?)`,
+              );
+              error.name = "PolicyError";
+              reject(error);
+            });
             next();
           }),
       ),

@@ -14,6 +14,8 @@ port.on("message", (task: PlannedRun) => {
     port.postMessage({
       index: task.run.index,
       error: error instanceof Error ? error.message : String(error),
+      // A user policy's misbehaviour is reported as such, not as a bug of skysim.
+      ...(error instanceof Error ? { name: error.name } : {}),
     });
   }
 });

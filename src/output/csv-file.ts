@@ -1,13 +1,15 @@
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { closeSync, fsyncSync, mkdirSync, openSync, rmSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { stringify } from "csv-stringify/sync";
+import { renameInto, temporaryOf } from "./atomic-file.js";
 
 export type CsvCell = string | number;
 
 /**
  * A CSV file written while the simulation runs: rows are buffered a few thousand at a time,
  * turned into text by csv-stringify and appended to a hidden temporary file, so memory stays flat
- * however long the run. `commit` renames it over the target (readers never see half a file);
+ * however long the run. `commit` flushes it to the disk and renames it over the target (readers
+ * never see half a file, even after a kill);
  * `abort` deletes it.
  */
 export class CsvFile {
@@ -24,7 +26,7 @@ export class CsvFile {
     private readonly flushEvery = 4096,
   ) {
     mkdirSync(dirname(path), { recursive: true });
-    this.temporary = join(dirname(path), `.${basename(path)}.partial`);
+    this.temporary = temporaryOf(path);
     this.fd = openSync(this.temporary, "w");
   }
 
@@ -34,10 +36,12 @@ export class CsvFile {
     if (this.buffer.length >= this.flushEvery) this.flush();
   }
 
+  /** Flushes the rows to the disk (fsync), then gives the file its name. */
   commit(): void {
     this.flush();
+    fsyncSync(this.fd);
     this.close();
-    renameSync(this.temporary, this.path);
+    renameInto(this.temporary, this.path);
   }
 
   abort(): void {
@@ -53,7 +57,8 @@ export class CsvFile {
     });
     this.headerWritten = true;
     this.buffer = [];
-    writeSync(this.fd, text);
+    // writeFileSync on a descriptor appends, and loops until every byte is written.
+    writeFileSync(this.fd, text);
   }
 
   private close(): void {
