@@ -5,6 +5,7 @@ import { checkGrid5000Options, grid5000Platform } from "../platform/grid5000.js"
 import { SYNTHETIC_DEFAULTS, syntheticPlatform } from "../platform/synthetic.js";
 import { bandwidth, duration, size, speed } from "./quantities.js";
 import { LIMITS } from "./limits.js";
+import { distinctItems } from "./distinct.js";
 
 const name = () => z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/);
 const link = () => z.strictObject({ bandwidth: bandwidth(), latency: duration().default(0) });
@@ -17,8 +18,16 @@ const simpleBackbone = z.strictObject({
 const grid5000 = z
   .strictObject({
     type: z.literal("grid5000-2011"),
-    sites: z.array(z.string()).optional().meta({ description: "keep only these sites" }),
-    clusters: z.array(z.string()).optional().meta({ description: "keep only these clusters" }),
+    sites: z
+      .array(z.string())
+      .superRefine(distinctItems("a site", String))
+      .optional()
+      .meta({ description: "keep only these sites" }),
+    clusters: z
+      .array(z.string())
+      .superRefine(distinctItems("a cluster", String))
+      .optional()
+      .meta({ description: "keep only these clusters" }),
     scale: z
       .number()
       .positive()

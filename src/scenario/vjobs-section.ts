@@ -2,6 +2,7 @@ import * as z from "zod";
 import { PLANETLAB_DAYS } from "../workload/planetlab.js";
 import { bandwidth, duration, flops, size } from "./quantities.js";
 import { LIMITS } from "./limits.js";
+import { distinctItems } from "./distinct.js";
 
 /**
  * The `vjobs` workload: virtualized jobs (sets of VMs) arriving on the platform, placed by the
@@ -83,7 +84,8 @@ export const arrivalsSpec = z.discriminatedUnion("type", [
           ...jobShape,
         }),
       )
-      .min(1),
+      .min(1)
+      .superRefine(distinctItems("a job name", (job) => job.name, "name")),
   }),
   z.strictObject({
     type: z.literal("poisson"),

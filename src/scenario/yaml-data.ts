@@ -1,6 +1,7 @@
 import {
   LineCounter,
   type Node,
+  Parser,
   isAlias,
   isMap,
   isPair,
@@ -8,6 +9,7 @@ import {
   isSeq,
   parseDocument,
 } from "yaml";
+import type { CST } from "yaml";
 import { type Problem, ScenarioError } from "./problems.js";
 
 /** Deeper than any field of the format (the deepest, inside a sweep variant, is about 8). */
@@ -26,19 +28,25 @@ const MAX_SYNTAX_PROBLEMS = 10;
  */
 export function parseScenarioText(text: string, file: string): unknown {
   const lines = new LineCounter();
+  const at = (offset: number | undefined): string => {
+    if (offset === undefined) return "(syntax)";
+    const { line, col } = lines.linePos(offset);
+    return `line ${line}, column ${col}`;
+  };
+  // The scan fills the line counter; the document is then parsed without one.
+  const tooDeep = firstTooDeep(text, lines);
+  if (tooDeep !== undefined) {
+    throw new ScenarioError(file, [
+      { path: at(tooDeep), message: `expected nesting at most ${MAX_NESTING} levels deep` },
+    ]);
+  }
   const document = parseDocument(text, {
-    lineCounter: lines,
     prettyErrors: false,
     uniqueKeys: true,
     schema: "core",
     merge: false,
     resolveKnownTags: false,
   });
-  const at = (offset: number | undefined): string => {
-    if (offset === undefined) return "(syntax)";
-    const { line, col } = lines.linePos(offset);
-    return `line ${line}, column ${col}`;
-  };
   const syntax = [...document.errors, ...document.warnings].map((error): Problem => ({
     path: at(error.pos[0]),
     message: syntaxMessage(error.message),
@@ -58,9 +66,36 @@ export function parseScenarioText(text: string, file: string): unknown {
 
 function syntaxMessage(message: string): string {
   const first = message.split("\n", 1)[0] ?? message;
-  const text = first.replace(/ at line \d+, column \d+:?$/, "");
-  if (/call stack/i.test(text)) return `expected nesting at most ${MAX_NESTING} levels deep`;
-  return `expected valid YAML or JSON: ${text}`;
+  return `expected valid YAML or JSON: ${first.replace(/ at line \d+, column \d+:?$/, "")}`;
+}
+
+/**
+ * The offset of the first collection nested deeper than MAX_NESTING, found on the parser's token
+ * tree (built without recursion) by an explicit stack, before anything recursive sees the text:
+ * the document composer would otherwise overflow the call stack at a depth that depends on the
+ * stack's size, so the error and its place would differ between machines and threads.
+ */
+function firstTooDeep(text: string, lines: LineCounter): number | undefined {
+  for (const token of new Parser(lines.addNewLine).parse(text)) {
+    if (token.type !== "document" || token.value === undefined) continue;
+    const stack: { token: CST.Token; depth: number }[] = [{ token: token.value, depth: 0 }];
+    for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+      const { token: node, depth } = top;
+      if (
+        node.type !== "block-map" &&
+        node.type !== "block-seq" &&
+        node.type !== "flow-collection"
+      ) {
+        continue;
+      }
+      if (depth > MAX_NESTING) return node.offset;
+      for (const item of node.items) {
+        if ("key" in item && item.key) stack.push({ token: item.key, depth: depth + 1 });
+        if (item.value) stack.push({ token: item.value, depth: depth + 1 });
+      }
+    }
+  }
+  return undefined;
 }
 
 /** Converts the document's nodes to plain values, following aliases by hand (bounded). */

@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { LIMITS } from "../scenario/limits.js";
+import { distinctItems } from "../scenario/distinct.js";
 
 /**
  * A sweep over a scenario: every variant (a named set of overrides, typically a policy) x every
@@ -9,7 +10,14 @@ import { LIMITS } from "../scenario/limits.js";
 export const sweepSection = z
   .strictObject({
     seeds: z
-      .union([z.array(z.int().min(0)).min(1).max(LIMITS.seeds), z.int().min(1).max(LIMITS.seeds)])
+      .union([
+        z
+          .array(z.int().min(0))
+          .min(1)
+          .max(LIMITS.seeds)
+          .superRefine(distinctItems("a seed", String)),
+        z.int().min(1).max(LIMITS.seeds),
+      ])
       .default(3)
       .meta({ description: "seeds to run, or how many (1, 2, ..., n)" }),
     parameters: z

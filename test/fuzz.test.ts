@@ -1,0 +1,139 @@
+import { execFileSync } from "node:child_process";
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import fc from "fast-check";
+import { afterAll, describe, expect, it } from "vitest";
+import { LoadPool, type Outcome } from "./fuzz/fuzz-pool.js";
+import {
+  MUTATION_CLASSES,
+  type MutationClass,
+  makeMutant,
+  mutantSpec,
+} from "./fuzz/scenario-mutants.js";
+import { skysim } from "./run-cli.js";
+
+/**
+ * The scenario loader never crashes, hangs or answers badly, whatever the file: shipped scenarios
+ * mutated in every way of issue 16's fuzz are each accepted, or rejected with one line per
+ * problem naming the file and a field path (or a line and column). CI runs a slice; `npm run
+ * fuzz` runs 10,000 mutants and writes the counts per class (SKYSIM_FUZZ_MUTANTS,
+ * SKYSIM_FUZZ_REPORT). Each mutant loads in a worker thread with a 1 GiB heap and a time limit;
+ * every CLI_EVERY-th one also goes through `skysim validate`, whose exit code and lines must agree.
+ */
+
+const MUTANTS = Number(process.env.SKYSIM_FUZZ_MUTANTS ?? 300);
+const SEED = Number(process.env.SKYSIM_FUZZ_SEED ?? 16);
+const CLI_EVERY = Number(process.env.SKYSIM_FUZZ_CLI_EVERY ?? 25);
+const REPORT = process.env.SKYSIM_FUZZ_REPORT;
+const LIMITS = { heapMb: 1024, timeoutMs: 30_000 };
+
+type Verdict = Outcome["outcome"] | "rejected-badly";
+
+/** A corpus folder: the shipped scenarios with what they refer to, and the robustness fixtures. */
+function corpusFolder(): string {
+  const dir = mkdtempSync(join(tmpdir(), "skysim-fuzz-"));
+  cpSync("scenarios", dir, { recursive: true, filter: (source) => !source.includes("expected") });
+  cpSync("test/fixtures/inline-platform.yaml", join(dir, "inline-platform.yaml"));
+  cpSync("test/fixtures/robustness", join(dir, "robustness"), { recursive: true });
+  return dir;
+}
+
+const FIELD =
+  /^(?:[A-Za-z0-9_$][A-Za-z0-9_$-]*|\["(?:[^"\\]|\\.)*"\]|\[\d+\])(?:\.[A-Za-z0-9_$][A-Za-z0-9_$-]*|\[\d+\]|\["(?:[^"\\]|\\.)*"\])*: /;
+const PLACE = /^(?:\(file\)|\(root\)|\(syntax\)|line \d+, column \d+|extends): /;
+const INTERNAL =
+  /internal error|Cannot read prop|is not a function|is not iterable|Maximum call stack|undefined \(reading|RangeError|TypeError|ReferenceError|SyntaxError| {4}at /;
+
+/** Why a rejection's text is bad (a line without a known file and a path), or undefined. */
+export function badRejection(text: string, files: readonly string[]): string | undefined {
+  for (const line of text.split("\n")) {
+    const file = files.find((name) => line.startsWith(`${name}: `));
+    if (file === undefined) return `no file of the scenario: ${line}`;
+    const rest = line.slice(file.length + 2);
+    if (!PLACE.test(rest) && !FIELD.test(rest)) return `no field path: ${line}`;
+    if (INTERNAL.test(rest)) return `internal text: ${line}`;
+  }
+  return undefined;
+}
+
+describe("the scenario loader under fuzzing", () => {
+  const pool = new LoadPool(LIMITS);
+  afterAll(async () => {
+    await pool.close();
+  });
+
+  // A guard against a hang of the whole fuzz, not a speed goal: about 5 ms a mutant here.
+  const timeout = 120_000 + MUTANTS * 50;
+  it(
+    `accepts or cleanly rejects ${MUTANTS} mutants of the shipped scenarios`,
+    { timeout },
+    async () => {
+      const dir = corpusFolder();
+      const corpus = readdirSync(dir)
+        .filter((name) => name.endsWith(".yaml"))
+        .sort()
+        .map((name) => ({ name, text: readFileSync(join(dir, name), "utf8") }));
+      const counts = Object.fromEntries(MUTATION_CLASSES.map((kind) => [kind, {}])) as Record<
+        MutationClass,
+        Partial<Record<Verdict, number>>
+      >;
+      const failures: string[] = [];
+      const specs = fc.sample(mutantSpec, { numRuns: MUTANTS, seed: SEED });
+      for (const [i, spec] of specs.entries()) {
+        const mutant = makeMutant(corpus, spec, String(i));
+        for (const file of mutant.files) writeFileSync(join(dir, file.name), file.content);
+        for (const fifo of mutant.fifos) execFileSync("mkfifo", [join(dir, fifo)]);
+        const entry = join(dir, mutant.entry);
+        const outcome = await pool.load(entry);
+        const known = [
+          ...mutant.files.map((f) => join(dir, f.name)),
+          ...corpus.map((c) => join(dir, c.name)),
+        ];
+        const bad = outcome.outcome === "rejected" ? badRejection(outcome.text, known) : undefined;
+        const verdict: Verdict = bad === undefined ? outcome.outcome : "rejected-badly";
+        const byKind = counts[mutant.kind];
+        byKind[verdict] = (byKind[verdict] ?? 0) + 1;
+        if (verdict !== "accepted" && verdict !== "rejected") {
+          failures.push(
+            `#${i} ${mutant.kind} of ${corpus[spec.base % corpus.length]?.name}: ${verdict}: ${bad ?? ("text" in outcome ? outcome.text : "")}`,
+          );
+        } else if (i % CLI_EVERY === 0) {
+          // The CLI agrees: exit 0 and "ok", or exit 2 and the very lines of the loader.
+          const cli = skysim(["validate", entry], { timeout: LIMITS.timeoutMs * 2 });
+          expect(cli.status, `#${i} ${mutant.kind}: ${cli.stderr}`).toBe(
+            verdict === "accepted" ? 0 : 2,
+          );
+          if (outcome.outcome === "rejected") expect(cli.stderr).toBe(`${outcome.text}\n`);
+        }
+        for (const file of [...mutant.files.map((f) => f.name), ...mutant.fifos]) {
+          rmSync(join(dir, file), { force: true });
+        }
+      }
+      if (REPORT !== undefined) {
+        mkdirSync(REPORT, { recursive: true });
+        writeFileSync(
+          join(REPORT, "fuzz-counts.json"),
+          `${JSON.stringify({ mutants: MUTANTS, seed: SEED, counts, failures }, null, 2)}\n`,
+        );
+      }
+      expect(failures).toEqual([]);
+      // Every class was tried, and the fuzz is not only rejections: valid mutants get through.
+      for (const kind of MUTATION_CLASSES)
+        expect(Object.keys(counts[kind]).length).toBeGreaterThan(0);
+      const accepted = MUTATION_CLASSES.reduce(
+        (sum, kind) => sum + (counts[kind].accepted ?? 0),
+        0,
+      );
+      expect(accepted).toBeGreaterThan(0);
+    },
+  );
+});
