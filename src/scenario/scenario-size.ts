@@ -56,7 +56,7 @@ export function sizeProblem(scenario: Scenario, limit: number): Problem | undefi
   if (size.bytes <= limit) return undefined;
   return {
     path: size.field,
-    message: `expected a scenario that fits in memory: ${count(size.hosts)} hosts, ${count(size.links)} links and ${count(size.vms)} VMs need about ${gigabytes(size.bytes)}, more than the ${gigabytes(limit)} allowed (make it smaller, or raise the limit with --max-memory and node --max-old-space-size)`,
+    message: `expected a scenario that fits in memory: ${count(size.hosts)} hosts, ${count(size.links)} links and ${count(size.vms)} VMs need about ${gigabytes(size.bytes)}, more than the ${gigabytes(limit)} allowed (make it smaller, or raise the limit: NODE_OPTIONS=--max-old-space-size=MB and --max-memory)`,
   };
 }
 
