@@ -39,6 +39,7 @@ describe("the policies section", () => {
       consolidation: { name: "ffd-lazy", period: 30, scope: "site" },
       faultTolerance: { name: "none", restartDelay: 30 },
       sky: { name: "stay-home", period: 30 },
+      power: { name: "always-on" },
     });
   });
 

@@ -4,6 +4,8 @@ import { Signal } from "../sim/signal.js";
 import type { Simulation } from "../sim/simulation.js";
 import { Cpu, type Execution } from "./cpu.js";
 import { Disks } from "./disk.js";
+import { HostPower, type PowerChange } from "./host-power.js";
+import { type HostEnergyModel, type PowerState, TAURUS_ENERGY } from "./power-model.js";
 import { IllegalOperation, IllegalTransition, canTransition } from "./vm-lifecycle.js";
 import { Vm, type VmSpec, type VmState } from "./vm.js";
 
@@ -104,7 +106,11 @@ export class Cloud {
   readonly hostUsageChanged = new Signal<number>("host usage changed");
   readonly migrationEnded = new Signal<MigrationEnd>("migration ended");
   readonly snapshotEnded = new Signal<SnapshotEnd>("snapshot ended");
+  /** A host crashed (down) or came back (repaired, joined): failures, not power management. */
   readonly hostChanged = new Signal<HostChange>("host up or down");
+  /** Every host's power state; `hostPowerChanged` signals each change, crashes included. */
+  readonly power: HostPower;
+  readonly hostPowerChanged: Signal<PowerChange>;
   /** VMs not stopped, by id (so in creation order): a stopped VM is forgotten, memory stays flat. */
   private readonly live = new Map<number, Vm>();
   /** VMs created so far (ids are 0 to vmsCreated - 1). */
@@ -113,8 +119,6 @@ export class Cloud {
   readonly network: Network;
   readonly disks: Disks;
   private readonly memoryUsed: Float64Array;
-  /** 1 for a host that is down: crashed, removed, or not joined yet. */
-  private readonly down: Uint8Array;
   /** vCPUs of the VMs holding RAM on each host (a count, not a cap: CPU may be overcommitted). */
   private readonly vcpusHeld: Float64Array;
   private readonly operations = new Map<Vm, VmOperation>();
@@ -124,15 +128,27 @@ export class Cloud {
   constructor(
     readonly sim: Simulation,
     readonly platform: Platform,
-    options: { readonly sharing?: SharingMode } = {},
+    options: {
+      readonly sharing?: SharingMode;
+      /** Each host's power and transitions; default: a taurus node for every host. */
+      readonly energyOf?: (host: number) => HostEnergyModel;
+    } = {},
   ) {
     this.cpu = new Cpu(sim, platform.hosts);
     this.network = new Network(sim, platform.links, { mode: options.sharing ?? "max-min" });
     this.disks = new Disks(sim, platform.hosts);
     this.memoryUsed = new Float64Array(platform.hosts.length);
-    this.down = new Uint8Array(platform.hosts.length);
     this.vcpusHeld = new Float64Array(platform.hosts.length);
+    this.energyOf = options.energyOf ?? (() => TAURUS_ENERGY);
+    this.power = new HostPower(sim, platform.hosts.length, this.energyOf, (host, up) => {
+      const link = platform.hosts[host]?.link;
+      if (link !== undefined) this.network.setLinkUp(link, up);
+    });
+    this.hostPowerChanged = this.power.changed;
   }
+
+  /** What the host draws, by power state. */
+  readonly energyOf: (host: number) => HostEnergyModel;
 
   createVm(spec: VmSpec): Vm {
     const vm = new Vm(this.vmsCreated++, spec);
@@ -172,8 +188,41 @@ export class Cloud {
     return this.vcpusHeld[host] ?? 0;
   }
 
+  /**
+   * Whether the host is on: it may hold VMs and counts as capacity. A host that is off, booting,
+   * switching off or crashed is not.
+   */
   isHostUp(host: number): boolean {
-    return this.down[host] === 0;
+    return this.power.isOn(host);
+  }
+
+  powerState(host: number): PowerState {
+    return this.power.stateOf(host);
+  }
+
+  /** Whether the host is crashed (or removed, or not joined yet), whatever its power was. */
+  isHostDown(host: number): boolean {
+    return this.power.isDown(host);
+  }
+
+  /**
+   * Switches an on host off; it must hold no VM (no RAM given out, no vCPUs, even paused ones of a
+   * suspended VM whose image is on its disk). False if it is not on or not empty. It is off after
+   * its shutdown time (HostPower).
+   */
+  switchOff(host: number): boolean {
+    if (!this.isEmpty(host)) return false;
+    return this.power.switchOff(host);
+  }
+
+  /** Whether no VM holds RAM or vCPUs on the host (a host that may be switched off). */
+  isEmpty(host: number): boolean {
+    return !this.isActive(host) && this.cpu.consumersOn(host) === 0;
+  }
+
+  /** Boots a host that is off (or being switched off); false for a crashed host. */
+  powerOn(host: number): boolean {
+    return this.power.powerOn(host);
   }
 
   /** Reserves the VM's RAM on `host` (and counts its vCPUs there); throws if it does not fit. */
@@ -286,8 +335,9 @@ export class Cloud {
    * handled in id order.
    */
   crashHost(host: number, reason: string): void {
-    if (!this.isHostUp(host)) return;
-    this.down[host] = 1;
+    if (this.isHostDown(host)) return;
+    // Down first: what the VMs' operations do as they give up must not count on the host.
+    this.power.crash(host);
     for (const vm of this.live.values()) {
       if (vm.state === "failed" || vm.state === "stopped") continue;
       const operation = this.operations.get(vm);
@@ -307,10 +357,7 @@ export class Cloud {
 
   /** A host (back) up, empty: repaired, or joining the platform. */
   bringHostUp(host: number, reason: string): void {
-    if (this.isHostUp(host)) return;
-    this.down[host] = 0;
-    const link = this.platform.hosts[host]?.link;
-    if (link !== undefined) this.network.setLinkUp(link, true);
+    if (!this.power.repair(host)) return;
     this.hostChanged.emit({ host, up: true, reason, time: this.sim.now });
   }
 
@@ -358,6 +405,10 @@ export class Cloud {
       const total = used[host.id] ?? 0;
       if (total > host.memory) {
         return `host ${host.name}: ${total} bytes of RAM given out, it has ${host.memory}`;
+      }
+      const state = this.power.stateOf(host.id);
+      if (state !== "on" && !this.isEmpty(host.id)) {
+        return `host ${host.name} is ${state} but holds a VM`;
       }
     }
     return undefined;

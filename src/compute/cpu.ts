@@ -204,6 +204,11 @@ export class Cpu {
     return granted / (spec.cores * spec.speed);
   }
 
+  /** Consumers (VMs, paused ones included) on a host. */
+  consumersOn(host: number): number {
+    return this.hostConsumers(host).length;
+  }
+
   /** Cores asked for on a host. */
   demand(host: number): number {
     let total = 0;

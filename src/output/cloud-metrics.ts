@@ -1,5 +1,5 @@
 import type { Cloud } from "../compute/cloud.js";
-import type { PowerModel } from "../compute/power-model.js";
+import { type PowerState, wattsIn } from "../compute/power-model.js";
 import { BackboneTraffic } from "./backbone-traffic.js";
 
 export interface CloudSummary {
@@ -7,8 +7,10 @@ export interface CloudSummary {
   readonly violationHostSeconds: number;
   /** Hours of hosts holding at least one VM, summed over hosts. */
   readonly activeHostHours: number;
-  /** Every host on for the whole run, at the power of its utilisation. */
+  /** The integral of every host's power: by its utilisation when on, by its state otherwise. */
   readonly energyKWh: number;
+  /** Where that energy went, and how often hosts switched. */
+  readonly power: PowerSummary;
   readonly migrations: {
     readonly completed: number;
     readonly failed: number;
@@ -32,9 +34,32 @@ export interface CloudSummary {
   readonly backboneBytes: number;
 }
 
+export interface PowerSummary {
+  /** Energy drawn in each power state, kWh (booting and switching-off: the transitions). */
+  readonly energyKWh: Readonly<Record<PowerStateKey, number>>;
+  /** Energy of boots and shutdowns together, kWh. */
+  readonly transitionsKWh: number;
+  /** Switch-offs started and boots started. */
+  readonly switchesOff: number;
+  readonly boots: number;
+  /** Hours hosts spent off (not down), summed over hosts. */
+  readonly hostHoursOff: number;
+}
+
+type PowerStateKey = "on" | "switchingOff" | "off" | "booting" | "down";
+const STATE_KEYS: readonly PowerStateKey[] = ["on", "switchingOff", "off", "booting", "down"];
+const KEY_OF: Readonly<Record<PowerState, number>> = {
+  on: 0,
+  "switching-off": 1,
+  off: 2,
+  booting: 3,
+  down: 4,
+};
+
 /**
  * Integrates, from the cloud's signals, what a run's summary reports about the infrastructure:
- * active hosts, energy (power piecewise constant between CPU resharings), migrations, snapshots,
+ * active hosts, energy (power piecewise constant between CPU resharings and power changes, each
+ * host at its own model: by utilisation when on, by state otherwise), migrations, snapshots,
  * backbone traffic.
  */
 export class CloudMetrics {
@@ -43,7 +68,13 @@ export class CloudMetrics {
   private activeSeconds = 0;
   private readonly watts: Float64Array;
   private readonly wattsSince: Float64Array;
-  private joules = 0;
+  /** The power state each host's current watts belong to (KEY_OF). */
+  private readonly stateOf: Uint8Array;
+  /** Joules drawn so far in each state. */
+  private readonly joules = new Float64Array(STATE_KEYS.length);
+  private switchesOff = 0;
+  private offSeconds = 0;
+  private boots = 0;
   private readonly migrations = {
     completed: 0,
     failed: 0,
@@ -55,20 +86,21 @@ export class CloudMetrics {
   private readonly wasActive: Uint8Array;
   private readonly backbone: BackboneTraffic;
 
-  constructor(
-    private readonly cloud: Cloud,
-    power: PowerModel,
-  ) {
+  constructor(private readonly cloud: Cloud) {
     const hosts = cloud.platform.hosts.length;
-    this.watts = new Float64Array(hosts).fill(power.watts(0));
+    this.watts = new Float64Array(hosts);
     this.wattsSince = new Float64Array(hosts);
+    this.stateOf = new Uint8Array(hosts);
+    for (let host = 0; host < hosts; host++) this.refresh(host);
     this.wasActive = new Uint8Array(hosts);
     this.backbone = new BackboneTraffic(cloud);
     cloud.cpu.hostReshared.subscribe((host) => {
-      const now = cloud.sim.now;
-      this.joules += (this.watts[host] ?? 0) * (now - (this.wattsSince[host] ?? 0));
-      this.watts[host] = power.watts(cloud.cpu.utilization(host));
-      this.wattsSince[host] = now;
+      this.refresh(host);
+    });
+    cloud.hostPowerChanged.subscribe(({ host, to }) => {
+      if (to === "switching-off") this.switchesOff++;
+      if (to === "booting") this.boots++;
+      this.refresh(host);
     });
     cloud.hostUsageChanged.subscribe((host) => {
       const active = cloud.isActive(host) ? 1 : 0;
@@ -101,19 +133,54 @@ export class CloudMetrics {
     return this.watts[host] ?? 0;
   }
 
+  /** Integrates the host's power up to now, then takes its power in its current state. */
+  private refresh(host: number): void {
+    const now = this.cloud.sim.now;
+    const key = this.stateOf[host] ?? 0;
+    this.joules[key] = (this.joules[key] ?? 0) + this.joulesSince(host, now);
+    if (key === KEY_OF.off) this.offSeconds += now - (this.wattsSince[host] ?? 0);
+    const state = this.cloud.power.stateOf(host);
+    this.watts[host] = wattsIn(this.cloud.energyOf(host), state, this.cloud.cpu.utilization(host));
+    this.wattsSince[host] = now;
+    this.stateOf[host] = KEY_OF[state];
+  }
+
+  private joulesSince(host: number, now: number): number {
+    return (this.watts[host] ?? 0) * (now - (this.wattsSince[host] ?? 0));
+  }
+
   /** The summary up to `until` (the current time or later, nothing changing in between). */
   summarize(until: number): CloudSummary {
-    let joules = this.joules;
-    this.watts.forEach((watts, host) => {
-      joules += watts * (until - (this.wattsSince[host] ?? 0));
-    });
+    const joules = Float64Array.from(this.joules);
+    for (let host = 0; host < this.watts.length; host++) {
+      const key = this.stateOf[host] ?? 0;
+      joules[key] = (joules[key] ?? 0) + this.joulesSince(host, until);
+    }
+    const kwh = (key: PowerStateKey): number => (joules[STATE_KEYS.indexOf(key)] ?? 0) / 3.6e6;
+    let offSeconds = this.offSeconds;
+    for (let host = 0; host < this.watts.length; host++) {
+      if (this.stateOf[host] === KEY_OF.off) offSeconds += until - (this.wattsSince[host] ?? 0);
+    }
     let violation = 0;
     for (const host of this.cloud.platform.hosts)
       violation += this.cloud.cpu.violationSeconds(host.id);
     return {
       violationHostSeconds: violation,
       activeHostHours: (this.activeSeconds + this.active * (until - this.activeSince)) / 3600,
-      energyKWh: joules / 3.6e6,
+      energyKWh: joules.reduce((sum, j) => sum + j, 0) / 3.6e6,
+      power: {
+        energyKWh: {
+          on: kwh("on"),
+          switchingOff: kwh("switchingOff"),
+          off: kwh("off"),
+          booting: kwh("booting"),
+          down: kwh("down"),
+        },
+        transitionsKWh: kwh("booting") + kwh("switchingOff"),
+        switchesOff: this.switchesOff,
+        boots: this.boots,
+        hostHoursOff: offSeconds / 3600,
+      },
       migrations: { ...this.migrations },
       snapshots: { ...this.snapshots },
       backboneBytes: this.backbone.total().backbone,

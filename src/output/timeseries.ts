@@ -8,6 +8,10 @@ export const TIMESERIES_COLUMNS = [
   "site",
   "hosts",
   "upHosts",
+  "hostsOn",
+  "hostsBooting",
+  "hostsSwitchingOff",
+  "hostsOff",
   "activeHosts",
   "vms",
   "suspendedVms",
@@ -21,10 +25,10 @@ export const TIMESERIES_COLUMNS = [
 
 /**
  * Samples the cloud every `step` seconds from 0 to `until` (both included), one row per site:
- * hosts, hosts up, hosts holding a VM, VMs running (vCPUs placed), VMs suspended (where their image
+ * hosts, hosts up (not crashed), hosts on, booting, switching off and off, hosts holding a VM, VMs running (vCPUs placed), VMs suspended (where their image
  * lies), live migrations completed since the previous sample (at their destination's site), bytes
  * through the site's uplink since the previous sample (both directions, see BackboneTraffic), cores
- * demanded and available, overloaded hosts, watts drawn. Sampling reads the models and changes
+ * demanded and cores of the hosts on, overloaded hosts, watts drawn. Sampling reads the models and changes
  * nothing.
  */
 export function sampleTimeseries(
@@ -58,6 +62,7 @@ export function sampleTimeseries(
     for (const site of platform.sites) {
       let hosts = 0;
       let up = 0;
+      const power = { on: 0, booting: 0, "switching-off": 0, off: 0, down: 0 };
       let active = 0;
       let demand = 0;
       let cores = 0;
@@ -69,10 +74,12 @@ export function sampleTimeseries(
           if (host === undefined) continue;
           const hostDemand = cloud.cpu.demand(id);
           hosts++;
-          if (cloud.isHostUp(id)) up++;
+          const state = cloud.power.stateOf(id);
+          power[state]++;
+          if (state !== "down") up++;
           if (cloud.isActive(id)) active++;
           demand += hostDemand;
-          cores += host.cores;
+          if (state === "on") cores += host.cores;
           if (hostDemand > host.cores) overloaded++;
           watts += metrics.hostWatts(id);
         }
@@ -82,6 +89,10 @@ export function sampleTimeseries(
         site.name,
         hosts,
         up,
+        power.on,
+        power.booting,
+        power["switching-off"],
+        power.off,
         active,
         vmsPerSite[site.id] ?? 0,
         suspendedPerSite[site.id] ?? 0,

@@ -9,6 +9,7 @@ import type { Platform } from "../platform/platform.js";
 export interface CloudView {
   readonly platform: Platform;
   readonly sim: { readonly now: number };
+  /** Whether the host is on (not off, booting, switching off or crashed): it may hold VMs. */
   isHostUp(host: number): boolean;
   /** RAM not held by any VM, bytes. */
   freeMemory(host: number): number;

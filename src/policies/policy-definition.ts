@@ -1,7 +1,7 @@
 import type * as z from "zod";
 import type { RandomStream } from "../sim/random.js";
 
-export type PolicyKind = "placement" | "consolidation" | "faultTolerance" | "sky";
+export type PolicyKind = "placement" | "consolidation" | "faultTolerance" | "sky" | "power";
 
 /** What a policy is given when it is made: its own random stream, drawn only if it needs one. */
 export interface PolicyContext {

@@ -8,6 +8,7 @@ import type { FaultTolerancePolicy, SnapshotPolicy } from "./faulttolerance/faul
 import type { Placement } from "./placement/placement.js";
 import type { PolicyDefinition, PolicyKind } from "./policy-definition.js";
 import type { SkyPolicy } from "./sky/sky-policy.js";
+import type { PowerPolicy } from "./power/power-policy.js";
 
 /**
  * A user policy module that misbehaved during a run: it threw (anything, not only an Error) or
@@ -126,6 +127,25 @@ function fencePolicy(
             : fenceSnapshots(snapshots as SnapshotPolicy, guard),
       } satisfies FaultTolerancePolicy;
     }
+    case "power": {
+      const switchOff = method("switchOff");
+      const idleFor = field("idleFor");
+      if (!(
+        idleFor === undefined ||
+        (typeof idleFor === "number" && idleFor >= 0 && idleFor < Infinity)
+      )) {
+        throw new PolicyError(
+          `${who}: expected idleFor to be undefined or a finite number of seconds >= 0, got ${shown(idleFor)}`,
+        );
+      }
+      return {
+        name,
+        idleFor,
+        wakeOnDemand: field("wakeOnDemand") !== false,
+        switchOff: (view, host) =>
+          guard("switchOff()", () => switchOff(view, host) as boolean, booleanCheck),
+      } satisfies PowerPolicy;
+    }
     case "sky": {
       const siteFor = method("siteFor");
       return {
@@ -155,6 +175,10 @@ function shown(value: unknown): string {
   if (typeof value === "object" && value !== null) return "an object";
   if (typeof value === "string") return JSON.stringify(value.slice(0, 60));
   return String(value);
+}
+
+function booleanCheck(value: boolean): string | undefined {
+  return typeof value === "boolean" ? undefined : `${shown(value)}, not true or false`;
 }
 
 function positiveCheck(value: number): string | undefined {

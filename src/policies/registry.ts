@@ -3,6 +3,8 @@ import { RESTART_FROM_ZERO } from "./faulttolerance/restart-from-zero.js";
 import { SALINE } from "./faulttolerance/saline.js";
 import { PLACEMENTS } from "./placement/definitions.js";
 import { SKY_POLICIES } from "./sky/definitions.js";
+import { POWER_POLICIES } from "./power/definitions.js";
+import type { PowerPolicy } from "./power/power-policy.js";
 import type { SkyPolicy } from "./sky/sky-policy.js";
 import type { ConsolidationPolicy } from "./consolidation/consolidation-policy.js";
 import type { FaultTolerancePolicy } from "./faulttolerance/fault-tolerance.js";
@@ -15,6 +17,7 @@ export interface PolicyTypes {
   readonly consolidation: ConsolidationPolicy;
   readonly faultTolerance: FaultTolerancePolicy;
   readonly sky: SkyPolicy;
+  readonly power: PowerPolicy;
 }
 
 /**
@@ -27,6 +30,7 @@ export const BUILT_IN_POLICIES: Readonly<Record<PolicyKind, readonly PolicyDefin
     consolidation: CONSOLIDATIONS,
     faultTolerance: [RESTART_FROM_ZERO, SALINE],
     sky: SKY_POLICIES,
+    power: POWER_POLICIES,
   };
 
 export function builtInPolicy(kind: PolicyKind, name: string): PolicyDefinition<unknown> {

@@ -6,6 +6,8 @@ import { VjobRunner, type VjobRunnerOptions } from "../workload/vjob-runner.js";
 import { ConsolidationLoop } from "./consolidation-loop.js";
 import { makePolicy } from "./make-policy.js";
 import { installSkyRelocation } from "./sky-relocation.js";
+import { PowerManager } from "./power-manager.js";
+import type { FaultTolerancePolicy } from "../policies/faulttolerance/fault-tolerance.js";
 
 /**
  * Makes the scenario's policies and wires them to the cloud: the vjob runner with the placement
@@ -28,9 +30,16 @@ export function installPolicies(
   ]);
   const controlled = consolidation.schedulesVjobs === true;
   const sky = makePolicy("sky", policies.sky, streams, baseDir, ["period"]);
+  const placement = makePolicy("placement", policies.placement, streams, baseDir);
+  const power = new PowerManager(
+    cloud,
+    makePolicy("power", policies.power, streams, baseDir),
+    storageHosts(cloud, boot.imageStore, faultTolerance),
+  );
   const runner = new VjobRunner(cloud, streams, {
     ...boot,
-    placement: makePolicy("placement", policies.placement, streams, baseDir),
+    placement,
+    wake: (vms, site) => power.wake(placement, vms, site),
     siteFor: (vms, homeSite, from) => sky.siteFor(cloud, { vms, homeSite, from }),
     faultTolerance,
     admission: controlled ? "controller" : "queue",
@@ -54,4 +63,25 @@ export function installPolicies(
   // "none" is no control loop at all, rather than one deciding nothing every period.
   if (policies.consolidation.name !== "none") loop.start();
   return { runner, decisions };
+}
+
+/**
+ * Hosts a power policy must not switch off: the image store and the snapshot stores (each site's
+ * store as seen at the start, when every host is on), which hold images between transfers.
+ */
+function storageHosts(
+  cloud: Cloud,
+  imageStore: number | undefined,
+  faultTolerance: FaultTolerancePolicy,
+): Set<number> {
+  const hosts = new Set<number>();
+  if (imageStore !== undefined) hosts.add(imageStore);
+  const snapshots = faultTolerance.snapshots;
+  if (snapshots !== undefined) {
+    for (const site of cloud.platform.sites) {
+      const store = snapshots.store(cloud, site.id);
+      if (store !== undefined) hosts.add(store);
+    }
+  }
+  return hosts;
 }

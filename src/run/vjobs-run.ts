@@ -1,5 +1,4 @@
 import { Cloud } from "../compute/cloud.js";
-import { type PowerModel, linearPower, specPower } from "../compute/power-model.js";
 import { FailureInjector } from "../failures/failure-injector.js";
 import { CloudMetrics } from "../output/cloud-metrics.js";
 import { FailureMetrics } from "../output/failure-metrics.js";
@@ -15,6 +14,7 @@ import { RandomStreams } from "../sim/random.js";
 import { Simulation } from "../sim/simulation.js";
 import { formatDuration } from "../sim/units.js";
 import type { VjobRunner } from "../workload/vjob-runner.js";
+import { hostEnergyModels } from "./host-energy.js";
 import { installFailures } from "./install-failures.js";
 import type { RunOutputs } from "./run-outputs.js";
 import { vjobSpecsOf } from "./vjob-specs.js";
@@ -36,10 +36,6 @@ export interface VjobsRunOptions {
   readonly failureFree?: ReadonlyMap<string, number>;
 }
 
-function powerModelOf(energy: Scenario["energy"]): PowerModel {
-  return energy.type === "linear" ? linearPower(energy.idle, energy.full) : specPower(energy.watts);
-}
-
 /**
  * A `vjobs` scenario: its platform as a cloud, its vjobs submitted to a runner with the chosen
  * placement, observers for the summary and the tables. The scenario's references (platform
@@ -54,7 +50,10 @@ export function prepareVjobs(
   const sim = new Simulation();
   const streams = new RandomStreams(scenario.seed);
   const platform = buildPlatform(platformSpecOf(scenario.platform));
-  const cloud = new Cloud(sim, platform, { sharing: scenario.network.sharing });
+  const cloud = new Cloud(sim, platform, {
+    sharing: scenario.network.sharing,
+    energyOf: hostEnergyModels(scenario.energy, platform),
+  });
   const imageStore = platform.hosts.find((h) => h.name === workload.boot.imageStore)?.id;
   const { runner, decisions } = installPolicies(
     scenario.policies,
@@ -66,7 +65,7 @@ export function prepareVjobs(
       ...(imageStore === undefined ? {} : { imageStore }),
     },
   );
-  const metrics = new CloudMetrics(cloud, powerModelOf(scenario.energy));
+  const metrics = new CloudMetrics(cloud);
   const injector = new FailureInjector(cloud);
   const failures = new FailureMetrics(cloud, injector);
   const { outputs } = options;

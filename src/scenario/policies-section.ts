@@ -63,6 +63,9 @@ export const policiesSection = z
     })
       .default({ name: "stay-home", period: 30 })
       .meta({ description: "which site (cloud) a vjob goes to, and when running vjobs fly" }),
+    power: kindSection("power", {})
+      .default({ name: "always-on" })
+      .meta({ description: "when hosts switch off and on" }),
   })
   .meta({ description: "the strategies under study, each by name or from a module file" });
 

@@ -59,6 +59,20 @@ function bound(issue: { minimum?: unknown; maximum?: unknown; inclusive?: boolea
   return `${side}${issue.inclusive === true ? "=" : ""} ${String(limit)}`;
 }
 
+/** "expected a list of 11 values, got 3", or for a number "expected a value >= 1, got 0". */
+function sizeMessage(issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig): string {
+  const limit = String(issue.code === "too_small" ? issue.minimum : issue.maximum);
+  if (issue.origin === "array" || issue.origin === "string") {
+    const unit = issue.origin === "array" ? "values" : "characters";
+    const length = (issue.input as { length?: unknown } | undefined)?.length;
+    const exactly = (issue as { exact?: boolean }).exact === true;
+    const side = issue.code === "too_small" ? "at least" : "at most";
+    const what = issue.origin === "array" ? "a list" : "a string";
+    return `expected ${what} of ${exactly ? "" : `${side} `}${limit} ${unit}, got ${typeof length === "number" ? length : shown(issue.input)}`;
+  }
+  return `expected a value ${bound(issue)}, got ${shown(issue.input)}`;
+}
+
 /** Turns zod's issues into problems phrased as "expected ..., got ...". */
 export function problemsFromIssues(issues: readonly z.core.$ZodIssue[]): Problem[] {
   return issues.map((issue) => {
@@ -68,10 +82,7 @@ export function problemsFromIssues(issues: readonly z.core.$ZodIssue[]): Problem
         return { path: pathOf(issue.path), message: expectedGot([issue.expected], issue.input) };
       case "too_small":
       case "too_big":
-        return {
-          path: pathOf(issue.path),
-          message: `expected a value ${bound(issue)}, got ${got}`,
-        };
+        return { path: pathOf(issue.path), message: sizeMessage(issue) };
       case "invalid_format":
         return {
           path: pathOf(issue.path),

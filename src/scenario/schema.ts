@@ -8,6 +8,7 @@ import { sweepSection } from "../sweep/sweep-section.js";
 import { vjobsWorkload } from "./vjobs-section.js";
 import { policiesSection } from "./policies-section.js";
 import { LIMITS } from "./limits.js";
+import { TAURUS_POWER_STATES, TAURUS_WATTS } from "../compute/power-model.js";
 
 /**
  * The scenario file format: the single source of truth for its types, its validation, its defaults
@@ -65,9 +66,23 @@ export const scenarioSchema = z
       consolidation: { name: "none", period: 30, scope: "site" },
       faultTolerance: { name: "none", restartDelay: 30 },
       sky: { name: "stay-home", period: 30 },
+      power: { name: "always-on" },
     }),
     failures: failuresSection.default([]),
-    energy: energySection.default({ type: "linear", idle: 95, full: 190.7 }),
+    energy: energySection.default({
+      type: "linear",
+      idle: TAURUS_WATTS.idle,
+      full: TAURUS_WATTS.full,
+      off: TAURUS_POWER_STATES.off,
+      boot: {
+        duration: TAURUS_POWER_STATES.boot.seconds,
+        energy: TAURUS_POWER_STATES.boot.joules,
+      },
+      shutdown: {
+        duration: TAURUS_POWER_STATES.shutdown.seconds,
+        energy: TAURUS_POWER_STATES.shutdown.joules,
+      },
+    }),
     output: outputSection.default({ step: 300, trace: "none", charts: true, failureFree: false }),
     sweep: sweepSection.optional(),
   })

@@ -57,6 +57,11 @@ export interface VjobRunnerOptions {
    * (waiting) from the moment it is queued, so the controller can plan them.
    */
   readonly admission?: "queue" | "controller";
+  /**
+   * Called when the head vjob fits on no host that is on: boots hosts that are off for it, if the
+   * power policy allows (the vjob waits for them; a host coming on serves the queue again).
+   */
+  readonly wake?: (vms: readonly VmSpec[], site: number | undefined) => boolean;
 }
 
 /**
@@ -101,9 +106,9 @@ export class VjobRunner {
     const snapshotPolicy = options.faultTolerance.snapshots;
     this.snapshots =
       snapshotPolicy === undefined ? undefined : new VjobSnapshots(cloud, snapshotPolicy);
-    // A host back up may make room for the jobs waiting (or bring the image store back).
-    cloud.hostChanged.subscribe(({ up }) => {
-      if (up) this.serveQueue();
+    // A host on (repaired, or booted) may make room for the jobs waiting (or bring a store back).
+    cloud.hostPowerChanged.subscribe(({ to }) => {
+      if (to === "on") this.serveQueue();
     });
     // Handled in an event of its own: the failure may come from inside a loop over the VMs.
     cloud.vmStateChanged.subscribe(({ vm, to }) => {
@@ -249,7 +254,11 @@ export class VjobRunner {
           ? this.options.siteFor(spec.vms, spec.homeSite, this.lastSite.get(head))
           : spec.homeSite);
       const hosts = this.options.placement.place(this.cloud, spec.vms, site);
-      if (hosts === undefined) return;
+      if (hosts === undefined) {
+        // Hosts that are off may be booted for it: it then waits for them (power management).
+        this.options.wake?.(spec.vms, site);
+        return;
+      }
       this.queue.shift();
       this.flyingTo.delete(head);
       if (from === undefined) this.start(head, hosts);
