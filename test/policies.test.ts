@@ -36,7 +36,13 @@ describe("the policies section", () => {
     const scenario = validateScenario(scenarioWith({ consolidation: { name: "ffd-lazy" } }), FILE);
     expect(scenario.policies).toEqual({
       placement: { name: "first-fit", vcpusPerCore: 1 },
-      consolidation: { name: "ffd-lazy", period: 30, scope: "site" },
+      consolidation: {
+        name: "ffd-lazy",
+        period: 30,
+        scope: "site",
+        demand: { estimate: "instant", window: 10, percentile: 90 },
+        headroom: 1,
+      },
       faultTolerance: { name: "none", restartDelay: 30 },
       sky: { name: "stay-home", period: 30 },
       power: { name: "always-on" },

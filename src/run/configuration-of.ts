@@ -23,6 +23,10 @@ export interface ConfigurationSnapshot {
  * host (a migration's destination) is taken off that host's capacity, so every number a policy
  * sees is RAM it may really use.
  *
+ * What a manager sees is part of the model: a running VM's demand may be an estimate over recent
+ * samples (`demandOf`), and a host may offer only a fraction of its cores (`headroom`), so that
+ * packing leaves room for demand to grow before the next decision.
+ *
  * With `vjobs` (a controller's queue, in priority order), their VMs that hold no RAM join too,
  * with no host: the suspended ones with the demand they had, the waiting ones (never run) asking
  * for all their vCPUs.
@@ -30,7 +34,15 @@ export interface ConfigurationSnapshot {
 export function configurationOf(
   cloud: Cloud,
   vjobs: readonly (readonly Vm[])[] = [],
+  seen: {
+    /** The CPU demand a running VM is packed with (default: its load now). */
+    readonly demandOf?: (vm: Vm) => number;
+    /** The fraction of each host's cores a policy may fill (default 1). */
+    readonly headroom?: number;
+  } = {},
 ): ConfigurationSnapshot {
+  const demandOf = seen.demandOf ?? ((vm: Vm) => cloud.load(vm));
+  const headroom = seen.headroom ?? 1;
   const platform = cloud.platform;
   const reserved = new Float64Array(platform.hosts.length);
   const vms: Vm[] = [];
@@ -44,7 +56,7 @@ export function configurationOf(
     const movable = vm.state === "running" && cloud.operationOf(vm) === undefined;
     demands.push({
       id: vms.length,
-      cpu: vm.state === "running" ? cloud.load(vm) : 0,
+      cpu: vm.state === "running" ? demandOf(vm) : 0,
       memory: vm.spec.memory,
       host,
       pinned: !movable,
@@ -74,7 +86,7 @@ export function configurationOf(
     .filter((host) => cloud.isHostUp(host.id))
     .map((host) => ({
       id: host.id,
-      cpu: host.cores,
+      cpu: host.cores * headroom,
       memory: host.memory - (reserved[host.id] ?? 0),
     }));
   return { configuration: { hosts, vms: demands }, vms, suspended, vjobs: vjobIds };

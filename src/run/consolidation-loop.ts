@@ -6,6 +6,7 @@ import type {
 import type { Vm } from "../compute/vm.js";
 import { Signal } from "../sim/signal.js";
 import { configurationOf } from "./configuration-of.js";
+import { type DemandEstimate, DemandMonitor } from "./demand-monitor.js";
 import { type PlanOutcome, executePlan } from "./plan-executor.js";
 import { decidePerSite } from "./decide-per-site.js";
 import { planSwitch } from "./plan-switch.js";
@@ -39,8 +40,19 @@ export class ConsolidationLoop {
       readonly run?: (vm: Vm, host: number) => void;
       /** One manager per site (each sees its site only), or one for the whole sky. */
       readonly scope?: "site" | "sky";
+      /** What a decision sees of VMs' demand (default: the demand now). */
+      readonly demand?: DemandEstimate;
+      /** The fraction of each host's cores a decision may fill (default 1). */
+      readonly headroom?: number;
     } = {},
-  ) {}
+  ) {
+    this.monitor = new DemandMonitor(
+      cloud,
+      options.demand ?? { estimate: "instant", window: 1, percentile: 100 },
+    );
+  }
+
+  private readonly monitor: DemandMonitor;
 
   /** Starts the loop: the first decision is one period in (the initial placement runs first). */
   start(): void {
@@ -52,9 +64,14 @@ export class ConsolidationLoop {
   private decide(): void {
     const { cloud, policy } = this;
     const time = cloud.sim.now;
+    this.monitor.sample();
     const { configuration, vms, suspended, vjobs } = configurationOf(
       cloud,
       this.options.vjobs?.() ?? [],
+      {
+        demandOf: (vm) => this.monitor.demandOf(vm),
+        ...(this.options.headroom === undefined ? {} : { headroom: this.options.headroom }),
+      },
     );
     const view = { now: time, configuration, suspended, vjobs, cloud };
     // A policy scheduling vjobs decides for the whole sky: its queue is one.

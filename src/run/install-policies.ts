@@ -23,10 +23,12 @@ export function installPolicies(
   boot: Pick<VjobRunnerOptions, "bootDelay" | "imageStore">,
 ): { readonly runner: VjobRunner; readonly decisions: ConsolidationMetrics } {
   const faultTolerance = makePolicy("faultTolerance", policies.faultTolerance, streams, baseDir);
-  const { period, scope } = policies.consolidation;
+  const { period, scope, demand, headroom } = policies.consolidation;
   const consolidation = makePolicy("consolidation", policies.consolidation, streams, baseDir, [
     "period",
     "scope",
+    "demand",
+    "headroom",
   ]);
   const controlled = consolidation.schedulesVjobs === true;
   const sky = makePolicy("sky", policies.sky, streams, baseDir, ["period"]);
@@ -51,12 +53,14 @@ export function installPolicies(
     controlled
       ? {
           scope,
+          demand,
+          headroom,
           vjobs: () => runner.pending().map((record) => record.vms),
           run: (vm, host) => {
             runner.bootQueued(vm, host);
           },
         }
-      : { scope },
+      : { scope, demand, headroom },
   );
   const decisions = new ConsolidationMetrics(loop, consolidation.name, period);
   installSkyRelocation(cloud, runner, sky, policies.sky.period);

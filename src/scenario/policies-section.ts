@@ -3,6 +3,28 @@ import type { PolicyKind } from "../policies/policy-definition.js";
 import { BUILT_IN_POLICIES } from "../policies/registry.js";
 import { duration } from "./quantities.js";
 
+/** What a consolidation decision sees of each VM's CPU demand (see README, "Consolidation"). */
+export const DEFAULT_DEMAND = { estimate: "instant", window: 10, percentile: 90 } as const;
+export const DEFAULT_HEADROOM = 1;
+
+const demandSection = z
+  .strictObject({
+    estimate: z
+      .enum(["instant", "mean", "max", "percentile"])
+      .default(DEFAULT_DEMAND.estimate)
+      .meta({
+        description:
+          "instant: the demand at the decision; mean, max or percentile: over the last `window` samples (one per decision)",
+      }),
+    window: z.int().min(1).max(10_000).default(DEFAULT_DEMAND.window).meta({
+      description: "samples of each VM's demand kept (one per period)",
+    }),
+    percentile: z.number().min(0).max(100).default(DEFAULT_DEMAND.percentile).meta({
+      description: "for estimate percentile: which one (nearest rank)",
+    }),
+  })
+  .default(DEFAULT_DEMAND);
+
 /**
  * The `policies` section: per kind, a built-in policy by `name` with its options, or a user module
  * (`module: ./my-policy.mjs`, relative to the scenario file) followed by the options it is given.
@@ -49,8 +71,18 @@ export const policiesSection = z
         description:
           "site: each site is a cloud with its own manager, seeing only its hosts; sky: one manager for all (a context switch always decides for the sky)",
       }),
+      demand: demandSection,
+      headroom: z.number().gt(0).max(1).default(DEFAULT_HEADROOM).meta({
+        description: "fraction of each host's cores a decision may fill (room for demand to grow)",
+      }),
     })
-      .default({ name: "none", period: 30, scope: "site" })
+      .default({
+        name: "none",
+        period: 30,
+        scope: "site",
+        demand: DEFAULT_DEMAND,
+        headroom: DEFAULT_HEADROOM,
+      })
       .meta({ description: "the periodic control loop moving running VMs" }),
     faultTolerance: kindSection("faultTolerance", {})
       .default({ name: "none", restartDelay: 30 })

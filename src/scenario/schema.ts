@@ -6,7 +6,7 @@ import { energySection, outputSection } from "./output-section.js";
 import { duration } from "./quantities.js";
 import { sweepSection } from "../sweep/sweep-section.js";
 import { vjobsWorkload } from "./vjobs-section.js";
-import { policiesSection } from "./policies-section.js";
+import { DEFAULT_DEMAND, DEFAULT_HEADROOM, policiesSection } from "./policies-section.js";
 import { LIMITS } from "./limits.js";
 import { TAURUS_POWER_STATES, TAURUS_WATTS } from "../compute/power-model.js";
 
@@ -63,7 +63,13 @@ export const scenarioSchema = z
     workload: workloadSpec,
     policies: policiesSection.default({
       placement: { name: "first-fit", vcpusPerCore: 1 },
-      consolidation: { name: "none", period: 30, scope: "site" },
+      consolidation: {
+        name: "none",
+        period: 30,
+        scope: "site",
+        demand: DEFAULT_DEMAND,
+        headroom: DEFAULT_HEADROOM,
+      },
       faultTolerance: { name: "none", restartDelay: 30 },
       sky: { name: "stay-home", period: 30 },
       power: { name: "always-on" },
