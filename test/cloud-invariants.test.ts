@@ -5,7 +5,19 @@ import { HostDown, MemoryOvercommit } from "../src/compute/cloud.js";
 import { migrateVm } from "../src/compute/live-migration.js";
 import { snapshotVms } from "../src/compute/snapshot.js";
 import { resumeVm, suspendVm } from "../src/compute/suspend-resume.js";
+import { type Cloud } from "../src/compute/cloud.js";
+import { wattsIn } from "../src/compute/power-model.js";
+import { CloudMetrics } from "../src/output/cloud-metrics.js";
 import { GiB, testCloud, vmSpec } from "./cloud-fixture.js";
+
+function totalWatts(cloud: Cloud): number {
+  return cloud.platform.hosts.reduce(
+    (sum, host) =>
+      sum +
+      wattsIn(cloud.energyOf(host.id), cloud.powerState(host.id), cloud.cpu.utilization(host.id)),
+    0,
+  );
+}
 
 const ACTIONS = [
   "boot",
@@ -18,10 +30,12 @@ const ACTIONS = [
   "link",
   "crash",
   "repair",
+  "switchOff",
+  "powerOn",
 ] as const;
 
 describe("cloud invariants under random operations", () => {
-  it("every VM holds RAM on exactly one host (two while migrating, none when it has no live image) and no host is over-committed", () => {
+  it("every VM holds RAM on exactly one host (two while migrating, none when it has no live image), no host is over-committed or holds a VM unless on, and energy is the integral of power", () => {
     const step = fc.record({
       at: fc.double({ min: 0, max: 60, noNaN: true }),
       action: fc.constantFrom<(typeof ACTIONS)[number]>(...ACTIONS),
@@ -37,6 +51,18 @@ describe("cloud invariants under random operations", () => {
         );
         vms.forEach((vm) => {
           cloud.setLoad(vm, 1);
+        });
+        const metrics = new CloudMetrics(cloud);
+        // The slow twin of the metrics' energy: after every event, every host's power from its
+        // state and utilisation, summed, held constant since the previous event.
+        let joules = 0;
+        let last = 0;
+        let watts = totalWatts(cloud);
+        sim.addInvariant("energy reference", () => {
+          joules += watts * (sim.now - last);
+          last = sim.now;
+          watts = totalWatts(cloud);
+          return undefined;
         });
         for (const { at, action, vm: v, host } of steps) {
           const vm = vms[v];
@@ -61,6 +87,8 @@ describe("cloud invariants under random operations", () => {
                 snapshotVms(cloud, [vm], { store: host });
               if (action === "crash") cloud.crashHost(host, "chaos");
               if (action === "repair") cloud.bringHostUp(host, "repaired");
+              if (action === "switchOff") cloud.switchOff(host);
+              if (action === "powerOn") cloud.powerOn(host);
               if (action === "link") {
                 const link = cloud.platform.hosts[host]?.link as number;
                 cloud.network.setLinkUp(link, !cloud.network.isLinkUp(link));
@@ -74,6 +102,9 @@ describe("cloud invariants under random operations", () => {
         }
         sim.run({ until: 1000 });
         expect(cloud.checkInvariants()).toBeUndefined();
+        const reference = (joules + watts * (1000 - last)) / 3.6e6;
+        const energy = metrics.summarize(1000).energyKWh;
+        expect(Math.abs(energy - reference)).toBeLessThanOrEqual(1e-9 * reference);
       }),
       { numRuns: 300 },
     );
