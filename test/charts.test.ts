@@ -62,6 +62,7 @@ describe("charts", () => {
       "cpu-demand",
       "overloaded-hosts",
       "power",
+      "hosts-on",
       "migrations",
       "backbone",
       "compare-cloud-energyKWh",
@@ -74,7 +75,7 @@ describe("charts", () => {
       expect(svg).toMatch(/class="mark-(line|rect|rule)/);
     }
     // A comparison bar chart has one bar per strategy.
-    const bars = (await renderSvg(charts[6] as (typeof charts)[6])).match(
+    const bars = (await renderSvg(charts[7] as (typeof charts)[7])).match(
       /<path[^>]*aria-roledescription="bar"/g,
     );
     expect(bars).toHaveLength(2);
@@ -95,6 +96,8 @@ describe("charts", () => {
       "backbone.vl.json",
       "cpu-demand.svg",
       "cpu-demand.vl.json",
+      "hosts-on.svg",
+      "hosts-on.vl.json",
       "migrations.svg",
       "migrations.vl.json",
       "overloaded-hosts.svg",
@@ -103,7 +106,7 @@ describe("charts", () => {
       "power.vl.json",
       "report.html",
     ]);
-    expect(files).toHaveLength(13);
+    expect(files).toHaveLength(15);
     for (const file of files.filter((f) => f.endsWith(".vl.json"))) {
       expect(validate(JSON.parse(readFileSync(file, "utf8")))).toBe(true);
     }
@@ -129,9 +132,10 @@ describe("charts", () => {
         { encoding: "utf8", timeout: 60_000 },
       );
       expect(result.status).toBe(0);
-      expect(result.stdout).toContain('data-charts-rendered="5"');
+      const count = runCharts(timeseries).length;
+      expect(result.stdout).toContain(`data-charts-rendered="${count}"`);
       // vega draws each chart as an <svg class="marks">.
-      expect(result.stdout.match(/<svg[^>]*class="marks"/g)).toHaveLength(5);
+      expect(result.stdout.match(/<svg[^>]*class="marks"/g)).toHaveLength(count);
       expect(result.stderr.split("\n").filter((line) => line.includes(":CONSOLE"))).toEqual([]);
     },
     60_000,

@@ -1,10 +1,11 @@
 // A user consolidation policy: every period, empty the least loaded active host if the other
-// active hosts can take all its VMs without going over `headroom` of their cores.
+// active hosts can take all its VMs within their cores (host.cpu: the cores a decision may fill,
+// `headroom` of them, a setting of every consolidation).
 export default {
   kind: "consolidation",
   name: "drain-lightest",
   description: "empty the least loaded active host when the others have room",
-  create: ({ headroom = 0.8 }) => ({
+  create: () => ({
     name: "drain-lightest",
     decide({ configuration: { hosts, vms } }) {
       const target = vms.map((vm) => vm.host);
@@ -20,7 +21,7 @@ export default {
       for (const vm of vms.filter((vm) => vm.host === lightest?.id)) {
         const to = others.find(
           (host) =>
-            used.get(host.id).cpu + vm.cpu <= headroom * host.cpu &&
+            used.get(host.id).cpu + vm.cpu <= host.cpu &&
             used.get(host.id).memory + vm.memory <= host.memory,
         );
         // All or nothing: a half-drained host saves no energy.

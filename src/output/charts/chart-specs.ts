@@ -64,6 +64,7 @@ export function runCharts(rows: readonly TimeseriesRow[]): Chart[] {
       "overloaded hosts",
     ),
     perSiteLine(rows, "power", "Power drawn", "watts", "W"),
+    perSiteLine(rows, "hosts-on", "Hosts on (not off, booting or crashed)", "hostsOn", "hosts on"),
     perSiteLine(
       rows,
       "migrations",
