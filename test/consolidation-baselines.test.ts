@@ -26,8 +26,14 @@ const configuration: Configuration = {
 
 function decide(policy: ConsolidationPolicy, config: Configuration = configuration) {
   const { cloud } = testCloud();
-  return policy.decide({ now: 0, configuration: config, suspended: new Set(), vjobs: [], cloud })
-    .target;
+  return policy.decide({
+    now: 0,
+    configuration: config,
+    suspended: new Set(),
+    vjobs: [],
+    cloud,
+    watts: (_host, utilization) => 95 + 95.7 * utilization,
+  }).target;
 }
 
 describe("consolidation baselines", () => {

@@ -102,6 +102,8 @@ const LIVE_STATES: readonly VmState[] = [
 
 export class Cloud {
   readonly vmStateChanged = new Signal<VmTransition>("vm state changed");
+  /** A VM's load is about to change (`load(vm)` is still the old one). */
+  readonly vmLoadChanging = new Signal<Vm>("vm load changing");
   /** A host's RAM given out changed (a VM took or released it): it may have become (in)active. */
   readonly hostUsageChanged = new Signal<number>("host usage changed");
   readonly migrationEnded = new Signal<MigrationEnd>("migration ended");
@@ -259,6 +261,7 @@ export class Cloud {
   /** Cores the VM's load asks for, in [0, vcpus]; kept across suspends and migrations. */
   setLoad(vm: Vm, cores: number): void {
     const clipped = Math.min(vm.spec.vcpus, Math.max(0, cores));
+    if (this.vmLoadChanging.observed) this.vmLoadChanging.emit(vm);
     this.loads.set(vm, clipped);
     if (vm.consumer !== undefined) this.cpu.setLoad(vm.consumer, clipped);
   }

@@ -1,6 +1,7 @@
 import type { Cloud } from "../compute/cloud.js";
 import { type PowerState, wattsIn } from "../compute/power-model.js";
 import { BackboneTraffic } from "./backbone-traffic.js";
+import { SlaMetrics, type SlaSummary } from "./sla-metrics.js";
 
 export interface CloudSummary {
   /** Host-seconds spent with more CPU demanded than the host has (VMPlaceS's violation time). */
@@ -11,6 +12,8 @@ export interface CloudSummary {
   readonly energyKWh: number;
   /** Where that energy went, and how often hosts switched. */
   readonly power: PowerSummary;
+  /** Beloglazov & Buyya's SLA metrics: SLATAH, PDM, SLAV and ESV (see SlaMetrics). */
+  readonly sla: SlaSummary;
   readonly migrations: {
     readonly completed: number;
     readonly failed: number;
@@ -85,6 +88,7 @@ export class CloudMetrics {
   private readonly snapshots = { stored: 0, failed: 0, bytes: 0, seconds: 0 };
   private readonly wasActive: Uint8Array;
   private readonly backbone: BackboneTraffic;
+  private readonly sla: SlaMetrics;
 
   constructor(private readonly cloud: Cloud) {
     const hosts = cloud.platform.hosts.length;
@@ -94,6 +98,7 @@ export class CloudMetrics {
     for (let host = 0; host < hosts; host++) this.refresh(host);
     this.wasActive = new Uint8Array(hosts);
     this.backbone = new BackboneTraffic(cloud);
+    this.sla = new SlaMetrics(cloud);
     cloud.cpu.hostReshared.subscribe((host) => {
       this.refresh(host);
     });
@@ -164,10 +169,11 @@ export class CloudMetrics {
     let violation = 0;
     for (const host of this.cloud.platform.hosts)
       violation += this.cloud.cpu.violationSeconds(host.id);
+    const energyKWh = joules.reduce((sum, j) => sum + j, 0) / 3.6e6;
     return {
       violationHostSeconds: violation,
       activeHostHours: (this.activeSeconds + this.active * (until - this.activeSince)) / 3600,
-      energyKWh: joules.reduce((sum, j) => sum + j, 0) / 3.6e6,
+      energyKWh,
       power: {
         energyKWh: {
           on: kwh("on"),
@@ -184,6 +190,7 @@ export class CloudMetrics {
       migrations: { ...this.migrations },
       snapshots: { ...this.snapshots },
       backboneBytes: this.backbone.total().backbone,
+      sla: this.sla.summarize(until, energyKWh),
     };
   }
 }

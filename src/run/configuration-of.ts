@@ -60,6 +60,7 @@ export function configurationOf(
       memory: vm.spec.memory,
       host,
       pinned: !movable,
+      vm: vm.id,
     });
     vms.push(vm);
   }

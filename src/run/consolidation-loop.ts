@@ -73,7 +73,14 @@ export class ConsolidationLoop {
         ...(this.options.headroom === undefined ? {} : { headroom: this.options.headroom }),
       },
     );
-    const view = { now: time, configuration, suspended, vjobs, cloud };
+    const view = {
+      now: time,
+      configuration,
+      suspended,
+      vjobs,
+      cloud,
+      watts: (host: number, utilization: number) => cloud.energyOf(host).power.watts(utilization),
+    };
     // A policy scheduling vjobs decides for the whole sky: its queue is one.
     const decision =
       this.options.scope === "site" && policy.schedulesVjobs !== true

@@ -23,6 +23,8 @@ export interface VmDemand {
   readonly host: number | undefined;
   /** True when the VM is busy with an operation (booting, migrating...) and must stay put. */
   readonly pinned: boolean;
+  /** The VM's id in the cloud, the same from one decision to the next (for policies' history). */
+  readonly vm?: number;
 }
 
 export interface Configuration {

@@ -14,6 +14,8 @@ export interface ConsolidationView {
    */
   readonly vjobs: readonly (readonly number[])[];
   readonly cloud: CloudView;
+  /** Watts a host draws when on at a CPU utilisation in [0, 1] (for power-aware policies). */
+  readonly watts: (host: number, utilization: number) => number;
 }
 
 /** What the search behind a decision did, for the metrics (all optional: a heuristic has none). */

@@ -5,6 +5,7 @@ import { ffdOptimistic } from "./ffd-optimistic.js";
 import { ffdRepack } from "./ffd-repack.js";
 import { noConsolidation } from "./no-consolidation.js";
 import { ENTROPY } from "./entropy/entropy-policy.js";
+import { ENERGY_AWARE } from "./energy-aware/definitions.js";
 
 /** The built-in consolidations: what a periodic control loop decides. */
 export const CONSOLIDATIONS: readonly PolicyDefinition<ConsolidationPolicy>[] = [
@@ -33,4 +34,5 @@ export const CONSOLIDATIONS: readonly PolicyDefinition<ConsolidationPolicy>[] = 
     create: ffdRepack,
   },
   ENTROPY,
+  ENERGY_AWARE,
 ];
