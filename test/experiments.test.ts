@@ -15,6 +15,7 @@ import { experimentNames, reproduce } from "../src/run/reproduce.js";
 const EXPERIMENTS = [
   "checkpoint-period",
   "consolidation-vmplaces",
+  "energy-planetlab",
   "grid5000-week",
   "planetlab-day",
   "quickstart",

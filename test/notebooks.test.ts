@@ -20,6 +20,7 @@ const RUNNER = "notebooks/execute.mjs";
 const CHARTS: Readonly<Record<string, readonly string[]>> = {
   "checkpoint-period": ["waste"],
   "consolidation-vmplaces": ["violation", "active-hosts"],
+  "energy-planetlab": ["energy-slav", "esv"],
   "grid5000-week": ["lost-work", "overhead"],
   "planetlab-day": ["energy-violations", "active-hosts"],
   "sky-site-outage": ["lost-work", "completion"],

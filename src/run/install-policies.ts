@@ -41,7 +41,7 @@ export function installPolicies(
   const runner = new VjobRunner(cloud, streams, {
     ...boot,
     placement,
-    wake: (vms, site) => power.wake(placement, vms, site),
+    wake: (waiting) => power.wake(placement, waiting),
     siteFor: (vms, homeSite, from) => sky.siteFor(cloud, { vms, homeSite, from }),
     faultTolerance,
     admission: controlled ? "controller" : "queue",

@@ -60,38 +60,89 @@ export class PowerManager {
   }
 
   /**
-   * Room for `vms` on hosts that are off: if the placement fits them when the hosts off or
-   * booting are seen as empty hosts, boots those it chose that are off and returns true (the
-   * caller waits for them, and those already booting, to be on); false if the policy does not
-   * wake hosts, or even then they do not fit.
+   * Room on hosts that are off for the vjobs waiting, in queue order (the first did not fit on the
+   * hosts that are on): each is placed with the hosts off or booting seen as empty, what earlier
+   * ones took held back, until one does not fit or WAKE_LOOKAHEAD were placed; the hosts chosen
+   * that are off boot (the vjobs wait for them, a host coming on serves the queue again). True if
+   * the first found room; false if the policy does not wake hosts, or even then it does not fit.
    */
-  wake(placement: Placement, vms: readonly VmSpec[], site: number | undefined): boolean {
+  wake(
+    placement: Placement,
+    waiting: readonly { readonly vms: readonly VmSpec[]; readonly site: number | undefined }[],
+  ): boolean {
     if (!this.policy.wakeOnDemand) return false;
-    const hosts = placement.place(awakeView(this.cloud), vms, site);
-    if (hosts === undefined) return false;
-    const sleeping = [...new Set(hosts)]
-      .filter((host) => !this.cloud.isHostUp(host))
-      .sort((a, b) => a - b);
-    for (const host of sleeping) this.cloud.powerOn(host);
-    return sleeping.length > 0;
+    const view = new AwakeView(this.cloud);
+    let first = true;
+    for (const request of waiting.slice(0, WAKE_LOOKAHEAD)) {
+      const hosts = placement.place(view, request.vms, request.site);
+      if (hosts === undefined) return !first;
+      first = false;
+      view.hold(hosts, request.vms);
+      const sleeping = [...new Set(hosts)]
+        .filter((host) => this.cloud.powerState(host) === "off")
+        .sort((a, b) => a - b);
+      for (const host of sleeping) this.cloud.powerOn(host);
+    }
+    return !first;
   }
 }
 
-/** The cloud with its hosts that are off or booting seen as on and empty. */
-function awakeView(cloud: Cloud): CloudView {
-  const sleeping = (host: number): boolean => {
-    const state = cloud.powerState(host);
+/** Vjobs behind the first that one wake-up looks at: a burst wakes hosts in parallel. */
+const WAKE_LOOKAHEAD = 256;
+
+/**
+ * The cloud with its hosts that are off or booting seen as on and empty, less what the vjobs
+ * placed so far in this look-ahead hold.
+ */
+class AwakeView implements CloudView {
+  readonly platform: Cloud["platform"];
+  readonly sim: Cloud["sim"];
+  private readonly memoryHeld = new Map<number, number>();
+  private readonly vcpusHeld = new Map<number, number>();
+
+  constructor(private readonly cloud: Cloud) {
+    this.platform = cloud.platform;
+    this.sim = cloud.sim;
+  }
+
+  hold(hosts: readonly number[], vms: readonly VmSpec[]): void {
+    hosts.forEach((host, i) => {
+      const vm = vms[i];
+      if (vm === undefined) return;
+      this.memoryHeld.set(host, (this.memoryHeld.get(host) ?? 0) + vm.memory);
+      this.vcpusHeld.set(host, (this.vcpusHeld.get(host) ?? 0) + vm.vcpus);
+    });
+  }
+
+  private sleeping(host: number): boolean {
+    const state = this.cloud.powerState(host);
     return state === "off" || state === "booting";
-  };
-  return {
-    platform: cloud.platform,
-    sim: cloud.sim,
-    isHostUp: (host) => cloud.isHostUp(host) || sleeping(host),
-    freeMemory: (host) =>
-      sleeping(host) ? (cloud.platform.hosts[host]?.memory ?? 0) : cloud.freeMemory(host),
-    vcpusOn: (host) => (sleeping(host) ? 0 : cloud.vcpusOn(host)),
-    liveVms: () => cloud.liveVms(),
-    load: (vm) => cloud.load(vm),
-    operationOf: (vm) => cloud.operationOf(vm),
-  };
+  }
+
+  isHostUp(host: number): boolean {
+    return this.cloud.isHostUp(host) || this.sleeping(host);
+  }
+
+  freeMemory(host: number): number {
+    const free = this.sleeping(host)
+      ? (this.platform.hosts[host]?.memory ?? 0)
+      : this.cloud.freeMemory(host);
+    return free - (this.memoryHeld.get(host) ?? 0);
+  }
+
+  vcpusOn(host: number): number {
+    return (this.sleeping(host) ? 0 : this.cloud.vcpusOn(host)) + (this.vcpusHeld.get(host) ?? 0);
+  }
+
+  liveVms(): ReturnType<CloudView["liveVms"]> {
+    return this.cloud.liveVms();
+  }
+
+  load(vm: Parameters<CloudView["load"]>[0]): number {
+    return this.cloud.load(vm);
+  }
+
+  operationOf(vm: Parameters<CloudView["operationOf"]>[0]): ReturnType<CloudView["operationOf"]> {
+    return this.cloud.operationOf(vm);
+  }
 }

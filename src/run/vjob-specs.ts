@@ -9,7 +9,7 @@ import {
   injectorLoad,
   planetLabLoad,
 } from "../workload/load-profiles.js";
-import { planetLabDay } from "../workload/planetlab.js";
+import { PLANETLAB_DAYS, type PlanetLabDay, planetLabDay } from "../workload/planetlab.js";
 import { parseSwf } from "../workload/swf.js";
 import type { VjobSpec, WorkAmount } from "../workload/vjob.js";
 import {
@@ -32,7 +32,7 @@ type JobShape = {
  * Load profiles in VM order: the n-th VM asked for (jobs in order, their VMs in order) replays
  * PlanetLab VM firstVm + n, modulo the day's VMs; other profiles are the same for every VM.
  */
-function loadChooser(spec: VjobsWorkload["load"]): LoadChooser {
+function loadChooser(spec: VjobsWorkload["load"], seed: number): LoadChooser {
   switch (spec.type) {
     case "constant":
       return () => constantLoad(spec.fraction);
@@ -41,7 +41,7 @@ function loadChooser(spec: VjobsWorkload["load"]): LoadChooser {
       return () => profile;
     }
     case "planetlab": {
-      const trace = planetLabDay(spec.day);
+      const trace = planetLabDay(dayOf(spec.day, seed));
       let next = spec.firstVm;
       return (): LoadProfile => planetLabLoad(trace, next++ % trace.vms.length);
     }
@@ -74,6 +74,7 @@ export function vjobSpecsOf(
   platform: Platform,
   baseDir: string,
   streams: RandomStreams,
+  seed: number,
 ): Iterable<VjobSpec> {
   const vm: VmTemplate = {
     vcpus: workload.vm.vcpus,
@@ -82,7 +83,7 @@ export function vjobSpecsOf(
     dirtyRate: workload.vm.dirtyRate,
     imageSize: workload.vm.image,
   };
-  const load = loadChooser(workload.load);
+  const load = loadChooser(workload.load, seed);
   const arrivals = workload.arrivals;
   switch (arrivals.type) {
     case "list":
@@ -93,7 +94,7 @@ export function vjobSpecsOf(
         );
     case "poisson":
       return poissonVjobs(
-        arrivals.count,
+        arrivals.count === "trace" ? traceJobs(workload, seed) : arrivals.count,
         arrivals.interarrival,
         templateOf(arrivals, vm, platform),
         load,
@@ -113,4 +114,21 @@ export function vjobSpecsOf(
       );
     }
   }
+}
+
+/** The day a planetlab load replays: the one named, or the seed-th of the ten ("by-seed"). */
+export function dayOf(day: PlanetLabDay | "by-seed", seed: number): PlanetLabDay {
+  if (day !== "by-seed") return day;
+  const index =
+    (((seed - 1) % PLANETLAB_DAYS.length) + PLANETLAB_DAYS.length) % PLANETLAB_DAYS.length;
+  return PLANETLAB_DAYS[index] ?? PLANETLAB_DAYS[0];
+}
+
+/** Jobs of `vms` VMs covering every VM of the PlanetLab day replayed (count: "trace"). */
+function traceJobs(workload: VjobsWorkload, seed: number): number {
+  const { load, arrivals } = workload;
+  if (load.type !== "planetlab" || arrivals.type !== "poisson") {
+    throw new Error('count "trace" needs a planetlab load (checked when the scenario is loaded)');
+  }
+  return Math.ceil(planetLabDay(dayOf(load.day, seed)).vms.length / arrivals.vms);
 }

@@ -89,7 +89,7 @@ export function prepareVjobs(
     }
   }
   installFailures(scenario.failures, platform, injector, streams, options.baseDir);
-  runner.submitAll(vjobSpecsOf(workload, platform, options.baseDir, streams));
+  runner.submitAll(vjobSpecsOf(workload, platform, options.baseDir, streams, scenario.seed));
   if (options.check) sim.addInvariant("cloud", () => cloud.checkInvariants());
   return {
     sim,

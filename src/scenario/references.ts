@@ -56,6 +56,16 @@ export function checkReferences(scenario: Scenario, file: string, baseDir: strin
     });
     if (problem !== undefined) problems.push(problem);
   }
+  if (
+    arrivals.type === "poisson" &&
+    arrivals.count === "trace" &&
+    workload.load.type !== "planetlab"
+  ) {
+    problems.push({
+      path: "workload.arrivals.count",
+      message: `expected a number of jobs, got "trace" with a ${workload.load.type} load (it counts the VMs of a planetlab load's day)`,
+    });
+  }
   problems.push(...policyReferences(scenario.policies, baseDir));
   if (problems.length > 0) throw new ScenarioError(file, problems);
 }

@@ -18,6 +18,9 @@ export const HEAP_BYTES = {
   perJob: 0.5e3,
 } as const;
 
+/** VMs of the largest day in data/planetlab (20110322). */
+const LARGEST_PLANETLAB_DAY = 1516;
+
 /** What a scenario makes, counted from its validated fields without building anything. */
 export interface ScenarioSize {
   readonly hosts: number;
@@ -123,12 +126,15 @@ function workloadCounts(scenario: Scenario): { jobs: number; vms: number; field:
         vms: arrivals.jobs.reduce((sum, job) => sum + job.vms, 0),
         field: "workload.arrivals.jobs",
       };
-    case "poisson":
+    case "poisson": {
+      // "trace": as many as the largest shipped PlanetLab day has VMs.
+      const count = arrivals.count === "trace" ? LARGEST_PLANETLAB_DAY : arrivals.count;
       return {
-        jobs: arrivals.count,
-        vms: arrivals.count * arrivals.vms,
-        field: `workload.arrivals.${arrivals.vms > arrivals.count ? "vms" : "count"}`,
+        jobs: count,
+        vms: count * arrivals.vms,
+        field: `workload.arrivals.${arrivals.vms > count ? "vms" : "count"}`,
       };
+    }
     case "swf":
       // The log's jobs are counted once it is read (checkReferences); `limit` caps them.
       return {

@@ -45,7 +45,10 @@ export const loadProfileSpec = z
     }),
     z.strictObject({
       type: z.literal("planetlab"),
-      day: z.enum(PLANETLAB_DAYS),
+      day: z.enum([...PLANETLAB_DAYS, "by-seed"]).meta({
+        description:
+          'the day replayed; "by-seed": the seed-th of the ten days (seeds 1 to 10: every day once, as replications)',
+      }),
       firstVm: z
         .int()
         .min(0)
@@ -89,7 +92,10 @@ export const arrivalsSpec = z.discriminatedUnion("type", [
   }),
   z.strictObject({
     type: z.literal("poisson"),
-    count: z.int().min(1).max(LIMITS.jobs),
+    count: z.union([z.int().min(1).max(LIMITS.jobs), z.literal("trace")]).meta({
+      description:
+        'jobs to submit; "trace": as many as the PlanetLab day has VMs (one VM each), with a planetlab load',
+    }),
     interarrival: duration()
       .pipe(z.number().positive())
       .meta({ description: "mean time between arrivals" }),

@@ -33,6 +33,9 @@ interface Attempt {
   over: boolean;
 }
 
+/** Queued vjobs a wake-up may look at (the power manager bounds it too). */
+const WAKE_LOOKAHEAD = 256;
+
 export interface VjobRunnerOptions {
   readonly placement: Placement;
   /**
@@ -61,7 +64,9 @@ export interface VjobRunnerOptions {
    * Called when the head vjob fits on no host that is on: boots hosts that are off for it, if the
    * power policy allows (the vjob waits for them; a host coming on serves the queue again).
    */
-  readonly wake?: (vms: readonly VmSpec[], site: number | undefined) => boolean;
+  readonly wake?: (
+    waiting: readonly { readonly vms: readonly VmSpec[]; readonly site: number | undefined }[],
+  ) => boolean;
 }
 
 /**
@@ -248,15 +253,11 @@ export class VjobRunner {
       const store = this.options.imageStore;
       if (from === undefined && store !== undefined && !this.cloud.isHostUp(store)) return;
       const { spec } = head;
-      const site =
-        this.flyingTo.get(head) ??
-        (this.options.siteFor
-          ? this.options.siteFor(spec.vms, spec.homeSite, this.lastSite.get(head))
-          : spec.homeSite);
+      const site = this.siteOf(head);
       const hosts = this.options.placement.place(this.cloud, spec.vms, site);
       if (hosts === undefined) {
-        // Hosts that are off may be booted for it: it then waits for them (power management).
-        this.options.wake?.(spec.vms, site);
+        // Hosts that are off may be booted for it and those behind it: they then wait for them.
+        this.options.wake?.(this.waitingRequests(site));
         return;
       }
       this.queue.shift();
@@ -264,6 +265,27 @@ export class VjobRunner {
       if (from === undefined) this.start(head, hosts);
       else this.restore(head, hosts, from);
     }
+  }
+
+  /** The queue's vjobs and the sites they would try, the head's (already asked) first. */
+  private waitingRequests(
+    headSite: number | undefined,
+  ): { readonly vms: readonly VmSpec[]; readonly site: number | undefined }[] {
+    return this.queue.slice(0, WAKE_LOOKAHEAD).map((record, i) => ({
+      vms: record.spec.vms,
+      site: i === 0 ? headSite : this.siteOf(record),
+    }));
+  }
+
+  /** The site a queued vjob tries first: where it flies to, or the sky policy's choice. */
+  private siteOf(record: VjobRecord): number | undefined {
+    const { spec } = record;
+    return (
+      this.flyingTo.get(record) ??
+      (this.options.siteFor
+        ? this.options.siteFor(spec.vms, spec.homeSite, this.lastSite.get(record))
+        : spec.homeSite)
+    );
   }
 
   /**
