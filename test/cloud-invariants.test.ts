@@ -5,19 +5,9 @@ import { HostDown, MemoryOvercommit } from "../src/compute/cloud.js";
 import { migrateVm } from "../src/compute/live-migration.js";
 import { snapshotVms } from "../src/compute/snapshot.js";
 import { resumeVm, suspendVm } from "../src/compute/suspend-resume.js";
-import { type Cloud } from "../src/compute/cloud.js";
-import { wattsIn } from "../src/compute/power-model.js";
 import { CloudMetrics } from "../src/output/cloud-metrics.js";
 import { GiB, testCloud, vmSpec } from "./cloud-fixture.js";
-
-function totalWatts(cloud: Cloud): number {
-  return cloud.platform.hosts.reduce(
-    (sum, host) =>
-      sum +
-      wattsIn(cloud.energyOf(host.id), cloud.powerState(host.id), cloud.cpu.utilization(host.id)),
-    0,
-  );
-}
+import { energyReference } from "./energy-reference.js";
 
 const ACTIONS = [
   "boot",
@@ -53,17 +43,7 @@ describe("cloud invariants under random operations", () => {
           cloud.setLoad(vm, 1);
         });
         const metrics = new CloudMetrics(cloud);
-        // The slow twin of the metrics' energy: after every event, every host's power from its
-        // state and utilisation, summed, held constant since the previous event.
-        let joules = 0;
-        let last = 0;
-        let watts = totalWatts(cloud);
-        sim.addInvariant("energy reference", () => {
-          joules += watts * (sim.now - last);
-          last = sim.now;
-          watts = totalWatts(cloud);
-          return undefined;
-        });
+        const reference = energyReference(cloud);
         for (const { at, action, vm: v, host } of steps) {
           const vm = vms[v];
           if (vm === undefined) continue;
@@ -102,9 +82,8 @@ describe("cloud invariants under random operations", () => {
         }
         sim.run({ until: 1000 });
         expect(cloud.checkInvariants()).toBeUndefined();
-        const reference = (joules + watts * (1000 - last)) / 3.6e6;
         const energy = metrics.summarize(1000).energyKWh;
-        expect(Math.abs(energy - reference)).toBeLessThanOrEqual(1e-9 * reference);
+        expect(Math.abs(energy - reference(1000))).toBeLessThanOrEqual(1e-9 * reference(1000));
       }),
       { numRuns: 300 },
     );

@@ -2,12 +2,11 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Cloud } from "../src/compute/cloud.js";
-import { wattsIn } from "../src/compute/power-model.js";
 import { prepareRun, runScenario } from "../src/run/run-scenario.js";
 import type { VjobsRun } from "../src/run/vjobs-run.js";
 import { loadScenarioFile } from "../src/scenario/index.js";
 import type { CloudSummary } from "../src/output/cloud-metrics.js";
+import { energyReference } from "./energy-reference.js";
 import { skysim } from "./run-cli.js";
 
 function run(file: string) {
@@ -149,34 +148,16 @@ describe("host power states", () => {
       policies: { ...base.policies, power: { name: "idle-off", idleFor: 300, spare: 1 } },
     };
     const run = prepareRun(scenario, { baseDir: "scenarios" }) as VjobsRun;
-    // The slow twin: after every event, every host's power from scratch, held until the next.
     const { sim, cloud } = run;
-    let joules = 0;
-    let last = 0;
-    let watts = totalWatts(cloud);
-    sim.addInvariant("energy reference", () => {
-      joules += watts * (sim.now - last);
-      last = sim.now;
-      watts = totalWatts(cloud);
-      return undefined;
-    });
+    const reference = energyReference(cloud);
     sim.enableChecks();
     sim.run({ until: scenario.duration });
     const summary = run.finish(scenario.duration).summary as { cloud: CloudSummary };
-    const reference = (joules + watts * (scenario.duration - last)) / 3.6e6;
-    expect(Math.abs(summary.cloud.energyKWh - reference)).toBeLessThanOrEqual(1e-9 * reference);
+    const kwh = reference(scenario.duration);
+    expect(Math.abs(summary.cloud.energyKWh - kwh)).toBeLessThanOrEqual(1e-9 * kwh);
     // Power management did something: hosts were switched off, some booted again.
     expect(summary.cloud.power.switchesOff).toBeGreaterThan(0);
     expect(summary.cloud.power.boots).toBeGreaterThan(0);
     expect(summary.cloud.power.hostHoursOff).toBeGreaterThan(0);
   });
 });
-
-function totalWatts(cloud: Cloud): number {
-  return cloud.platform.hosts.reduce(
-    (sum, host) =>
-      sum +
-      wattsIn(cloud.energyOf(host.id), cloud.powerState(host.id), cloud.cpu.utilization(host.id)),
-    0,
-  );
-}
