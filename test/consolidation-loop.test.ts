@@ -99,3 +99,43 @@ describe("the consolidation loop", () => {
     expect(hostsAfter("site")).toEqual([0, 0, 2, 2]);
   });
 });
+
+describe("a plan with power actions", () => {
+  it("boots the host it needs, migrates onto it, then switches off the host it emptied", () => {
+    const { sim, cloud } = testCloud();
+    // VM a (1 GiB, idle) on host 0; host 1 is switched off (taurus: 6.1 s to go off).
+    const a = runningVm(sim, cloud, 0, vmSpec("a"));
+    cloud.switchOff(1);
+    sim.run({ until: 10 });
+    expect(cloud.powerState(1)).toBe("off");
+    const loop = new ConsolidationLoop(cloud, movePolicy({ a: 1 }), 100, {
+      power: { wakes: true, mayPowerOff: () => true },
+    });
+    const decisions: Decision[] = [];
+    const outcomes: PlanOutcome[] = [];
+    const changes: string[] = [];
+    loop.decided.subscribe((d) => decisions.push(d));
+    loop.switched.subscribe((o) => outcomes.push(o));
+    cloud.hostPowerChanged.subscribe(({ host, to, time }) => changes.push(`${time} ${host} ${to}`));
+    cloud.migrationEnded.subscribe(({ end }) => changes.push(`${end} migrated`));
+    loop.start();
+    sim.run({ until: 1000 });
+    // The first decision (at 10 + 100 s) sees host 1 off, as room that costs a boot.
+    expect(decisions[0]?.power).toEqual({ boot: [1], switchOff: [0], seconds: 151.5 + 6.1 });
+    // Boot 151.5 s, then the migration (1 GiB over the 125 MB/s NIC), then host 0 off in 6.1 s.
+    const decided = 110;
+    const booted = decided + 151.5;
+    const migrated = booted + GiB / NIC;
+    const off = migrated + 6.1;
+    expect(changes).toEqual([
+      `${decided} 1 booting`,
+      `${booted} 1 on`,
+      `${migrated} migrated`,
+      `${migrated} 0 switching-off`,
+      `${off} 0 off`,
+    ]);
+    expect(a.host).toBe(1);
+    expect(outcomes[0]).toMatchObject({ start: decided, started: 3, skipped: 0 });
+    expect(outcomes[0]?.end).toBeCloseTo(off, 9);
+  });
+});

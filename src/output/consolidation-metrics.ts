@@ -48,17 +48,22 @@ export class ConsolidationMetrics {
     private readonly policy: string,
     private readonly period: number,
   ) {
-    loop.decided.subscribe(({ computeTime, work, plan }) => {
+    loop.decided.subscribe(({ computeTime, work, plan, power }) => {
       this.decisions++;
       this.charged += computeTime;
       this.nodes += work?.nodes ?? 0;
       if (work?.provenOptimal === true) this.proven++;
-      if (plan.pools.length > 0) this.executed++;
+      const powered = power.boot.length + power.switchOff.length;
+      if (plan.pools.length > 0 || powered > 0) this.executed++;
       for (const pool of plan.pools) {
         for (const action of pool) this.actions[action.kind] = (this.actions[action.kind] ?? 0) + 1;
       }
+      if (power.boot.length > 0) this.actions.boot = (this.actions.boot ?? 0) + power.boot.length;
+      if (power.switchOff.length > 0) {
+        this.actions.switchOff = (this.actions.switchOff ?? 0) + power.switchOff.length;
+      }
       this.cost += plan.cost;
-      this.expected += plan.duration;
+      this.expected += plan.duration + power.seconds;
     });
     loop.switched.subscribe((outcome) => {
       this.started += outcome.started;

@@ -39,6 +39,8 @@ export function configurationOf(
     readonly demandOf?: (vm: Vm) => number;
     /** The fraction of each host's cores a policy may fill (default 1). */
     readonly headroom?: number;
+    /** Hosts that are off join too, last, flagged `off` (power management may boot them). */
+    readonly sleeping?: boolean;
   } = {},
 ): ConfigurationSnapshot {
   const demandOf = seen.demandOf ?? ((vm: Vm) => cloud.load(vm));
@@ -90,5 +92,11 @@ export function configurationOf(
       cpu: host.cores * headroom,
       memory: host.memory - (reserved[host.id] ?? 0),
     }));
+  if (seen.sleeping === true) {
+    for (const host of platform.hosts) {
+      if (cloud.powerState(host.id) !== "off") continue;
+      hosts.push({ id: host.id, cpu: host.cores * headroom, memory: host.memory, off: true });
+    }
+  }
   return { configuration: { hosts, vms: demands }, vms, suspended, vjobs: vjobIds };
 }

@@ -6,6 +6,13 @@ import type {
 import type { Vm } from "../compute/vm.js";
 import { Signal } from "../sim/signal.js";
 import { configurationOf } from "./configuration-of.js";
+import {
+  type PlanPower,
+  type PowerActions,
+  bootAll,
+  powerActionsOf,
+  switchOffAll,
+} from "./power-plan.js";
 import { type DemandEstimate, DemandMonitor } from "./demand-monitor.js";
 import { type PlanOutcome, executePlan } from "./plan-executor.js";
 import { decidePerSite } from "./decide-per-site.js";
@@ -18,6 +25,8 @@ export interface Decision {
   readonly computeTime: number;
   readonly work: DecisionWork | undefined;
   readonly plan: ReconfigurationPlan;
+  /** Hosts booted before the plan's pools and switched off after them. */
+  readonly power: PowerActions;
 }
 
 /**
@@ -44,6 +53,8 @@ export class ConsolidationLoop {
       readonly demand?: DemandEstimate;
       /** The fraction of each host's cores a decision may fill (default 1). */
       readonly headroom?: number;
+      /** Whether plans may boot hosts that are off and switch off the hosts they empty. */
+      readonly power?: PlanPower;
     } = {},
   ) {
     this.monitor = new DemandMonitor(
@@ -71,6 +82,7 @@ export class ConsolidationLoop {
       {
         demandOf: (vm) => this.monitor.demandOf(vm),
         ...(this.options.headroom === undefined ? {} : { headroom: this.options.headroom }),
+        sleeping: this.options.power?.wakes === true,
       },
     );
     const view = {
@@ -87,21 +99,42 @@ export class ConsolidationLoop {
         ? decidePerSite(policy, view, cloud.platform)
         : policy.decide(view);
     const plan = planSwitch(cloud, policy.name, configuration, decision.target, suspended);
-    this.decided.emit({ time, computeTime: decision.computeTime, work: decision.work, plan });
+    const power = powerActionsOf(cloud, configuration, decision.target, this.options.power);
+    this.decided.emit({
+      time,
+      computeTime: decision.computeTime,
+      work: decision.work,
+      plan,
+      power,
+    });
     const next = (): void => {
       const wait = Math.max(0, time + this.period - cloud.sim.now);
       cloud.sim.schedule(wait, () => {
         this.decide();
       });
     };
-    if (plan.pools.length === 0) {
+    if (plan.pools.length === 0 && power.boot.length === 0 && power.switchOff.length === 0) {
       cloud.sim.schedule(decision.computeTime, next);
       return;
     }
+    // Hosts the target needs are booted first, the pools run, then the emptied hosts go off.
     cloud.sim.schedule(decision.computeTime, () => {
-      executePlan(cloud, plan.pools, vms, this.options, (outcome) => {
-        this.switched.emit(outcome);
-        next();
+      const start = cloud.sim.now;
+      bootAll(cloud, power.boot, (booted) => {
+        executePlan(cloud, plan.pools, vms, this.options, (outcome) => {
+          switchOffAll(cloud, power.switchOff, (off) => {
+            const actions = power.boot.length + power.switchOff.length;
+            const started = booted + off;
+            this.switched.emit({
+              ...outcome,
+              start,
+              end: cloud.sim.now,
+              started: outcome.started + started,
+              skipped: outcome.skipped + actions - started,
+            });
+            next();
+          });
+        });
       });
     });
   }

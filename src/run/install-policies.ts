@@ -46,6 +46,7 @@ export function installPolicies(
     faultTolerance,
     admission: controlled ? "controller" : "queue",
   });
+  const planPower = power.planPower();
   const loop = new ConsolidationLoop(
     cloud,
     consolidation,
@@ -55,12 +56,13 @@ export function installPolicies(
           scope,
           demand,
           headroom,
+          ...(planPower === undefined ? {} : { power: planPower }),
           vjobs: () => runner.pending().map((record) => record.vms),
           run: (vm, host) => {
             runner.bootQueued(vm, host);
           },
         }
-      : { scope, demand, headroom },
+      : { scope, demand, headroom, ...(planPower === undefined ? {} : { power: planPower }) },
   );
   const decisions = new ConsolidationMetrics(loop, consolidation.name, period);
   installSkyRelocation(cloud, runner, sky, policies.sky.period);

@@ -4,6 +4,7 @@ import type { CloudView } from "../policies/cloud-view.js";
 import type { Placement } from "../policies/placement/placement.js";
 import type { PowerPolicy } from "../policies/power/power-policy.js";
 import type { EventId } from "../sim/simulation.js";
+import type { PlanPower } from "./power-plan.js";
 
 /**
  * Carries out a power policy: a host that is on and holds no VM is offered to the policy for a
@@ -51,6 +52,19 @@ export class PowerManager {
       }
       this.cloud.switchOff(host);
     });
+  }
+
+  /**
+   * What consolidation plans may do with hosts under this policy: nothing unless it switches
+   * hosts off; then boot hosts that are off (if it wakes hosts) and switch off the hosts a plan
+   * empties, unless they are stores or still move data.
+   */
+  planPower(): PlanPower | undefined {
+    if (this.policy.idleFor === undefined) return undefined;
+    return {
+      wakes: this.policy.wakeOnDemand,
+      mayPowerOff: (host) => !this.pinned.has(host) && !this.busy(host),
+    };
   }
 
   private busy(host: number): boolean {

@@ -10,6 +10,8 @@ export interface HostCapacity {
   readonly cpu: number;
   /** Memory in bytes. */
   readonly memory: number;
+  /** The host is off: room that costs a boot (the plan boots it before moving VMs there). */
+  readonly off?: boolean;
 }
 
 export interface VmDemand {

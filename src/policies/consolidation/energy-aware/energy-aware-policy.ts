@@ -170,12 +170,12 @@ class Tentative {
   private readonly where: (number | undefined)[];
   private readonly cpu = new Map<number, number>();
   private readonly memory = new Map<number, number>();
-  private readonly capacity = new Map<number, { cpu: number; memory: number }>();
+  private readonly capacity = new Map<number, { cpu: number; memory: number; off: boolean }>();
 
   constructor(private readonly view: ConsolidationView) {
     const { hosts, vms } = view.configuration;
     for (const host of hosts) {
-      this.capacity.set(host.id, { cpu: host.cpu, memory: host.memory });
+      this.capacity.set(host.id, { cpu: host.cpu, memory: host.memory, off: host.off === true });
       this.cpu.set(host.id, 0);
       this.memory.set(host.id, 0);
     }
@@ -236,9 +236,12 @@ class Tentative {
     let bestIncrease = Infinity;
     for (const { id } of this.view.configuration.hosts) {
       if (id === vm.host || !allowed(id)) continue;
-      const increase =
-        this.view.watts(id, Math.min(1, this.utilizationWith(id, vm))) -
-        this.view.watts(id, Math.min(1, this.utilization(id)));
+      // A host that is off goes from (about) nothing to its power with the VM.
+      const before =
+        this.capacity.get(id)?.off === true
+          ? 0
+          : this.view.watts(id, Math.min(1, this.utilization(id)));
+      const increase = this.view.watts(id, Math.min(1, this.utilizationWith(id, vm))) - before;
       if (increase < bestIncrease) {
         best = id;
         bestIncrease = increase;
