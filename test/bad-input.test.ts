@@ -346,6 +346,30 @@ describe("user policy modules", () => {
   });
 });
 
+describe("a user policy module that never returns", () => {
+  it("is stopped after --policy-timeout, with the policy named, exit 1 and no results", () => {
+    const dir = folder();
+    const file = write(
+      dir,
+      "loops.yaml",
+      `extends: ${ROBUSTNESS}/scenario.yaml\npolicies: { consolidation: { module: ${ROBUSTNESS}/loops.mjs } }\nsweep: { seeds: 1 }\n`,
+    );
+    const expected = `skysim: consolidation policy "loops" (${ROBUSTNESS}/loops.mjs): decide() did not return within 1 s (--policy-timeout); the run is stopped\n`;
+    const out = join(dir, "run");
+    const run = skysim(["run", file, "--out", out, "--policy-timeout", "1"], { timeout: 30_000 });
+    expect(run.signal).toBeNull();
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe(expected);
+    expect(existsSync(join(out, "summary.json"))).toBe(false);
+    const sweep = skysim(
+      ["sweep", file, "--out", join(dir, "sweep"), "--jobs", "1", "--policy-timeout", "1"],
+      { timeout: 30_000 },
+    );
+    expect(sweep.status).toBe(1);
+    expect(sweep.stderr).toBe(expected);
+  });
+});
+
 describe("user policy modules in a sweep", () => {
   it("stop the sweep with the policy named, in worker threads or not", () => {
     for (const [module, expected] of [

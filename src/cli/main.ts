@@ -42,7 +42,13 @@ function exit(code: number): void {
     });
   }
 }
+/** Whether the policy watchdog stopped the run (it has said so itself). */
+let stoppedByWatchdog = (): boolean => false;
 process.on("exit", (code) => {
+  if (stoppedByWatchdog()) {
+    process.exitCode = EXIT_FAILED;
+    return;
+  }
   if (settled) return;
   process.stderr.write(
     `skysim: the command was cut short by a call of process.exit(${code}) (from a user policy module?); its results are incomplete\n`,
@@ -78,6 +84,25 @@ function fail(error: unknown): void {
 
 const version = skysimVersion();
 
+/**
+ * Starts the policy watchdog if a scenario runs a user policy module: a call into it that never
+ * returns stops the run with exit code 1 (in this thread; sweep worker threads are not watched).
+ */
+async function watchUserModules(
+  scenarios: readonly { readonly policies: Record<string, { readonly module?: string }> }[],
+  timeout: number,
+): Promise<void> {
+  if (!(timeout > 0 && Number.isFinite(timeout))) {
+    throw new UsageError(`--policy-timeout: expected a number of seconds > 0, got ${timeout}`);
+  }
+  const usesModules = scenarios.some((scenario) =>
+    Object.values(scenario.policies).some((choice) => choice.module !== undefined),
+  );
+  if (!usesModules) return;
+  const { startPolicyWatchdog } = await import("./policy-watchdog.js");
+  stoppedByWatchdog = startPolicyWatchdog(timeout);
+}
+
 /** --max-memory as bytes ("8GiB", "512MB" or a number of bytes); undefined: Node's heap limit. */
 function maxMemoryOf(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
@@ -108,6 +133,12 @@ await yargs(hideBin(process.argv))
   .usage("$0 <command> [options]\n\nDeterministic simulator of federated IaaS clouds.")
   .version(version)
   .option("debug", { type: "boolean", describe: "print stack traces of internal errors" })
+  .option("policy-timeout", {
+    type: "number",
+    default: 60,
+    describe:
+      "seconds a call into a user policy module may take before the run is stopped (exit 1)",
+  })
   .option("max-memory", {
     type: "string",
     describe:
@@ -146,6 +177,7 @@ await yargs(hideBin(process.argv))
       const { runScenario } = await import("../run/run-scenario.js");
       const { formatDuration } = await import("../sim/units.js");
       const loaded = loadScenarioFile(argv.file, { maxMemory: maxMemoryOf(argv.maxMemory) });
+      await watchUserModules([loaded], argv.policyTimeout);
       if (argv.seed !== undefined && !(Number.isInteger(argv.seed) && argv.seed >= 0)) {
         throw new ScenarioError("--seed", [
           { path: "seed", message: `expected an integer >= 0, got ${argv.seed}` },
@@ -301,7 +333,12 @@ await yargs(hideBin(process.argv))
         .option("out", { type: "string", describe: "folder [default: results/<name>/sweep]" }),
     async (argv) => {
       const { sweepCommand } = await import("./sweep-commands.js");
-      await sweepCommand({ ...argv, version, maxMemory: maxMemoryOf(argv.maxMemory) });
+      await sweepCommand({
+        ...argv,
+        version,
+        maxMemory: maxMemoryOf(argv.maxMemory),
+        watch: (scenarios) => watchUserModules(scenarios, argv.policyTimeout),
+      });
     },
   )
   .command(

@@ -2,6 +2,7 @@ import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import process from "node:process";
+import type { Scenario } from "../scenario/schema.js";
 import { UsageError } from "./usage-error.js";
 
 /** Shows runs done and the time left on a terminal; says nothing when output is not a terminal. */
@@ -39,6 +40,8 @@ export async function sweepCommand(argv: {
   out?: string | undefined;
   version: string;
   maxMemory?: number | undefined;
+  /** Starts watching the user policy modules the sweep's scenarios run. */
+  watch: (scenarios: readonly Scenario[]) => Promise<void>;
 }): Promise<void> {
   const { loadSweep } = await import("../sweep/load-sweep.js");
   const { collectResults, isDone, shardOf, writeAggregate } =
@@ -50,6 +53,7 @@ export async function sweepCommand(argv: {
     throw new UsageError(`--jobs: expected an integer >= 1, got ${jobs}`);
   }
   const planned = loadSweep(argv.file, { maxMemory: argv.maxMemory });
+  await argv.watch(planned.map((p) => p.scenario));
   const name = planned[0]?.scenario.name ?? "sweep";
   const outDir = argv.out ?? join("results", name, "sweep");
   const mine = shard === undefined ? planned : shardOf(planned, shard.index, shard.count);

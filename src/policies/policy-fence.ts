@@ -1,4 +1,5 @@
 import type { VmSpec } from "../compute/vm.js";
+import { callBegins, callEnds } from "./policy-calls.js";
 import type { CloudView } from "./cloud-view.js";
 import type {
   ConsolidationDecision,
@@ -46,11 +47,14 @@ export function fencedDefinition(
   const who = `${kind} policy "${definition.name}" (${path})`;
   const guard = <T>(what: string, call: () => T, check?: Check<T>): T => {
     let value: T;
+    callBegins(`${who}: ${what}`);
     try {
       value = call();
     } catch (thrown) {
       if (thrown instanceof PolicyError) throw thrown;
       throw new PolicyError(`${who}: ${what} threw ${describeThrown(thrown)}`, { cause: thrown });
+    } finally {
+      callEnds();
     }
     const problem = check?.(value);
     if (problem !== undefined) throw new PolicyError(`${who}: ${what} returned ${problem}`);
