@@ -38,15 +38,18 @@ export function installPolicies(
     makePolicy("power", policies.power, streams, baseDir),
     storageHosts(cloud, boot.imageStore, faultTolerance),
   );
+  const planPower = power.planPower();
   const runner = new VjobRunner(cloud, streams, {
     ...boot,
     placement,
-    wake: (waiting) => power.wake(placement, waiting),
+    // Only a policy that switches hosts off has hosts to wake.
+    ...(planPower?.wakes === true
+      ? { wake: (waiting: Parameters<PowerManager["wake"]>[1]) => power.wake(placement, waiting) }
+      : {}),
     siteFor: (vms, homeSite, from) => sky.siteFor(cloud, { vms, homeSite, from }),
     faultTolerance,
     admission: controlled ? "controller" : "queue",
   });
-  const planPower = power.planPower();
   const loop = new ConsolidationLoop(
     cloud,
     consolidation,
