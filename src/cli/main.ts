@@ -9,8 +9,9 @@ import { skysimVersion } from "./version.js";
 import { UnitError, parseSize } from "../sim/units.js";
 
 /**
- * Exit codes: 0 done, 1 internal error (a bug), 2 bad input (scenario file or arguments), 3 an
- * experiment ran but did not reproduce its expected results.
+ * Exit codes: 0 done; 1 a run that failed (a user policy module that threw, decided what cannot be
+ * done, never returned or called process.exit) or an internal error (a bug); 2 bad input
+ * (scenario file or arguments); 3 an experiment ran but did not reproduce its expected results.
  */
 const EXIT_FAILED = 1;
 const EXIT_BAD_INPUT = 2;

@@ -25,11 +25,11 @@ export const TIMESERIES_COLUMNS = [
 
 /**
  * Samples the cloud every `step` seconds from 0 to `until` (both included), one row per site:
- * hosts, hosts up (not crashed), hosts on, booting, switching off and off, hosts holding a VM, VMs running (vCPUs placed), VMs suspended (where their image
- * lies), live migrations completed since the previous sample (at their destination's site), bytes
- * through the site's uplink since the previous sample (both directions, see BackboneTraffic), cores
- * demanded and cores of the hosts on, overloaded hosts, watts drawn. Sampling reads the models and changes
- * nothing.
+ * hosts, hosts up (not crashed), hosts on, booting, switching off and off, hosts holding a VM,
+ * VMs running (vCPUs placed), VMs suspended (where their image lies), live migrations completed
+ * since the previous sample (at their destination's site), bytes through the site's uplink since
+ * the previous sample (both directions, see BackboneTraffic), cores demanded and cores of the
+ * hosts on, overloaded hosts, watts drawn. Sampling reads the models and changes nothing.
  */
 export function sampleTimeseries(
   cloud: Cloud,

@@ -23,6 +23,8 @@ export class DemandMonitor {
     private readonly cloud: Cloud,
     private readonly settings: DemandEstimate,
   ) {
+    // Instant estimates keep no samples: nothing to forget, no work on every VM change.
+    if (settings.estimate === "instant") return;
     cloud.vmStateChanged.subscribe(({ vm, to }) => {
       if (to === "stopped" || to === "failed") this.samples.delete(vm);
     });

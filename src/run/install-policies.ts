@@ -2,7 +2,7 @@ import type { Cloud } from "../compute/cloud.js";
 import { ConsolidationMetrics } from "../output/consolidation-metrics.js";
 import type { PoliciesSection } from "../scenario/policies-section.js";
 import type { RandomStreams } from "../sim/random.js";
-import { VjobRunner, type VjobRunnerOptions } from "../workload/vjob-runner.js";
+import { VjobRunner, type VjobRunnerOptions, type WakeRequest } from "../workload/vjob-runner.js";
 import { ConsolidationLoop } from "./consolidation-loop.js";
 import { makePolicy } from "./make-policy.js";
 import { installSkyRelocation } from "./sky-relocation.js";
@@ -44,28 +44,32 @@ export function installPolicies(
     placement,
     // Only a policy that switches hosts off has hosts to wake.
     ...(planPower?.wakes === true
-      ? { wake: (waiting: Parameters<PowerManager["wake"]>[1]) => power.wake(placement, waiting) }
+      ? { wake: (waiting: readonly WakeRequest[]) => power.wake(placement, waiting) }
       : {}),
     siteFor: (vms, homeSite, from) => sky.siteFor(cloud, { vms, homeSite, from }),
     faultTolerance,
     admission: controlled ? "controller" : "queue",
   });
+  // What every decision sees and may do, whoever schedules the vjobs.
+  const seen = {
+    scope,
+    demand,
+    headroom,
+    ...(planPower === undefined ? {} : { power: planPower }),
+  };
   const loop = new ConsolidationLoop(
     cloud,
     consolidation,
     period,
     controlled
       ? {
-          scope,
-          demand,
-          headroom,
-          ...(planPower === undefined ? {} : { power: planPower }),
+          ...seen,
           vjobs: () => runner.pending().map((record) => record.vms),
           run: (vm, host) => {
             runner.bootQueued(vm, host);
           },
         }
-      : { scope, demand, headroom, ...(planPower === undefined ? {} : { power: planPower }) },
+      : seen,
   );
   const decisions = new ConsolidationMetrics(loop, consolidation.name, period);
   installSkyRelocation(cloud, runner, sky, policies.sky.period);

@@ -4,6 +4,7 @@ import type { CloudView } from "../policies/cloud-view.js";
 import type { Placement } from "../policies/placement/placement.js";
 import type { PowerPolicy } from "../policies/power/power-policy.js";
 import type { EventId } from "../sim/simulation.js";
+import type { WakeRequest } from "../workload/vjob-runner.js";
 import type { PlanPower } from "./power-plan.js";
 
 /**
@@ -76,18 +77,15 @@ export class PowerManager {
   /**
    * Room on hosts that are off for the vjobs waiting, in queue order (the first did not fit on the
    * hosts that are on): each is placed with the hosts off or booting seen as empty, what earlier
-   * ones took held back, until one does not fit or WAKE_LOOKAHEAD were placed; the hosts chosen
+   * ones took held back, until one does not fit or all were placed; the hosts chosen
    * that are off boot (the vjobs wait for them, a host coming on serves the queue again). True if
    * the first found room; false if the policy does not wake hosts, or even then it does not fit.
    */
-  wake(
-    placement: Placement,
-    waiting: readonly { readonly vms: readonly VmSpec[]; readonly site: number | undefined }[],
-  ): boolean {
+  wake(placement: Placement, waiting: readonly WakeRequest[]): boolean {
     if (!this.policy.wakeOnDemand) return false;
     const view = new AwakeView(this.cloud);
     let first = true;
-    for (const request of waiting.slice(0, WAKE_LOOKAHEAD)) {
+    for (const request of waiting) {
       const hosts = placement.place(view, request.vms, request.site);
       if (hosts === undefined) return !first;
       first = false;
@@ -100,9 +98,6 @@ export class PowerManager {
     return !first;
   }
 }
-
-/** Vjobs behind the first that one wake-up looks at: a burst wakes hosts in parallel. */
-const WAKE_LOOKAHEAD = 256;
 
 /**
  * The cloud with its hosts that are off or booting seen as on and empty, less what the vjobs

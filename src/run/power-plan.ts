@@ -1,4 +1,5 @@
 import type { Cloud } from "../compute/cloud.js";
+import type { PowerState } from "../compute/power-model.js";
 import type { Assignment, Configuration } from "../policies/consolidation/configuration.js";
 
 /** What power management lets a consolidation plan do with hosts. */
@@ -19,7 +20,7 @@ export interface PowerActions {
   readonly seconds: number;
 }
 
-export const NO_POWER_ACTIONS: PowerActions = { boot: [], switchOff: [], seconds: 0 };
+const NO_POWER_ACTIONS: PowerActions = { boot: [], switchOff: [], seconds: 0 };
 
 export function powerActionsOf(
   cloud: Cloud,
@@ -80,7 +81,7 @@ function awaitStates(
   cloud: Cloud,
   hosts: readonly number[],
   start: (host: number) => boolean,
-  ends: readonly string[],
+  ends: readonly PowerState[],
   onDone: (started: number) => void,
 ): void {
   if (hosts.length === 0) {

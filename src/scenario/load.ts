@@ -24,15 +24,22 @@ export interface LoadOptions {
  * throws ScenarioError listing every problem.
  */
 export function loadScenarioFile(file: string, options: LoadOptions = {}): Scenario {
-  const document = readScenarioDocument(file, parseScenarioText);
-  const scenario = validateScenario(document, file);
-  checkSize(scenario, file, options);
-  checkReferences(scenario, file, dirname(file));
-  return scenario;
+  return checkedScenario(readScenarioDocument(file, parseScenarioText), file, options);
 }
 
-/** Throws ScenarioError naming the field if the scenario's run would not fit in memory. */
-export function checkSize(scenario: Scenario, file: string, options: LoadOptions = {}): void {
+/**
+ * A parsed document (its extends merged) as a scenario: validated, its size checked against
+ * memory, its references checked; throws ScenarioError. `file` names it and is where its paths
+ * start from.
+ */
+export function checkedScenario(
+  document: unknown,
+  file: string,
+  options: LoadOptions = {},
+): Scenario {
+  const scenario = validateScenario(document, file);
   const problem = sizeProblem(scenario, options.maxMemory ?? heapLimit());
   if (problem !== undefined) throw new ScenarioError(file, [problem]);
+  checkReferences(scenario, file, dirname(file));
+  return scenario;
 }

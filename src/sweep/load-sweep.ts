@@ -1,9 +1,7 @@
-import { dirname } from "node:path";
 import { readScenarioDocument } from "../scenario/extends.js";
-import { type LoadOptions, checkSize, validateScenario } from "../scenario/load.js";
+import { type LoadOptions, checkedScenario } from "../scenario/load.js";
 import { parseScenarioText } from "../scenario/yaml-data.js";
 import { type Problem, ScenarioError } from "../scenario/problems.js";
-import { checkReferences } from "../scenario/references.js";
 import type { Scenario } from "../scenario/schema.js";
 import { type SweepRun, planSweep } from "./plan.js";
 
@@ -24,10 +22,7 @@ export function loadSweep(file: string, options: LoadOptions = {}): PlannedRun[]
   for (const run of runs) {
     if (badCells.has(run.cell)) continue;
     try {
-      const scenario = validateScenario(run.document, file);
-      checkSize(scenario, file, options);
-      checkReferences(scenario, file, dirname(file));
-      planned.push({ run, scenario });
+      planned.push({ run, scenario: checkedScenario(run.document, file, options) });
     } catch (error) {
       if (!(error instanceof ScenarioError)) throw error;
       badCells.add(run.cell);

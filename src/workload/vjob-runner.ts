@@ -33,8 +33,14 @@ interface Attempt {
   over: boolean;
 }
 
-/** Queued vjobs a wake-up may look at (the power manager bounds it too). */
+/** Queued vjobs a wake-up looks at: a burst wakes hosts in parallel, not one after another. */
 const WAKE_LOOKAHEAD = 256;
+
+/** A queued vjob as a wake-up sees it: its VMs and the site it would try first. */
+export interface WakeRequest {
+  readonly vms: readonly VmSpec[];
+  readonly site: number | undefined;
+}
 
 export interface VjobRunnerOptions {
   readonly placement: Placement;
@@ -64,9 +70,7 @@ export interface VjobRunnerOptions {
    * Called when the head vjob fits on no host that is on: boots hosts that are off for it, if the
    * power policy allows (the vjob waits for them; a host coming on serves the queue again).
    */
-  readonly wake?: (
-    waiting: readonly { readonly vms: readonly VmSpec[]; readonly site: number | undefined }[],
-  ) => boolean;
+  readonly wake?: (waiting: readonly WakeRequest[]) => boolean;
 }
 
 /**
@@ -268,9 +272,7 @@ export class VjobRunner {
   }
 
   /** The queue's vjobs and the sites they would try, the head's (already asked) first. */
-  private waitingRequests(
-    headSite: number | undefined,
-  ): { readonly vms: readonly VmSpec[]; readonly site: number | undefined }[] {
+  private waitingRequests(headSite: number | undefined): WakeRequest[] {
     return this.queue.slice(0, WAKE_LOOKAHEAD).map((record, i) => ({
       vms: record.spec.vms,
       site: i === 0 ? headSite : this.siteOf(record),
