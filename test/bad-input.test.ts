@@ -274,6 +274,18 @@ describe("duplicate names", () => {
   });
 });
 
+describe("values with line breaks", () => {
+  it("keep every problem on one line that starts with its file (a value quoted, a base path)", () => {
+    const dir = folder();
+    const unit = extending(dir, 'platform: { type: synthetic, speed: "a\\nb" }');
+    const [line] = expectRejected(validate(unit), unit, "platform.speed");
+    expect(line).toContain('got "a\\nb"');
+    const base = write(dir, "base.yaml", 'extends: "a\\nb"\nname: x\n');
+    const [baseLine] = expectRejected(validate(base), base, "extends");
+    expect(baseLine).toContain("a\\nb: expected a readable file, got no such file");
+  });
+});
+
 describe("field paths", () => {
   it("quotes keys that are not plain names (was: `sweep.variants.      nodeBudget`)", () => {
     const file = extending(folder(), "policies:\n  '  placement ': { name: first-fit }");

@@ -17,9 +17,25 @@ export class ScenarioError extends Error {
   }
 }
 
-/** `file: path.to.field: expected ..., got ...` (the field path is "(root)" for the whole file). */
+/**
+ * `file: path.to.field: expected ..., got ...` (the field path is "(root)" for the whole file), on
+ * one line whatever the values quoted in it hold: control characters (a newline in a value, a
+ * path) are written as escapes, so every problem stays one line that starts with its file.
+ */
 export function formatProblem(file: string, problem: Problem): string {
-  return `${file}: ${problem.path}: ${problem.message}`;
+  return oneLine(`${file}: ${problem.path}: ${problem.message}`);
+}
+
+const ESCAPES: Readonly<Record<string, string>> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+
+function oneLine(text: string): string {
+  let line = "";
+  for (const c of text) {
+    const code = c.charCodeAt(0);
+    const control = code < 0x20 || code === 0x7f || code === 0x2028 || code === 0x2029;
+    line += control ? (ESCAPES[c] ?? `\\u${code.toString(16).padStart(4, "0")}`) : c;
+  }
+  return line;
 }
 
 /**
