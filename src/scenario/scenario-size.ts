@@ -6,8 +6,8 @@ import type { Scenario } from "./schema.js";
 
 /**
  * JavaScript heap a run holds per model object, measured on a synthetic platform (8-core hosts,
- * 1-vCPU VMs with injector loads, round-robin placement): 0.8 kB per host and 3.7 kB per running
- * VM once warmed up, 10,000 hosts and 100,000 VMs in 370 MB (see docs/robustness.md); rounded up
+ * 1-vCPU VMs with injector loads, round-robin placement): 0.9 kB per host and 3.8 kB per running
+ * VM once warmed up, 10,000 hosts and 100,000 VMs in 382 MB (see docs/robustness.md); rounded up
  * by about half for what a run allocates on the way (queues, flows, plans).
  */
 export const HEAP_BYTES = {
