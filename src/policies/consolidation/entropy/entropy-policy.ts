@@ -10,6 +10,11 @@ import type { Assignment } from "../configuration.js";
 import { contextSwitchTarget } from "./context-switch.js";
 import { DEFAULT_NODE_BUDGET, optimise } from "./optimise.js";
 import { repair } from "./repair.js";
+import { DEFAULT_DRAIN_FILL, improveCurrent } from "./incremental.js";
+import { NodeBudget } from "./node-budget.js";
+import { packingLowerBound } from "./lower-bounds.js";
+import { buildPackingProblem } from "./packing-problem.js";
+import { activeHostCount } from "./assignment-metrics.js";
 import { LIMITS } from "../../../scenario/limits.js";
 
 const options = z.object({
@@ -20,6 +25,14 @@ const options = z.object({
       description:
         "consolidate: fewest active hosts, then fewest bytes migrated; balance: lowest peak CPU load ratio; repair: fix overloaded hosts with the fewest bytes migrated; context-switch: run vjobs first come first served, suspending the others",
     }),
+  search: z.enum(["incremental", "global"]).default("incremental").meta({
+    description:
+      "consolidate only. incremental: improve on the current placement (repair overloaded hosts, then drain the least loaded hosts whose VMs fit on the others); global: Entropy 2009's fewest hosts for the whole packing, then the fewest bytes to reach it",
+  }),
+  drainFill: z.number().gt(0).max(1).default(DEFAULT_DRAIN_FILL).meta({
+    description:
+      "incremental search: a host is drained only when its VMs fit on the other active hosts within this fraction of their capacity (hosts are repaired only above it: a hysteresis)",
+  }),
   nodeBudget: z
     .int()
     .min(1)
@@ -58,6 +71,9 @@ export function entropy(settings: EntropyOptions): ConsolidationPolicy {
       }
       case "consolidate":
       case "balance": {
+        if (settings.objective === "consolidate" && settings.search === "incremental") {
+          return incremental(configuration);
+        }
         const result = optimise(configuration, {
           objective: settings.objective,
           nodeBudget: settings.nodeBudget,
@@ -73,6 +89,24 @@ export function entropy(settings: EntropyOptions): ConsolidationPolicy {
         };
       }
     }
+  };
+  const incremental = (
+    configuration: ConsolidationView["configuration"],
+  ): { target: Assignment; work: DecisionWork } => {
+    const budget = new NodeBudget(settings.nodeBudget);
+    const result = improveCurrent(configuration, budget, settings.drainFill);
+    // The bound costs no search: it says how far the loop is from the fewest hosts possible.
+    const lowerBound = packingLowerBound(buildPackingProblem(configuration));
+    // Not viable: the moves that help are still made (a partial repair beats none).
+    const target = result.assignment;
+    return {
+      target,
+      work: {
+        nodes: budget.nodes,
+        provenOptimal: result.viable && activeHostCount(configuration, target) <= lowerBound,
+        lowerBound,
+      },
+    };
   };
   return {
     name: "entropy",

@@ -68,7 +68,11 @@ export function repair(configuration: Configuration, nodeBudget: number): Repair
  * relaxation, which gives the bound), taking each VM before leaving it. Falls back to the greedy
  * first solution (the order's prefix) when the budget runs out before any is found.
  */
-function cheapestCover(vms: readonly VmDemand[], excess: number, budget: NodeBudget): VmDemand[] {
+export function cheapestCover(
+  vms: readonly VmDemand[],
+  excess: number,
+  budget: NodeBudget,
+): VmDemand[] {
   const order = vms
     .filter((vm) => vm.cpu > 0)
     .sort((a, b) => a.memory / a.cpu - b.memory / b.cpu || a.id - b.id);
