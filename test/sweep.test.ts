@@ -15,6 +15,7 @@ import { planSweep } from "../src/sweep/plan.js";
 import {
   collectResults,
   executeRun,
+  isDone,
   runFolder,
   shardOf,
   writeAggregate,
@@ -162,6 +163,18 @@ describe("sweep results", () => {
       /^ {2}first-fit__workload\.arrivals\.interarrival=1min +cloud\.energyKWh +[\d.]+ \+- [\d.]+ \(3\)$/,
     );
     expect(readdirSync(join(merged, "comparison"))).toContain("compare-cloud-energyKWh.svg");
+  });
+
+  it("counts a run as done only if it was made from the scenario planned now", () => {
+    const dir = mkdtempSync(join(tmpdir(), "skysim-stale-"));
+    const [first] = loadSweep(SMALL);
+    if (first === undefined) throw new Error("empty sweep");
+    expect(isDone(dir, first.run, first.scenario)).toBe(false);
+    runAll(dir, [first]);
+    expect(isDone(dir, first.run, first.scenario)).toBe(true);
+    // The same cell edited since (another duration): its run is stale and must run again.
+    const edited = { ...first.scenario, duration: first.scenario.duration + 1 };
+    expect(isDone(dir, first.run, edited)).toBe(false);
   });
 
   it("an interrupted sweep resumes without rerunning finished runs, and ends as if whole", async () => {

@@ -57,7 +57,7 @@ export async function sweepCommand(argv: {
   const name = planned[0]?.scenario.name ?? "sweep";
   const outDir = argv.out ?? join("results", name, "sweep");
   const mine = shard === undefined ? planned : shardOf(planned, shard.index, shard.count);
-  const todo = mine.filter((p) => !isDone(outDir, p.run));
+  const todo = mine.filter((p) => !isDone(outDir, p.run, p.scenario));
   process.stdout.write(
     `${argv.file}: ${planned.length} runs in the sweep, ${mine.length} in this ${shard === undefined ? "sweep" : `shard ${shard.index}/${shard.count}`}, ${mine.length - todo.length} already done, ${todo.length} to run on ${Math.min(jobs, Math.max(todo.length, 1))} thread(s)\n`,
   );

@@ -97,7 +97,7 @@ export function runScenario(scenario: Scenario, options: RunOptions): RunResult 
     const workload = run.finish(scenario.duration);
     const summary: Summary = {
       scenario: scenario.name,
-      scenarioHash: hashOf(scenario),
+      scenarioHash: scenarioHash(scenario),
       seed: scenario.seed,
       skysim: options.version,
       simulatedTime: run.sim.now,
@@ -135,6 +135,7 @@ function failureFreeTurnarounds(
   return turnarounds;
 }
 
-function hashOf(scenario: Scenario): string {
+/** What identifies a validated scenario in its summary (and lets a sweep tell a stale run). */
+export function scenarioHash(scenario: Scenario): string {
   return createHash("sha256").update(JSON.stringify(scenario)).digest("hex");
 }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../output/atomic-file.js";
-import { runScenario } from "../run/run-scenario.js";
+import { runScenario, scenarioHash } from "../run/run-scenario.js";
 import type { Scenario } from "../scenario/schema.js";
 import { type SweepResult, aggregateSweep } from "./aggregate.js";
 import type { SweepRun } from "./plan.js";
@@ -11,9 +11,20 @@ export function runFolder(outDir: string, run: Pick<SweepRun, "cell" | "seed">):
   return join(outDir, run.cell, String(run.seed));
 }
 
-/** A run is done once its summary.json exists: it is the last file a run commits. */
-export function isDone(outDir: string, run: SweepRun): boolean {
-  return existsSync(join(runFolder(outDir, run), "summary.json"));
+/**
+ * A run is done once its summary.json exists (the last file a run commits) and was made from the
+ * scenario planned now: a run whose cell was edited since (another option, a new default) is
+ * stale, and runs again rather than mixing two scenarios in one aggregate.
+ */
+export function isDone(outDir: string, run: SweepRun, scenario: Scenario): boolean {
+  const file = join(runFolder(outDir, run), "summary.json");
+  if (!existsSync(file)) return false;
+  try {
+    const summary = JSON.parse(readFileSync(file, "utf8")) as { scenarioHash?: unknown };
+    return summary.scenarioHash === scenarioHash(scenario);
+  } catch {
+    return false;
+  }
 }
 
 /** The runs of shard `index` of `count` (1-based): every count-th run of the plan. */
