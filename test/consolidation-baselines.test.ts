@@ -1,19 +1,12 @@
 import { describe, expect, it } from "vitest";
-import type { Configuration, VmDemand } from "../src/policies/consolidation/configuration.js";
+import type { Configuration } from "../src/policies/consolidation/configuration.js";
 import type { ConsolidationPolicy } from "../src/policies/consolidation/consolidation-policy.js";
 import { ffdLazy } from "../src/policies/consolidation/ffd-lazy.js";
 import { ffdOptimistic } from "../src/policies/consolidation/ffd-optimistic.js";
 import { ffdRepack } from "../src/policies/consolidation/ffd-repack.js";
 import { noConsolidation } from "../src/policies/consolidation/no-consolidation.js";
 import { testCloud } from "./cloud-fixture.js";
-
-const vm = (id: number, cpu: number, memory: number, host: number, pinned = false): VmDemand => ({
-  id,
-  cpu,
-  memory,
-  host,
-  pinned,
-});
+import { vm } from "./configuration-fixture.js";
 
 /**
  * Three hosts of 4 cores and 8 (GB, units for short). Host 0 is overloaded: demands 3 + 2 + 1 =

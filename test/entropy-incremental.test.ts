@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { Configuration, VmDemand } from "../src/policies/consolidation/configuration.js";
+import type { Configuration } from "../src/policies/consolidation/configuration.js";
 import {
   activeHostCount,
   currentAssignment,
@@ -9,16 +9,8 @@ import {
 } from "../src/policies/consolidation/entropy/assignment-metrics.js";
 import { improveCurrent } from "../src/policies/consolidation/entropy/incremental.js";
 import { NodeBudget } from "../src/policies/consolidation/entropy/node-budget.js";
+import { hosts, vm } from "./configuration-fixture.js";
 
-const vm = (id: number, cpu: number, memory: number, host?: number, pinned = false): VmDemand => ({
-  id,
-  cpu,
-  memory,
-  host,
-  pinned,
-});
-const hosts = (count: number, cpu: number, memory: number) =>
-  Array.from({ length: count }, (_, id) => ({ id, cpu, memory }));
 const improve = (configuration: Configuration, drainFill = 0.8) =>
   improveCurrent(configuration, new NodeBudget(1_000_000), drainFill);
 

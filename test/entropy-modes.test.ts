@@ -1,17 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { Configuration, VmDemand } from "../src/policies/consolidation/configuration.js";
+import type { Configuration } from "../src/policies/consolidation/configuration.js";
 import { contextSwitchTarget } from "../src/policies/consolidation/entropy/context-switch.js";
 import { repair } from "../src/policies/consolidation/entropy/repair.js";
-
-const vm = (id: number, cpu: number, memory: number, host?: number, pinned = false): VmDemand => ({
-  id,
-  cpu,
-  memory,
-  host,
-  pinned,
-});
-const hosts = (count: number, cpu: number, memory: number) =>
-  Array.from({ length: count }, (_, id) => ({ id, cpu, memory }));
+import { hosts, vm } from "./configuration-fixture.js";
 
 describe("Entropy's repair objective", () => {
   it("leaves a viable configuration alone", () => {

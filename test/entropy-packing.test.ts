@@ -4,7 +4,6 @@ import type {
   Assignment,
   Configuration,
   HostCapacity,
-  VmDemand,
 } from "../src/policies/consolidation/configuration.js";
 import {
   DEFAULT_NODE_BUDGET,
@@ -25,16 +24,10 @@ import {
   type PackingProblem,
   buildPackingProblem,
 } from "../src/policies/consolidation/entropy/packing-problem.js";
+import { vm } from "./configuration-fixture.js";
 
 const GiB = 2 ** 30;
 const host = (id: number, cpu: number, memory: number): HostCapacity => ({ id, cpu, memory });
-const vm = (id: number, cpu: number, memory: number, at?: number, pinned = false): VmDemand => ({
-  id,
-  cpu,
-  memory,
-  host: at,
-  pinned,
-});
 const consolidate = { objective: "consolidate", nodeBudget: DEFAULT_NODE_BUDGET } as const;
 
 /** The test's own viability check: sums per host, every free VM on a known host. */
