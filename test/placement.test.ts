@@ -1,4 +1,9 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { buildPlatform } from "../src/platform/build.js";
+import { syntheticPlatform } from "../src/platform/synthetic.js";
+import type { CloudView } from "../src/policies/cloud-view.js";
+import { referencePlacement } from "./placement-reference.js";
 import { RandomStreams } from "../src/sim/random.js";
 import { PLACEMENTS } from "../src/policies/placement/definitions.js";
 import type { Placement } from "../src/policies/placement/placement.js";
@@ -83,5 +88,85 @@ describe("placement policies", () => {
     const cloud = loadedCloud();
     cloud.crashHost(0, "test");
     expect(placementNamed("first-fit").place(cloud, [small], 0)).toEqual([1]);
+  });
+});
+
+/** A view of random free RAM and vCPUs on a synthetic platform, some hosts down. */
+const randomView = fc
+  .record({
+    sites: fc.integer({ min: 1, max: 4 }),
+    hostsPerSite: fc.integer({ min: 1, max: 6 }),
+    cores: fc.integer({ min: 1, max: 8 }),
+    hosts: fc.array(
+      fc.record({
+        up: fc.integer({ min: 0, max: 5 }).map((n) => n > 0),
+        freeGiB: fc.integer({ min: 0, max: 16 }),
+        heldVcpus: fc.integer({ min: 0, max: 16 }),
+      }),
+      { minLength: 24, maxLength: 24 },
+    ),
+  })
+  .map(({ sites, hostsPerSite, cores, hosts }): CloudView => {
+    const platform = buildPlatform(
+      syntheticPlatform({ sites, hostsPerSite, cores, memory: 16 * GiB }),
+    );
+    const state = (host: number) =>
+      hosts[host % hosts.length] ?? { up: true, freeGiB: 0, heldVcpus: 0 };
+    return {
+      platform,
+      sim: { now: 0 },
+      isHostUp: (host) => state(host).up,
+      freeMemory: (host) => state(host).freeGiB * GiB,
+      vcpusOn: (host) => state(host).heldVcpus,
+      liveVms: () => [][Symbol.iterator](),
+      load: () => 0,
+      operationOf: () => undefined,
+    };
+  });
+
+const randomRequests = fc.array(
+  fc.record({
+    vms: fc.array(
+      fc.record({ vcpus: fc.integer({ min: 1, max: 4 }), memory: fc.integer({ min: 1, max: 8 }) }),
+      { minLength: 1, maxLength: 4 },
+    ),
+    home: fc.integer({ min: -1, max: 3 }),
+  }),
+  { minLength: 1, maxLength: 6 },
+);
+
+describe("placement policies against their slow reference (test/placement-reference.ts)", () => {
+  it("choose the same hosts on random clouds, call after call", () => {
+    const names = ["first-fit", "best-fit", "worst-fit", "round-robin", "random"] as const;
+    fc.assert(
+      fc.property(
+        randomView,
+        randomRequests,
+        fc.constantFrom(...names),
+        fc.constantFrom(1, 1.5, 2),
+        (view, requests, name, vcpusPerCore) => {
+          const definition = PLACEMENTS.find((d) => d.name === name);
+          if (definition === undefined) throw new Error(name);
+          // Both draw from a stream of the same seed and name: the same draws.
+          const fast = definition.create(
+            { vcpusPerCore },
+            { stream: () => new RandomStreams(7).stream("placement") },
+          );
+          const slow = referencePlacement(
+            name,
+            vcpusPerCore,
+            new RandomStreams(7).stream("placement"),
+          );
+          for (const request of requests) {
+            const vms = request.vms.map((v, i) =>
+              vmSpec(`v${i}`, { vcpus: v.vcpus, memory: v.memory * GiB }),
+            );
+            const home = request.home < 0 ? undefined : request.home;
+            expect(fast.place(view, vms, home)).toEqual(slow.place(view, vms, home));
+          }
+        },
+      ),
+      { numRuns: 1000, seed: 20261202 },
+    );
   });
 });

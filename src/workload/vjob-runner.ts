@@ -6,7 +6,7 @@ import { snapshotVms } from "../compute/snapshot.js";
 import type { Vm, VmSpec } from "../compute/vm.js";
 import type { FaultTolerancePolicy } from "../policies/faulttolerance/fault-tolerance.js";
 import type { Placement } from "../policies/placement/placement.js";
-import type { RandomStreams } from "../sim/random.js";
+import type { RandomStream, RandomStreams } from "../sim/random.js";
 import { Signal } from "../sim/signal.js";
 import type { EventId } from "../sim/simulation.js";
 import type { VjobSpec } from "./vjob.js";
@@ -389,12 +389,14 @@ export class VjobRunner {
     if (Number.isNaN(record.firstRun)) record.firstRun = attempt.runStart;
     this.vjobStarted.emit(record);
     for (const [i, vm] of record.vms.entries()) {
+      let rng: RandomStream | undefined;
       attempt.stops.push(
         (record.spec.loads[i] as VjobSpec["loads"][number]).start({
           sim: cloud.sim,
-          // Made on first use: profiles that draw nothing cost no generator.
+          // Made on first use (profiles that draw nothing cost no generator), then kept: a load
+          // change draws twice and would otherwise build the name and look it up each time.
           get rng() {
-            return streams.stream(streamOf(vm));
+            return (rng ??= streams.stream(streamOf(vm)));
           },
           setLoad: (fraction) => {
             cloud.setLoad(vm, fraction * vm.spec.vcpus);

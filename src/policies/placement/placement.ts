@@ -1,4 +1,5 @@
 import type { VmSpec } from "../../compute/vm.js";
+import type { Platform } from "../../platform/platform.js";
 import type { CloudView } from "../cloud-view.js";
 
 /**
@@ -15,73 +16,132 @@ export interface Placement {
   ): number[] | undefined;
 }
 
-/** A host a placement may use, with what is left on it as the set's VMs are placed one by one. */
-export interface Candidate {
-  readonly host: number;
-  /** Bytes of RAM free. */
-  memory: number;
-  /** vCPUs that may still be given out (cores x vcpusPerCore minus those held). */
-  vcpus: number;
-  readonly memoryCapacity: number;
-  readonly vcpuCapacity: number;
-}
-
 /**
- * The hosts that are up, the home site's first and then the others, each in id order: every
- * placement looks at hosts in this order and breaks its ties by it.
+ * What a set's VMs may still take on each host while a placement places them one by one: the
+ * view's free RAM and vCPUs (cores x vcpusPerCore minus those held), less what the set's earlier
+ * VMs took. Read host by host on demand, so that a placement costs what it looks at, not a copy
+ * of the whole platform (test/placement-reference.ts keeps the copy-and-sort version it must agree
+ * with).
  */
-export function candidates(
-  view: CloudView,
-  homeSite: number | undefined,
-  vcpusPerCore: number,
-): Candidate[] {
-  const hosts = view.platform.hosts;
-  return hosts
-    .filter((host) => view.isHostUp(host.id))
-    .sort((a, b) => (a.site === homeSite ? 0 : 1) - (b.site === homeSite ? 0 : 1) || a.id - b.id)
-    .map((host) => ({
-      host: host.id,
-      memory: view.freeMemory(host.id),
-      vcpus: host.cores * vcpusPerCore - view.vcpusOn(host.id),
-      memoryCapacity: host.memory,
-      vcpuCapacity: host.cores * vcpusPerCore,
-    }));
+export class HostRoom {
+  private readonly takenMemory = new Map<number, number>();
+  private readonly takenVcpus = new Map<number, number>();
+
+  constructor(
+    readonly view: CloudView,
+    readonly vcpusPerCore: number,
+  ) {}
+
+  /** Bytes of RAM free. */
+  memory(host: number): number {
+    return this.view.freeMemory(host) - (this.takenMemory.get(host) ?? 0);
+  }
+
+  /** vCPUs that may still be given out. */
+  vcpus(host: number): number {
+    return this.vcpuCapacity(host) - this.view.vcpusOn(host) - (this.takenVcpus.get(host) ?? 0);
+  }
+
+  vcpuCapacity(host: number): number {
+    return (this.view.platform.hosts[host]?.cores ?? 0) * this.vcpusPerCore;
+  }
+
+  /** The host is up and has the VM's RAM and vCPUs left. */
+  fits(host: number, vm: VmSpec): boolean {
+    return (
+      this.view.isHostUp(host) && this.memory(host) >= vm.memory && this.vcpus(host) >= vm.vcpus
+    );
+  }
+
+  take(host: number, vm: VmSpec): void {
+    this.takenMemory.set(host, (this.takenMemory.get(host) ?? 0) + vm.memory);
+    this.takenVcpus.set(host, (this.takenVcpus.get(host) ?? 0) + vm.vcpus);
+  }
+
+  /**
+   * The multi-resource sort key of best-fit and worst-fit: what the host would have left after the
+   * VM, as the sum of its two fractions (free RAM / RAM + free vCPUs / vCPU capacity). Best-fit
+   * takes the smallest (the tightest host), worst-fit the largest; ties go to the earlier host in
+   * the scan order.
+   */
+  leftAfter(host: number, vm: VmSpec): number {
+    const memoryCapacity = this.view.platform.hosts[host]?.memory ?? 0;
+    return (
+      (this.memory(host) - vm.memory) / memoryCapacity +
+      (this.vcpus(host) - vm.vcpus) / this.vcpuCapacity(host)
+    );
+  }
 }
 
-export function fits(candidate: Candidate, vm: VmSpec): boolean {
-  return candidate.memory >= vm.memory && candidate.vcpus >= vm.vcpus;
+/** Host ids of each site, in id order (computed once per platform). */
+const hostsBySite = new WeakMap<Platform, readonly (readonly number[])[]>();
+
+function siteHosts(platform: Platform): readonly (readonly number[])[] {
+  let bySite = hostsBySite.get(platform);
+  if (bySite === undefined) {
+    const lists: number[][] = platform.sites.map(() => []);
+    for (const host of platform.hosts) lists[host.site]?.push(host.id);
+    bySite = lists;
+    hostsBySite.set(platform, bySite);
+  }
+  return bySite;
 }
 
 /**
- * Places the VMs one by one, each on the candidate `choose` picks among those it fits on, and
- * takes its share from that candidate; undefined as soon as one VM fits nowhere.
+ * Calls `visit` on every host id in the order placements scan them: the home site's hosts first,
+ * then the others, each in id order; stops when `visit` returns true. Without a home site, all
+ * hosts in id order.
+ */
+export function scanHosts(
+  platform: Platform,
+  homeSite: number | undefined,
+  visit: (host: number) => boolean,
+): void {
+  const home = homeSite === undefined ? undefined : siteHosts(platform)[homeSite];
+  if (home !== undefined) {
+    for (const host of home) if (visit(host)) return;
+  }
+  for (const host of platform.hosts) {
+    if (home !== undefined && host.site === homeSite) continue;
+    if (visit(host.id)) return;
+  }
+}
+
+/**
+ * Places the VMs one by one, each on the host `choose` picks among those it fits on (undefined:
+ * none), and takes its share there; undefined as soon as one VM fits nowhere.
  */
 export function placeEach(
-  hosts: Candidate[],
+  view: CloudView,
+  vcpusPerCore: number,
   vms: readonly VmSpec[],
-  choose: (fitting: readonly [Candidate, ...Candidate[]], vm: VmSpec) => Candidate,
+  choose: (room: HostRoom, vm: VmSpec) => number | undefined,
 ): number[] | undefined {
+  const room = new HostRoom(view, vcpusPerCore);
   const chosen: number[] = [];
   for (const vm of vms) {
-    const fitting = hosts.filter((candidate) => fits(candidate, vm));
-    const [first, ...others] = fitting;
-    if (first === undefined) return undefined;
-    const target = choose([first, ...others], vm);
-    target.memory -= vm.memory;
-    target.vcpus -= vm.vcpus;
-    chosen.push(target.host);
+    const host = choose(room, vm);
+    if (host === undefined) return undefined;
+    room.take(host, vm);
+    chosen.push(host);
   }
   return chosen;
 }
 
 /**
- * The multi-resource sort key of best-fit and worst-fit: what the host would have left after the
- * VM, as the sum of its two fractions (free RAM / RAM + free vCPUs / vCPU capacity). Best-fit
- * takes the smallest (the tightest host), worst-fit the largest; ties go to the earlier candidate.
+ * The fitting host (in scan order) that `better` prefers to all those before it: the first of
+ * equals. One pass over the hosts.
  */
-export function leftAfter(candidate: Candidate, vm: VmSpec): number {
-  return (
-    (candidate.memory - vm.memory) / candidate.memoryCapacity +
-    (candidate.vcpus - vm.vcpus) / candidate.vcpuCapacity
-  );
+export function bestFitting(
+  room: HostRoom,
+  vm: VmSpec,
+  homeSite: number | undefined,
+  better: (a: number, b: number) => boolean,
+): number | undefined {
+  let best: number | undefined;
+  scanHosts(room.view.platform, homeSite, (host) => {
+    if (room.fits(host, vm) && (best === undefined || better(host, best))) best = host;
+    return false;
+  });
+  return best;
 }
