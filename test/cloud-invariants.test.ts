@@ -22,15 +22,17 @@ const ACTIONS = [
   "repair",
   "switchOff",
   "powerOn",
+  "load",
 ] as const;
 
 describe("cloud invariants under random operations", () => {
-  it("every VM holds RAM on exactly one host (two while migrating, none when it has no live image), no host is over-committed or holds a VM unless on, and energy is the integral of power", () => {
+  it("every VM holds RAM on exactly one host (two while migrating, none when it has no live image), no host is over-committed or holds a VM unless on, the per-site totals equal a scan at every step, and energy is the integral of power", () => {
     const step = fc.record({
       at: fc.double({ min: 0, max: 60, noNaN: true }),
       action: fc.constantFrom<(typeof ACTIONS)[number]>(...ACTIONS),
       vm: fc.nat(7),
       host: fc.nat(3),
+      load: fc.double({ min: 0, max: 1, noNaN: true }),
     });
     fc.assert(
       fc.property(fc.array(step, { maxLength: 40 }), (steps) => {
@@ -44,7 +46,12 @@ describe("cloud invariants under random operations", () => {
         });
         const metrics = new CloudMetrics(cloud);
         const reference = energyReference(cloud);
-        for (const { at, action, vm: v, host } of steps) {
+        // Half the VMs start booting at once, one per host, so that the random steps find VMs
+        // running (crashes, migrations and load changes then hit hosts that hold some).
+        vms.slice(0, 4).forEach((vm, host) => {
+          bootVm(cloud, vm, host, { delay: 1 });
+        });
+        for (const { at, action, vm: v, host, load } of steps) {
           const vm = vms[v];
           if (vm === undefined) continue;
           sim.scheduleAt(at, () => {
@@ -69,6 +76,7 @@ describe("cloud invariants under random operations", () => {
               if (action === "repair") cloud.bringHostUp(host, "repaired");
               if (action === "switchOff") cloud.switchOff(host);
               if (action === "powerOn") cloud.powerOn(host);
+              if (action === "load") cloud.setLoad(vm, load * vm.spec.vcpus);
               if (action === "link") {
                 const link = cloud.platform.hosts[host]?.link as number;
                 cloud.network.setLinkUp(link, !cloud.network.isLinkUp(link));
@@ -78,6 +86,9 @@ describe("cloud invariants under random operations", () => {
               // say so).
               if (!(error instanceof MemoryOvercommit || error instanceof HostDown)) throw error;
             }
+            // After every step, not only at the end: the per-site totals kept change by change
+            // must equal a scan at any moment.
+            expect(cloud.checkInvariants()).toBeUndefined();
           });
         }
         sim.run({ until: 1000 });

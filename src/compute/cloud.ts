@@ -1,3 +1,4 @@
+import { SiteTotals, demandUnits, scanSiteTotals } from "./site-totals.js";
 import { Network, type SharingMode } from "../network/network.js";
 import { type Platform, route } from "../platform/platform.js";
 import { Signal } from "../sim/signal.js";
@@ -120,6 +121,8 @@ export class Cloud {
   readonly cpu: Cpu;
   readonly network: Network;
   readonly disks: Disks;
+  /** Per-site totals of the hosts that are on, for the sky policies (no scan per vjob). */
+  readonly siteTotals: SiteTotals;
   private readonly memoryUsed: Float64Array;
   /** vCPUs of the VMs holding RAM on each host (a count, not a cap: CPU may be overcommitted). */
   private readonly vcpusHeld: Float64Array;
@@ -147,6 +150,13 @@ export class Cloud {
       if (link !== undefined) this.network.setLinkUp(link, up);
     });
     this.hostPowerChanged = this.power.changed;
+    this.siteTotals = new SiteTotals(platform);
+    this.hostPowerChanged.subscribe(({ host }) => {
+      this.siteTotals.powerChanged(host, this.power.isOn(host));
+    });
+    this.hostUsageChanged.subscribe((host) => {
+      this.siteTotals.freeMemoryChanged(host, this.freeMemory(host));
+    });
   }
 
   /** What the host draws, by power state. */
@@ -262,8 +272,12 @@ export class Cloud {
   setLoad(vm: Vm, cores: number): void {
     const clipped = Math.min(vm.spec.vcpus, Math.max(0, cores));
     if (this.vmLoadChanging.observed) this.vmLoadChanging.emit(vm);
+    const before = this.load(vm);
     this.loads.set(vm, clipped);
-    if (vm.consumer !== undefined) this.cpu.setLoad(vm.consumer, clipped);
+    if (vm.consumer !== undefined) {
+      this.siteTotals.demandChanged(vm.consumer.host, demandUnits(clipped) - demandUnits(before));
+      this.cpu.setLoad(vm.consumer, clipped);
+    }
   }
 
   load(vm: Vm): number {
@@ -272,11 +286,15 @@ export class Cloud {
 
   /** Gives the VM's vCPUs to `host` (running, with its load), or moves them there. */
   placeCpu(vm: Vm, host: number): void {
+    const units = demandUnits(this.load(vm));
     if (vm.consumer === undefined) {
       vm.consumer = this.cpu.addConsumer(host, vm.name, vm.spec.vcpus);
       this.cpu.setLoad(vm.consumer, this.load(vm));
+      this.siteTotals.demandChanged(host, units);
     } else if (vm.consumer.host !== host) {
+      this.siteTotals.demandChanged(vm.consumer.host, -units);
       this.cpu.moveConsumer(vm.consumer, host);
+      this.siteTotals.demandChanged(host, units);
     }
   }
 
@@ -377,7 +395,10 @@ export class Cloud {
   }
 
   private dropResources(vm: Vm): void {
-    if (vm.consumer !== undefined) this.cpu.removeConsumer(vm.consumer);
+    if (vm.consumer !== undefined) {
+      this.siteTotals.demandChanged(vm.consumer.host, -demandUnits(this.load(vm)));
+      this.cpu.removeConsumer(vm.consumer);
+    }
     vm.consumer = undefined;
     for (const host of [...vm.memoryOn]) this.releaseMemory(vm, host);
     vm.destination = undefined;
@@ -412,6 +433,19 @@ export class Cloud {
       const state = this.power.stateOf(host.id);
       if (state !== "on" && !this.isEmpty(host.id)) {
         return `host ${host.name} is ${state} but holds a VM`;
+      }
+    }
+    return this.checkSiteTotals();
+  }
+
+  /** The per-site totals kept change by change equal a scan of every host and VM. */
+  private checkSiteTotals(): string | undefined {
+    const scanned = scanSiteTotals(this);
+    for (const { id, name } of this.platform.sites) {
+      for (const key of ["upHosts", "cores", "freeMemory", "demand"] as const) {
+        const kept = this.siteTotals[key](id);
+        const scan = scanned[key](id);
+        if (kept !== scan) return `site ${name}: ${key} kept ${kept}, a scan gives ${scan}`;
       }
     }
     return undefined;

@@ -1,3 +1,4 @@
+import type { SiteTotalsView } from "../compute/site-totals.js";
 import type { Vm } from "../compute/vm.js";
 import type { Platform } from "../platform/platform.js";
 
@@ -19,6 +20,11 @@ export interface CloudView {
   liveVms(): IterableIterator<Readonly<Vm>>;
   /** Cores the VM's load asks for now. */
   load(vm: Readonly<Vm>): number;
+  /**
+   * Per-site totals of the hosts that are on, kept up to date (the cloud has them); a view without
+   * them gets the same numbers from a scan (`siteLoads`).
+   */
+  readonly siteTotals?: SiteTotalsView;
   /** The operation the VM is busy with (boot, migration...), if any. */
   operationOf(vm: Readonly<Vm>): { readonly kind: string } | undefined;
 }

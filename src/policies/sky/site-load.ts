@@ -1,3 +1,4 @@
+import { scanSiteTotals } from "../../compute/site-totals.js";
 import type { Platform } from "../../platform/platform.js";
 import type { CloudView } from "../cloud-view.js";
 import type { SkyRequest } from "./sky-policy.js";
@@ -18,36 +19,24 @@ export interface SiteLoad {
   readonly load: number;
 }
 
-/** Every site's load, indexed by site id, from one pass over the hosts and one over the VMs. */
+/**
+ * Every site's load, indexed by site id: from the totals the cloud keeps (a read per site), or
+ * from a scan of the hosts and VMs for a view without them. CPU demand is summed in units of
+ * 2^-20 cores (DEMAND_UNITS), so both give the same numbers to the last bit.
+ */
 export function siteLoads(view: CloudView): SiteLoad[] {
-  const { platform } = view;
-  const up = platform.hosts.map((host) => view.isHostUp(host.id));
-  const upHosts = platform.sites.map(() => 0);
-  const cores = platform.sites.map(() => 0);
-  const freeMemory = platform.sites.map(() => 0);
-  const demand = platform.sites.map(() => 0);
-  for (const host of platform.hosts) {
-    if (up[host.id] !== true) continue;
-    upHosts[host.site] = (upHosts[host.site] ?? 0) + 1;
-    cores[host.site] = (cores[host.site] ?? 0) + host.cores;
-    freeMemory[host.site] = (freeMemory[host.site] ?? 0) + view.freeMemory(host.id);
-  }
-  for (const vm of view.liveVms()) {
-    const host = vm.consumer === undefined ? undefined : platform.hosts[vm.consumer.host];
-    if (host === undefined || up[host.id] !== true) continue;
-    demand[host.site] = (demand[host.site] ?? 0) + view.load(vm);
-  }
-  return platform.sites.map(({ id: site }) => {
-    const siteCores = cores[site] ?? 0;
-    const siteDemand = demand[site] ?? 0;
+  const totals = view.siteTotals ?? scanSiteTotals(view);
+  return view.platform.sites.map(({ id: site }) => {
+    const cores = totals.cores(site);
+    const demand = totals.demand(site);
     return {
       site,
-      upHosts: upHosts[site] ?? 0,
-      cores: siteCores,
-      demand: siteDemand,
-      freeMemory: freeMemory[site] ?? 0,
-      freeCores: siteCores - siteDemand,
-      load: siteCores === 0 ? Infinity : siteDemand / siteCores,
+      upHosts: totals.upHosts(site),
+      cores,
+      demand,
+      freeMemory: totals.freeMemory(site),
+      freeCores: cores - demand,
+      load: cores === 0 ? Infinity : demand / cores,
     };
   });
 }
