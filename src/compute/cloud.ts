@@ -123,6 +123,11 @@ export class Cloud {
   readonly disks: Disks;
   /** Per-site totals of the hosts that are on, for the sky policies (no scan per vjob). */
   readonly siteTotals: SiteTotals;
+  /**
+   * The VMs that hold RAM or vCPUs on each host: what a crash of the host must look at, found
+   * without a scan of every VM (issue 18). `checkInvariants` checks it against a scan.
+   */
+  private readonly touching: Set<Vm>[];
   private readonly memoryUsed: Float64Array;
   /** vCPUs of the VMs holding RAM on each host (a count, not a cap: CPU may be overcommitted). */
   private readonly vcpusHeld: Float64Array;
@@ -143,6 +148,7 @@ export class Cloud {
     this.network = new Network(sim, platform.links, { mode: options.sharing ?? "max-min" });
     this.disks = new Disks(sim, platform.hosts);
     this.memoryUsed = new Float64Array(platform.hosts.length);
+    this.touching = platform.hosts.map(() => new Set<Vm>());
     this.vcpusHeld = new Float64Array(platform.hosts.length);
     this.energyOf = options.energyOf ?? (() => TAURUS_ENERGY);
     this.power = new HostPower(sim, platform.hosts.length, this.energyOf, (host, up) => {
@@ -247,6 +253,7 @@ export class Cloud {
     this.memoryUsed[host] = (this.memoryUsed[host] ?? 0) + vm.spec.memory;
     this.vcpusHeld[host] = (this.vcpusHeld[host] ?? 0) + vm.spec.vcpus;
     vm.memoryOn.push(host);
+    this.touching[host]?.add(vm);
     this.hostUsageChanged.emit(host);
   }
 
@@ -254,6 +261,7 @@ export class Cloud {
     const at = vm.memoryOn.indexOf(host);
     if (at < 0) return;
     vm.memoryOn.splice(at, 1);
+    this.retouch(vm, host);
     this.memoryUsed[host] = (this.memoryUsed[host] ?? 0) - vm.spec.memory;
     this.vcpusHeld[host] = (this.vcpusHeld[host] ?? 0) - vm.spec.vcpus;
     this.hostUsageChanged.emit(host);
@@ -292,10 +300,13 @@ export class Cloud {
       this.cpu.setLoad(vm.consumer, this.load(vm));
       this.siteTotals.demandChanged(host, units);
     } else if (vm.consumer.host !== host) {
-      this.siteTotals.demandChanged(vm.consumer.host, -units);
+      const from = vm.consumer.host;
+      this.siteTotals.demandChanged(from, -units);
       this.cpu.moveConsumer(vm.consumer, host);
       this.siteTotals.demandChanged(host, units);
+      this.retouch(vm, from);
     }
+    this.touching[host]?.add(vm);
   }
 
   /**
@@ -359,7 +370,9 @@ export class Cloud {
     if (this.isHostDown(host)) return;
     // Down first: what the VMs' operations do as they give up must not count on the host.
     this.power.crash(host);
-    for (const vm of this.live.values()) {
+    // The VMs touching the host, in creation order (the order a scan of every VM would take).
+    const touching = [...(this.touching[host] ?? [])].sort((a, b) => a.id - b.id);
+    for (const vm of touching) {
       if (vm.state === "failed" || vm.state === "stopped") continue;
       const operation = this.operations.get(vm);
       if (vm.host !== host && vm.destination === host) {
@@ -395,11 +408,13 @@ export class Cloud {
   }
 
   private dropResources(vm: Vm): void {
+    const computing = vm.consumer?.host;
     if (vm.consumer !== undefined) {
       this.siteTotals.demandChanged(vm.consumer.host, -demandUnits(this.load(vm)));
       this.cpu.removeConsumer(vm.consumer);
     }
     vm.consumer = undefined;
+    if (computing !== undefined) this.retouch(vm, computing);
     for (const host of [...vm.memoryOn]) this.releaseMemory(vm, host);
     vm.destination = undefined;
   }
@@ -435,7 +450,48 @@ export class Cloud {
         return `host ${host.name} is ${state} but holds a VM`;
       }
     }
-    return this.checkSiteTotals();
+    return this.checkTouching() ?? this.checkSiteTotals();
+  }
+
+  /** Keeps the VM among those touching the host while it holds RAM or vCPUs there. */
+  private retouch(vm: Vm, host: number): void {
+    if (vm.memoryOn.includes(host) || vm.consumer?.host === host) this.touching[host]?.add(vm);
+    else this.touching[host]?.delete(vm);
+  }
+
+  /**
+   * Every VM a crash of a host must look at (it runs, computes or lands there) is among those
+   * kept as touching the host, and only those.
+   */
+  private checkTouching(): string | undefined {
+    const counted = new Float64Array(this.platform.hosts.length);
+    for (const vm of this.live.values()) {
+      const computing = vm.consumer?.host;
+      const holds = (host: number) => vm.memoryOn.includes(host) || computing === host;
+      const held =
+        computing === undefined || vm.memoryOn.includes(computing)
+          ? vm.memoryOn
+          : [...vm.memoryOn, computing];
+      for (const host of held) {
+        if (this.touching[host]?.has(vm) !== true) {
+          return `VM ${vm.name} holds RAM or vCPUs on host ${this.hostName(host)}, not kept as touching it`;
+        }
+        counted[host] = (counted[host] ?? 0) + 1;
+      }
+      if (vm.state === "failed" || vm.state === "stopped") continue;
+      for (const host of [vm.host, vm.destination]) {
+        if (host !== undefined && !holds(host)) {
+          return `VM ${vm.name} (${vm.state}) is on host ${this.hostName(host)} without RAM or vCPUs there`;
+        }
+      }
+    }
+    for (const host of this.platform.hosts) {
+      const kept = this.touching[host.id]?.size ?? 0;
+      if (kept !== counted[host.id]) {
+        return `host ${host.name}: ${kept} VMs kept as touching it, ${counted[host.id] ?? 0} do`;
+      }
+    }
+    return undefined;
   }
 
   /** The per-site totals kept change by change equal a scan of every host and VM. */
