@@ -1,6 +1,7 @@
 /**
  * Scale benchmark (issue 18): the scenarios of bench/scale/ (S1: 1,000 hosts and 10,000 VMs; S2:
- * 10,000 and 100,000; S3: 100,000 and 1,000,000; s1-bare: S1 without policies nor failures), each
+ * 10,000 and 100,000; S3: 100,000 and 1,000,000; s1-bare: S1 without policies nor failures;
+ * grid5000-dense: the 1,463 hosts of Grid'5000 2011 at about 10 VMs each for a week), each
  * run in a fresh process, `--runs` times; prints per run the events dispatched, the wall time, the
  * events per second, the peak RSS and the bytes of RSS per host and per VM, then the medians.
  * `--duration` simulates less than the scenario's day (a slice, for the large ones).
