@@ -14,7 +14,8 @@ export function roundRobin(vcpusPerCore: number): Placement {
       placeEach(view, vcpusPerCore, vms, (room, vm) => {
         const count = view.platform.hosts.length;
         for (let step = 1; step <= count; step++) {
-          const host = (((last + step) % count) + count) % count;
+          // last >= -1, so the sum is never negative.
+          const host = (last + step) % count;
           if (room.fits(host, vm)) {
             last = host;
             return host;

@@ -100,8 +100,8 @@ export function improveCurrent(
     }
     return -1;
   };
-  const move = (vm: VmDemand, to: number): void => {
-    loads.add(vm, to);
+  /** Sends the VM to `to` in the target; its load there is already counted. */
+  const assign = (vm: VmDemand, to: number): void => {
     touched[to] = 1;
     target[vm.id] = hosts[to]?.id;
   };
@@ -111,8 +111,10 @@ export function improveCurrent(
     let to = roomiest(vm, (h) => repaired[h] === 1);
     if (to < 0) to = firstEmpty(vm, false);
     if (to < 0) to = firstEmpty(vm, true);
-    if (to >= 0) move(vm, to);
-    else {
+    if (to >= 0) {
+      loads.add(vm, to);
+      assign(vm, to);
+    } else {
       // Nowhere to go: it stays (on its host, or nowhere).
       const home = loads.index.get(vm.host ?? -1);
       if (home !== undefined) loads.add(vm, home);
@@ -131,21 +133,19 @@ export function improveCurrent(
   for (let h = 0; h < hosts.length; h++) limits[h] = (cores[h] ?? 0) * drainFill;
   for (const h of drainable) {
     if (touched[h] === 1 || budget.exhausted) continue;
-    const residents = (onHost[h] ?? []).filter((vm) => target[vm.id] === hosts[h]?.id);
+    // Untouched: no VM left the host or came to it, so its VMs are those it started with.
+    const residents = onHost[h] ?? [];
     for (const vm of residents) loads.remove(vm, h);
     touched[h] = 1;
     const placed: [VmDemand, number][] = [];
     for (const vm of residents.sort(largestFirst)) {
-      const to = roomiest(vm, (other) => other === h || (repaired[other] ?? 0) === 1);
+      const to = roomiest(vm, (other) => other === h || repaired[other] === 1);
       if (to < 0) break;
       loads.add(vm, to);
       placed.push([vm, to]);
     }
     if (placed.length === residents.length) {
-      for (const [vm, to] of placed) {
-        loads.remove(vm, to);
-        move(vm, to);
-      }
+      for (const [vm, to] of placed) assign(vm, to);
     } else {
       for (const [vm, to] of placed) loads.remove(vm, to);
       for (const vm of residents) loads.add(vm, h);
