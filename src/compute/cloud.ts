@@ -156,9 +156,9 @@ export class Cloud {
       if (link !== undefined) this.network.setLinkUp(link, up);
     });
     this.hostPowerChanged = this.power.changed;
-    this.siteTotals = new SiteTotals(platform);
-    this.hostPowerChanged.subscribe(({ host }) => {
-      this.siteTotals.powerChanged(host, this.power.isOn(host));
+    this.siteTotals = new SiteTotals(platform, (host) => this.power.isOn(host));
+    this.hostPowerChanged.subscribe(({ host, from }) => {
+      this.siteTotals.powerChanged(host, from === "on");
     });
     this.hostUsageChanged.subscribe((host) => {
       this.siteTotals.freeMemoryChanged(host, this.freeMemory(host));
@@ -455,7 +455,7 @@ export class Cloud {
 
   /** Keeps the VM among those touching the host while it holds RAM or vCPUs there. */
   private retouch(vm: Vm, host: number): void {
-    if (vm.memoryOn.includes(host) || vm.consumer?.host === host) this.touching[host]?.add(vm);
+    if (touches(vm, host)) this.touching[host]?.add(vm);
     else this.touching[host]?.delete(vm);
   }
 
@@ -467,7 +467,6 @@ export class Cloud {
     const counted = new Float64Array(this.platform.hosts.length);
     for (const vm of this.live.values()) {
       const computing = vm.consumer?.host;
-      const holds = (host: number) => vm.memoryOn.includes(host) || computing === host;
       const held =
         computing === undefined || vm.memoryOn.includes(computing)
           ? vm.memoryOn
@@ -480,7 +479,7 @@ export class Cloud {
       }
       if (vm.state === "failed" || vm.state === "stopped") continue;
       for (const host of [vm.host, vm.destination]) {
-        if (host !== undefined && !holds(host)) {
+        if (host !== undefined && !touches(vm, host)) {
           return `VM ${vm.name} (${vm.state}) is on host ${this.hostName(host)} without RAM or vCPUs there`;
         }
       }
@@ -506,6 +505,11 @@ export class Cloud {
     }
     return undefined;
   }
+}
+
+/** Whether the VM holds RAM or vCPUs on the host (a crash of the host concerns it). */
+function touches(vm: Vm, host: number): boolean {
+  return vm.memoryOn.includes(host) || vm.consumer?.host === host;
 }
 
 /**

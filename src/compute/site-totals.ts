@@ -38,9 +38,12 @@ export class SiteTotals implements SiteTotalsView {
   private readonly siteDemand: Float64Array;
   private readonly hostFree: Float64Array;
   private readonly hostDemand: Float64Array;
-  private readonly hostOn: Uint8Array;
 
-  constructor(private readonly platform: Platform) {
+  constructor(
+    private readonly platform: Platform,
+    /** Whether the host is on now (the power model's answer: no copy kept here). */
+    private readonly isOn: (host: number) => boolean,
+  ) {
     const sites = platform.sites.length;
     const hosts = platform.hosts.length;
     this.siteUp = new Float64Array(sites);
@@ -49,9 +52,8 @@ export class SiteTotals implements SiteTotalsView {
     this.siteDemand = new Float64Array(sites);
     this.hostFree = Float64Array.from(platform.hosts, (host) => host.memory);
     this.hostDemand = new Float64Array(hosts);
-    // Every host starts on, empty (as HostPower and the cloud do).
-    this.hostOn = new Uint8Array(hosts);
-    for (const host of platform.hosts) this.powerChanged(host.id, true);
+    // Every host starts empty; those on count from the start.
+    for (const host of platform.hosts) if (isOn(host.id)) this.join(host.id, 1);
   }
 
   upHosts(site: number): number {
@@ -70,13 +72,18 @@ export class SiteTotals implements SiteTotalsView {
     return (this.siteDemand[site] ?? 0) / DEMAND_UNITS;
   }
 
-  /** The host is on, or no longer: its cores, free RAM and demand join or leave its site's. */
-  powerChanged(host: number, on: boolean): void {
-    if ((this.hostOn[host] === 1) === on) return;
-    this.hostOn[host] = on ? 1 : 0;
+  /**
+   * The host's power changed from `wasOn` to what `isOn` says now: when it turns on or stops being
+   * on, its cores, free RAM and demand join or leave its site's.
+   */
+  powerChanged(host: number, wasOn: boolean): void {
+    const on = this.isOn(host);
+    if (on !== wasOn) this.join(host, on ? 1 : -1);
+  }
+
+  private join(host: number, sign: 1 | -1): void {
     const spec = this.platform.hosts[host];
     if (spec === undefined) return;
-    const sign = on ? 1 : -1;
     const site = spec.site;
     this.siteUp[site] = (this.siteUp[site] ?? 0) + sign;
     this.siteCores[site] = (this.siteCores[site] ?? 0) + sign * spec.cores;
@@ -100,7 +107,7 @@ export class SiteTotals implements SiteTotalsView {
 
   private addToSite(host: number, totals: Float64Array, delta: number): void {
     const site = this.platform.hosts[host]?.site;
-    if (site === undefined || this.hostOn[host] !== 1) return;
+    if (site === undefined || !this.isOn(host)) return;
     totals[site] = (totals[site] ?? 0) + delta;
   }
 }
