@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Flow } from "../src/network/flow.js";
 import { type LinkSpec, Network, type NetworkOptions } from "../src/network/network.js";
+import { solveMaxMinReference } from "../src/network/maxmin-reference.js";
 import { Simulation } from "../src/sim/index.js";
 
 const MB = 1e6;
@@ -135,6 +136,28 @@ describe("network: hand-computed cases", () => {
     expect(network.solveCount).toBe(2);
   });
 
+  it("a store shared by 40 flows of 1, 2, ..., 40 MB: processor sharing, served as one pool", () => {
+    // Store link 100 MB/s; each flow from its own host (NIC 1 GB/s, never full). All start at 0,
+    // so the k-th smallest ends once every flow still there received k MB: between the (k-1)-th
+    // and the k-th end, 40 - k + 1 flows get 1 MB each at 100 MB/s in total, so
+    // t_k = sum over j = 1..k of (40 - j + 1) / 100 = (40 k - k (k - 1) / 2) / 100; t_40 = 8.2 s
+    // (820 MB at 100 MB/s).
+    const hosts = Array.from({ length: 40 }, (_, h) => link(`nic${h}`, 1000 * MB));
+    const expected = Array.from({ length: 40 }, (_, i) => (40 * (i + 1) - ((i + 1) * i) / 2) / 100);
+    for (const poolThreshold of [1, 32, Infinity]) {
+      const { sim, network, ends } = setup([link("store"), ...hosts], { poolThreshold });
+      const flows = hosts.map((_, h) => network.startFlow([h + 1, 0], (h + 1) * MB));
+      sim.run();
+      flows.forEach((flow, i) => {
+        expect(ends.get(flow.id)).toBeCloseTo(expected[i] as number, 9);
+      });
+      // Each arrival below the threshold re-solves the component (one flow, two, ...); from the
+      // threshold on, the pool takes flows in and out by changing its level alone. Without
+      // pools, every arrival and every end (but the last) re-solves: 40 + 39.
+      expect(network.solveCount).toBe(poolThreshold === Infinity ? 79 : poolThreshold);
+    }
+  });
+
   it("completes empty flows after the latency", () => {
     const { sim, network, ends } = setup([link("l", 100 * MB, 0.5)]);
     const flow = network.startFlow([0], 0);
@@ -142,6 +165,93 @@ describe("network: hand-computed cases", () => {
     expect(ends.get(flow.id)).toBe(0.5);
   });
 });
+
+/** The active flows of a network, each once, in id order. */
+function activeFlows(network: Network, linkCount: number): Flow[] {
+  const flows = new Set<Flow>();
+  for (let l = 0; l < linkCount; l++) for (const flow of network.flowsOn(l)) flows.add(flow);
+  return [...flows].sort((a, b) => a.id - b.id);
+}
+
+/**
+ * Invariants of any sharing: no link over its capacity, and every rate the weighted max-min one
+ * that the reference solver gives for the flows active now (1e-9 relative, the rounding of
+ * levels and loads kept incrementally).
+ */
+function checkSharing(network: Network, linkCount: number): string | undefined {
+  for (let l = 0; l < linkCount; l++) {
+    if (network.linkLoad(l) > network.linkCapacity(l) * (1 + 1e-9)) return `link ${l} overloaded`;
+  }
+  const flows = activeFlows(network, linkCount);
+  const capacity = Array.from({ length: linkCount }, (_, l) => network.linkCapacity(l));
+  const expected = solveMaxMinReference({ capacity, flows });
+  for (const [i, flow] of flows.entries()) {
+    const want = expected[i] as number;
+    if (Math.abs(flow.rate - want) > 1e-9 * Math.max(want, 1)) {
+      return `flow ${flow.id}: rate ${flow.rate}, max-min ${want}`;
+    }
+  }
+  return undefined;
+}
+
+/** Something done to the network at a given time: a flow started, cancelled, a link changed. */
+type Operation =
+  | {
+      readonly kind: "start";
+      readonly at: number;
+      readonly route: number[];
+      readonly size: number;
+      readonly bound: number | undefined;
+    }
+  | { readonly kind: "cancel"; readonly at: number; readonly pick: number }
+  | {
+      readonly kind: "bandwidth";
+      readonly at: number;
+      readonly link: number;
+      readonly factor: number;
+    }
+  | { readonly kind: "down"; readonly at: number; readonly link: number; readonly back: number };
+
+/** How each flow ended: its state and end time, in the order they were started. */
+function playOperations(
+  links: readonly LinkSpec[],
+  operations: readonly Operation[],
+  options: NetworkOptions,
+): [string, number][] {
+  const sim = new Simulation();
+  const network = new Network(sim, links, options);
+  sim.addInvariant("max-min sharing", () => checkSharing(network, links.length));
+  sim.enableChecks();
+  const flows: Flow[] = [];
+  for (const op of operations) {
+    sim.scheduleAt(op.at, () => {
+      if (op.kind === "start") {
+        const bound = op.bound === undefined ? {} : { bound: op.bound };
+        flows.push(network.startFlow(op.route, op.size, bound));
+      } else if (op.kind === "cancel") {
+        const flow = flows[op.pick % Math.max(1, flows.length)];
+        if (flow !== undefined) network.cancelFlow(flow);
+      } else if (op.kind === "bandwidth") {
+        network.setLinkBandwidth(op.link, (links[op.link] as LinkSpec).bandwidth * op.factor);
+      } else {
+        network.setLinkUp(op.link, false);
+        sim.schedule(op.back, () => {
+          network.setLinkUp(op.link, true);
+        });
+      }
+    });
+  }
+  sim.run();
+  return flows.map((flow) => [flow.state, flow.endTime]);
+}
+
+function expectSameEnds(got: [string, number][], want: [string, number][]): void {
+  expect(got.map(([state]) => state)).toEqual(want.map(([state]) => state));
+  got.forEach(([, end], i) => {
+    const reference = (want[i] as [string, number])[1];
+    expect(Math.abs(end - reference)).toBeLessThanOrEqual(1e-9 * Math.max(1, reference));
+  });
+}
 
 describe("network: incremental sharing against the reference", () => {
   const scenario = fc.record({
@@ -205,6 +315,85 @@ describe("network: incremental sharing against the reference", () => {
         });
       }),
       { numRuns: 200 },
+    );
+  });
+
+  /**
+   * A store's link shared by many hosts' flows (as boot images and snapshots share a site's
+   * store), some capped, with traffic between hosts beside it, cancellations, bandwidth changes
+   * and links going down: the pools form, take flows in and out, and dissolve. Every run is
+   * checked at each event against the reference solver's rates, and the flows end as they do with
+   * the reference solver at every change, with the default pooling and with pools of any size.
+   */
+  const star = fc
+    .record({
+      hosts: fc.integer({ min: 1, max: 8 }),
+      store: fc.double({ min: 1e7, max: 1e9, noNaN: true }),
+      nic: fc.double({ min: 1e7, max: 1e9, noNaN: true }),
+      flows: fc.array(
+        fc.record({
+          host: fc.nat(),
+          other: fc.option(fc.nat(), { freq: 4 }),
+          size: fc.double({ min: 0, max: 1e8, noNaN: true }),
+          at: fc.double({ min: 0, max: 5, noNaN: true }),
+          bound: fc.option(fc.double({ min: 1e5, max: 1e9, noNaN: true }), { freq: 3 }),
+        }),
+        { maxLength: 120 },
+      ),
+      others: fc.array(
+        fc.oneof(
+          fc.record({
+            kind: fc.constant("cancel" as const),
+            at: fc.double({ min: 0, max: 6, noNaN: true }),
+            pick: fc.nat(),
+          }),
+          fc.record({
+            kind: fc.constant("bandwidth" as const),
+            at: fc.double({ min: 0, max: 6, noNaN: true }),
+            link: fc.nat(),
+            factor: fc.double({ min: 0.1, max: 3, noNaN: true }),
+          }),
+          fc.record({
+            kind: fc.constant("down" as const),
+            at: fc.double({ min: 0, max: 6, noNaN: true }),
+            link: fc.nat(),
+            back: fc.double({ min: 0.01, max: 2, noNaN: true }),
+          }),
+        ),
+        { maxLength: 12 },
+      ),
+      mode: fc.constantFrom("max-min" as const, "cm02" as const),
+    })
+    .map((s) => {
+      // Link 0 is the store's, links 1..hosts the hosts' NICs (with latencies for cm02).
+      const links = [
+        link("store", s.store, 0.001),
+        ...Array.from({ length: s.hosts }, (_, h) => link(`nic${h}`, s.nic, 0.001 * (h + 1))),
+      ];
+      const nic = (n: number): number => 1 + (n % s.hosts);
+      const operations: Operation[] = [
+        ...s.flows.map((f): Operation => {
+          const route =
+            f.other === null || nic(f.other) === nic(f.host)
+              ? [nic(f.host), 0]
+              : [nic(f.host), nic(f.other)];
+          return { kind: "start", at: f.at, route, size: f.size, bound: f.bound ?? undefined };
+        }),
+        ...s.others.map((o): Operation =>
+          o.kind === "cancel" ? o : { ...o, link: o.link % links.length },
+        ),
+      ];
+      return { links, operations, mode: s.mode };
+    });
+
+  it("star of hosts around a store: pooled flows end as with the reference solver, rates max-min at every event", () => {
+    fc.assert(
+      fc.property(star, ({ links, operations, mode }) => {
+        const reference = playOperations(links, operations, { mode, reference: true });
+        expectSameEnds(playOperations(links, operations, { mode }), reference);
+        expectSameEnds(playOperations(links, operations, { mode, poolThreshold: 1 }), reference);
+      }),
+      { numRuns: 150 },
     );
   });
 });

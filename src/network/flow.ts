@@ -1,4 +1,4 @@
-import { FluidActivity } from "../sim/fluid-activity.js";
+import type { BottleneckPool } from "./bottleneck-pool.js";
 
 /** Where a flow is in its life. */
 export type FlowState = "latency" | "active" | "completed" | "failed" | "cancelled";
@@ -18,12 +18,28 @@ export interface FlowOptions {
  * A transfer of `size` bytes along a route of links. It uses no bandwidth until the route latency
  * has elapsed, then shares its links with the other active flows. Its fields are read-only for
  * everyone but the network.
+ *
+ * The bytes left are kept lazily, exact at `updatedAt`. A flow has a rate of its own, or, while
+ * it shares a bottleneck pool's fair level, the pool's: then its bytes left follow the pool's
+ * virtual time (bytes served per unit of weight) instead of its own clock, so that a change of
+ * the level costs nothing per flow.
  */
-export class Flow extends FluidActivity {
+export class Flow {
   state: FlowState = "latency";
   /** Time the last byte arrived (or the flow failed); NaN before. */
   endTime = Number.NaN;
   failure: string | undefined = undefined;
+  /** Bytes left at `updatedAt` (or, in a pool, when the pool's virtual time was `poolStart`). */
+  remainingAtUpdate: number;
+  updatedAt: number;
+  /** The rate when not in a pool, bytes/s. */
+  ownRate = 0;
+  /** The bottleneck pool whose level this flow's rate follows, if any. */
+  pool: BottleneckPool | undefined = undefined;
+  /** The pool's virtual time when this flow joined it. */
+  poolStart = 0;
+  /** Key of this flow's entries in its pool's heaps (-1: registered with no pool). */
+  poolSeq = -1;
   /** For each link of the route, this flow's index in that link's list of active flows. */
   readonly positions: Int32Array;
   /** Index in the network's list of active (or waiting) flows. */
@@ -45,7 +61,52 @@ export class Flow extends FluidActivity {
     readonly bound: number,
     readonly options: FlowOptions,
   ) {
-    super(size, startTime);
+    this.remainingAtUpdate = size;
+    this.updatedAt = startTime;
     this.positions = new Int32Array(route.length).fill(-1);
+  }
+
+  /** Current rate, bytes/s (0 while it does not move). */
+  get rate(): number {
+    return this.pool === undefined ? this.ownRate : this.weight * this.pool.level;
+  }
+
+  /** Bytes left at time `now`, at the current rate. */
+  remainingAt(now: number): number {
+    const pool = this.pool;
+    if (pool === undefined) {
+      return Math.max(0, this.remainingAtUpdate - this.ownRate * (now - this.updatedAt));
+    }
+    return Math.max(
+      0,
+      this.remainingAtUpdate - this.weight * (pool.virtualTimeAt(now) - this.poolStart),
+    );
+  }
+
+  /** When the flow would finish at its own rate; Infinity if it does not move. */
+  finishTime(): number {
+    return this.ownRate > 0 ? this.updatedAt + this.remainingAtUpdate / this.ownRate : Infinity;
+  }
+
+  /** Brings the bytes left up to `now`, before the rate changes (for a flow in no pool). */
+  settle(now: number): void {
+    this.remainingAtUpdate = this.remainingAt(now);
+    this.updatedAt = now;
+  }
+
+  /** Joins `pool` at `now`: from then on, the bytes left follow the pool's virtual time. */
+  joinPool(pool: BottleneckPool, now: number): void {
+    this.settle(now);
+    this.pool = pool;
+    this.poolStart = pool.virtualTimeAt(now);
+  }
+
+  /** Leaves its pool at `now`, keeping the pool's rate as its own until told otherwise. */
+  leavePool(now: number): void {
+    const rate = this.rate;
+    this.remainingAtUpdate = this.remainingAt(now);
+    this.updatedAt = now;
+    this.ownRate = rate;
+    this.pool = undefined;
   }
 }

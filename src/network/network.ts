@@ -1,6 +1,7 @@
 import { QuaternaryHeap } from "../sim/quaternary-heap.js";
 import { Signal } from "../sim/signal.js";
 import type { EventId, Simulation } from "../sim/simulation.js";
+import { BottleneckPool, PoolLinks, ROOM_MARGIN } from "./bottleneck-pool.js";
 import { Flow, type FlowOptions } from "./flow.js";
 import { MaxMinSolver } from "./maxmin.js";
 import { solveMaxMinReference } from "./maxmin-reference.js";
@@ -26,6 +27,12 @@ export interface NetworkOptions {
    * instead of the connected flows with the fast one. Same results, much slower.
    */
   readonly reference?: boolean;
+  /**
+   * A component of at least this many flows with a single bottleneck is served as a pool (see
+   * BottleneckPool): flows joining and leaving it change one level instead of every rate.
+   * Infinity: never (every change re-solves the component).
+   */
+  readonly poolThreshold?: number;
 }
 
 export interface FlowFailure {
@@ -33,20 +40,19 @@ export interface FlowFailure {
   readonly reason: string;
 }
 
-/**
- * A flow arriving at its bound on links that all have room for it, or leaving links where no flow
- * is held back, changes no other rate (the max-min allocation is unique, and the old rates plus
- * the change still satisfy its conditions). Below this fraction of spare capacity a link counts as
- * full, which absorbs the rounding of the incrementally kept link loads.
- */
-const ROOM_MARGIN = 1e-9;
+/** The default `poolThreshold`: below it, re-solving a component costs less than pooling it. */
+const POOL_THRESHOLD = 32;
 
 /**
  * Flows over links, shared by weighted max-min fairness. When a flow starts sharing or ends, the
- * other rates stay as they are if they cannot change (see ROOM_MARGIN); otherwise, and when a
- * link changes, the flows connected to the change (through shared links, transitively) get new
- * rates and the others keep theirs. Flows wait for completion in a heap keyed by finish time; one
- * engine event stands for the earliest.
+ * other rates stay as they are if they cannot change: a flow arriving at its bound on links that
+ * all have room for it (below ROOM_MARGIN of spare capacity a link counts as full), or leaving
+ * links where no flow is held back, changes no other rate, the max-min allocation being unique. A
+ * large component with a single bottleneck becomes a pool, whose flows arrive and leave by
+ * changing its level. Otherwise, and when a link changes, the flows connected to the change
+ * (through shared links, transitively) get new rates and the others keep theirs. Flows wait for
+ * completion in a heap keyed by finish time (a pool files its first member's); one engine event
+ * stands for the earliest.
  */
 export class Network {
   readonly flowStarted = new Signal<Flow>("flow started");
@@ -87,9 +93,13 @@ export class Network {
   private readonly componentLinks: number[] = [];
   private readonly componentFlows: Flow[] = [];
   private rates = new Float64Array(64);
+  private readonly poolLinks: PoolLinks;
+  /** Pools that lost flows since their level was last checked. */
+  private readonly touchedPools: BottleneckPool[] = [];
 
   readonly mode: SharingMode;
   private readonly reference: boolean;
+  private readonly poolThreshold: number;
 
   constructor(
     private readonly sim: Simulation,
@@ -98,6 +108,7 @@ export class Network {
   ) {
     this.mode = options.mode ?? "max-min";
     this.reference = options.reference ?? false;
+    this.poolThreshold = this.reference ? Infinity : (options.poolThreshold ?? POOL_THRESHOLD);
     this.capacity = Float64Array.from(links, (link) => link.bandwidth);
     this.latency = Float64Array.from(links, (link) => link.latency);
     this.up = new Uint8Array(links.length).fill(1);
@@ -106,6 +117,7 @@ export class Network {
     this.onLink = links.map(() => []);
     this.linkVisit = new Int32Array(links.length);
     this.solver = new MaxMinSolver(links.length);
+    this.poolLinks = new PoolLinks(this.capacity, this.bySlot);
   }
 
   /** How many times rates were re-solved (for a component of flows, or all in reference mode). */
@@ -203,7 +215,12 @@ export class Network {
   setLinkUp(link: number, up: boolean): void {
     this.up[link] = up ? 1 : 0;
     if (up) return;
-    const crossing = [...this.active, ...this.waiting].filter((flow) => flow.route.includes(link));
+    // The active flows crossing the link are its list; those in their latency phase are not on
+    // any list yet.
+    const crossing = [
+      ...(this.onLink[link] as Flow[]),
+      ...this.waiting.filter((flow) => flow.route.includes(link)),
+    ];
     crossing.sort((a, b) => a.id - b.id);
     this.fail(crossing, `link ${this.nameOf(link)} is down`);
   }
@@ -245,9 +262,152 @@ export class Network {
       flow.positions[i] = list.length;
       list.push(flow);
     });
-    if (this.reference || !this.hasRoomAtBound(flow)) this.reshare(Array.from(flow.route));
-    else this.setRate(flow, flow.bound);
+    const pool = this.poolAround(flow);
+    if (pool === undefined && !this.reference && this.hasRoomAtBound(flow)) {
+      this.setRate(flow, flow.bound);
+    } else if (pool === undefined || pool === null || !this.admit(pool, flow)) {
+      this.reshare(Array.from(flow.route));
+    }
     this.scheduleNextCompletion();
+  }
+
+  /**
+   * The pool owning links of the flow's route, if the others carry no other flow (undefined: no
+   * pool; null: the route also touches another pool or flows of no pool).
+   */
+  private poolAround(flow: Flow): BottleneckPool | null | undefined {
+    let pool: BottleneckPool | undefined;
+    const route = flow.route;
+    let free = false;
+    for (let i = 0; i < route.length; i++) {
+      const link = route[i] as number;
+      const owner = this.poolLinks.owner[link];
+      if (owner === undefined) free ||= (this.onLink[link] as Flow[]).length > 1;
+      else if (pool === undefined) pool = owner;
+      else if (owner !== pool) return null;
+    }
+    return pool !== undefined && free ? null : pool;
+  }
+
+  /**
+   * Lets a newly active flow into a pool: as a member if it crosses the bottleneck and its bound
+   * does not hold it below the level, held at its bound otherwise. False if the pool's rates
+   * would no longer be max-min (the flow is counted in the pool all the same: the caller
+   * re-solves the component, which dissolves it).
+   */
+  private admit(pool: BottleneckPool, flow: Flow): boolean {
+    const route = flow.route;
+    for (let i = 0; i < route.length; i++) {
+      const link = route[i] as number;
+      if (this.poolLinks.owner[link] === undefined) pool.claim(link);
+    }
+    let member = false;
+    if (route.includes(pool.bottleneck)) {
+      member = !(flow.bound / flow.weight < pool.fairLevelWith(flow.weight));
+    } else if (flow.bound === Infinity) {
+      return false;
+    }
+    if (member) {
+      pool.addMember(flow);
+      flow.joinPool(pool, this.sim.now);
+      pool.fileTag(flow);
+    } else {
+      pool.addFixed(flow);
+      this.setRateOnly(flow, flow.bound);
+    }
+    return this.relevel(pool);
+  }
+
+  /** Sets the pool's new level if its rates stay max-min; false if they would not. */
+  private relevel(pool: BottleneckPool): boolean {
+    const level = pool.fairLevel();
+    if (!pool.holds(level)) return false;
+    pool.advance(this.sim.now);
+    pool.level = level;
+    this.refileHead(pool);
+    return true;
+  }
+
+  /** Files the finish time of the pool's first member, in place of the one filed before. */
+  private refileHead(pool: BottleneckPool): void {
+    if (pool.filedHead !== undefined) pool.filedHead.ticket = this.nextTicket++;
+    const head = pool.head();
+    pool.filedHead = head?.flow;
+    if (head === undefined) return;
+    head.flow.ticket = this.nextTicket++;
+    this.finishing.push(head.time, head.flow.ticket, head.flow.slot);
+  }
+
+  /** After flows left a pool: a new level, or the component re-solved if the pool no longer holds. */
+  private checkTouchedPools(): void {
+    const pools = this.touchedPools;
+    for (let i = 0; i < pools.length; i++) {
+      const pool = pools[i] as BottleneckPool;
+      pool.touched = false;
+      if (pool.links.length > 0 && !this.relevel(pool)) this.reshare([pool.bottleneck]);
+    }
+    pools.length = 0;
+  }
+
+  /**
+   * Gives the flows of a pool their own rates again (the pool's, until the caller re-solves) and
+   * its links back; `visit` is called with each of its links.
+   */
+  private dissolve(pool: BottleneckPool, visit: (link: number) => void): void {
+    const now = this.sim.now;
+    const links = pool.links.slice();
+    for (const link of links) {
+      for (const flow of this.onLink[link] as Flow[]) {
+        if (flow.poolSeq < 0) continue;
+        const member = flow.pool === pool;
+        pool.remove(flow);
+        if (member) {
+          flow.leavePool(now);
+          this.setRateOnly(flow, flow.ownRate);
+        }
+      }
+    }
+    pool.filedHead = undefined;
+    pool.release();
+    for (const link of links) visit(link);
+  }
+
+  /**
+   * Serves a solved component as a pool if it has a single bottleneck link and enough flows, and
+   * its rates are the pool's own (see BottleneckPool.holds).
+   */
+  private formPool(links: readonly number[], flows: readonly Flow[]): void {
+    if (flows.length < this.poolThreshold) return;
+    let bottleneck = -1;
+    for (const link of links) {
+      if (this.bottleneck[link] !== 1) continue;
+      if (bottleneck >= 0) return;
+      bottleneck = link;
+    }
+    if (bottleneck < 0) return;
+    const now = this.sim.now;
+    const pool = new BottleneckPool(this.poolLinks, bottleneck, now);
+    for (const link of links) pool.claim(link);
+    let formed = true;
+    for (const flow of flows) {
+      if (flow.ownRate === flow.bound) pool.addFixed(flow);
+      else if (flow.route.includes(bottleneck)) pool.addMember(flow);
+      else formed = false;
+    }
+    const level = pool.fairLevel();
+    if (!formed || !pool.holds(level)) {
+      for (const flow of flows) flow.poolSeq = -1;
+      pool.release();
+      return;
+    }
+    pool.level = level;
+    for (const flow of flows) {
+      if (flow.ownRate === flow.bound) continue;
+      flow.joinPool(pool, now);
+      flow.ticket = this.nextTicket++;
+      pool.fileTag(flow);
+    }
+    this.refileHead(pool);
   }
 
   /** Whether every link of the flow's route can take the flow at its bound without filling up. */
@@ -262,13 +422,30 @@ export class Network {
     return true;
   }
 
-  /** Removes a flow from the lists; returns its links (where the sharing changes). */
+  /**
+   * Removes a flow from the lists; returns its links where the sharing changes (none for a flow of
+   * a pool: the pool is marked as touched instead).
+   */
   private detach(flow: Flow): number[] {
     if (flow.state === "latency") {
       removeAt(this.waiting, flow);
       return [];
     }
-    this.setRate(flow, 0);
+    const pool = flow.poolSeq >= 0 ? this.poolLinks.owner[flow.route[0] as number] : undefined;
+    if (pool === undefined) {
+      this.setRate(flow, 0);
+    } else {
+      // The pool's loads change instead of the links'; its level is checked once the batch of
+      // leaving flows is out (checkTouchedPools).
+      const member = flow.pool === pool;
+      pool.remove(flow);
+      if (member) flow.leavePool(this.sim.now);
+      this.setRateOnly(flow, 0);
+      if (!pool.touched) {
+        pool.touched = true;
+        this.touchedPools.push(pool);
+      }
+    }
     removeAt(this.active, flow);
     this.bySlot[flow.slot] = undefined;
     this.freeSlots.push(flow.slot);
@@ -282,7 +459,7 @@ export class Network {
         last.positions[last.route.indexOf(link)] = position;
       }
     });
-    return Array.from(flow.route);
+    return pool === undefined ? Array.from(flow.route) : [];
   }
 
   /** Settles the flow, gives it `rate` (adding the difference to its links' loads). */
@@ -299,7 +476,7 @@ export class Network {
   /** Settles the flow, gives it `rate` and files its new finish time; link loads left as they are. */
   private setRateOnly(flow: Flow, rate: number): void {
     flow.settle(this.sim.now);
-    flow.rate = rate;
+    flow.ownRate = rate;
     flow.ticket = this.nextTicket++;
     if (rate > 0) this.finishing.push(flow.finishTime(), flow.ticket, flow.slot);
   }
@@ -314,6 +491,7 @@ export class Network {
    * one of these links.
    */
   private reshareAfterLeaving(links: readonly number[]): void {
+    this.checkTouchedPools();
     if (this.reference || links.some((link) => this.bottleneck[link] === 1)) this.reshare(links);
     this.scheduleNextCompletion();
   }
@@ -367,6 +545,8 @@ export class Network {
       if (this.linkVisit[link] === epoch) return;
       this.linkVisit[link] = epoch;
       links.push(link);
+      const pool = this.poolLinks.owner[link];
+      if (pool !== undefined) this.dissolve(pool, visitLink);
     };
     if (this.reference)
       this.links.forEach((_, link) => {
@@ -390,10 +570,11 @@ export class Network {
       else this.solver.solve(this.capacity, links, flows, rates, this.bottleneck);
       flows.forEach((flow, i) => {
         const rate = rates[i] as number;
-        if (rate !== flow.rate) this.setRateOnly(flow, rate);
+        if (rate !== flow.ownRate) this.setRateOnly(flow, rate);
       });
     }
     for (const link of links) this.load[link] = this.linkLoad(link);
+    this.formPool(links, flows);
   }
 
   /** Drops stale entries from the top of the finish-time heap, and compacts it when mostly stale. */
@@ -431,7 +612,13 @@ export class Network {
       const flow = this.bySlot[this.finishing.peekSlot()] as Flow;
       this.finishing.pop();
       flow.ticket = this.nextTicket++;
-      done.push(flow);
+      const pool = flow.pool;
+      if (pool === undefined) {
+        done.push(flow);
+      } else {
+        pool.filedHead = undefined;
+        pool.takeDue(now, done);
+      }
       this.cleanFinishing();
     }
     done.sort((a, b) => a.id - b.id);
