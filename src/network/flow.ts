@@ -1,4 +1,4 @@
-import type { BottleneckPool } from "./bottleneck-pool.js";
+import type { BottleneckPool, PoolRole } from "./bottleneck-pool.js";
 
 /** Where a flow is in its life. */
 export type FlowState = "latency" | "active" | "completed" | "failed" | "cancelled";
@@ -40,6 +40,8 @@ export class Flow {
   poolStart = 0;
   /** Key of this flow's entries in its pool's heaps (-1: registered with no pool). */
   poolSeq = -1;
+  /** How the flow's pool counts it, while `poolSeq` >= 0. */
+  poolRole: PoolRole = "fixed";
   /** For each link of the route, this flow's index in that link's list of active flows. */
   readonly positions: Int32Array;
   /** Index in the network's list of active (or waiting) flows. */

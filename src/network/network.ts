@@ -117,7 +117,7 @@ export class Network {
     this.onLink = links.map(() => []);
     this.linkVisit = new Int32Array(links.length);
     this.solver = new MaxMinSolver(links.length);
-    this.poolLinks = new PoolLinks(this.capacity, this.bySlot);
+    this.poolLinks = new PoolLinks(this.capacity, this.bySlot, this.onLink);
   }
 
   /** How many times rates were re-solved (for a component of flows, or all in reference mode). */
@@ -291,9 +291,10 @@ export class Network {
 
   /**
    * Lets a newly active flow into a pool: as a member if it crosses the bottleneck and its bound
-   * does not hold it below the level, held at its bound otherwise. False if the pool's rates
-   * would no longer be max-min (the flow is counted in the pool all the same: the caller
-   * re-solves the component, which dissolves it).
+   * does not hold it below the level, held at its bound if it does or if it has a bound and
+   * crosses no bottleneck, as a satellite otherwise. False if the pool's rates would no longer be
+   * max-min (the flow is counted in the pool all the same: the caller re-solves the component,
+   * which dissolves it).
    */
   private admit(pool: BottleneckPool, flow: Flow): boolean {
     const route = flow.route;
@@ -301,19 +302,19 @@ export class Network {
       const link = route[i] as number;
       if (this.poolLinks.owner[link] === undefined) pool.claim(link);
     }
-    let member = false;
-    if (route.includes(pool.bottleneck)) {
-      member = !(flow.bound / flow.weight < pool.fairLevelWith(flow.weight));
-    } else if (flow.bound === Infinity) {
-      return false;
-    }
-    if (member) {
+    if (!route.includes(pool.bottleneck)) {
+      if (flow.bound === Infinity) pool.addSatellite(flow);
+      else {
+        pool.addFixed(flow);
+        this.setRateOnly(flow, flow.bound);
+      }
+    } else if (flow.bound / flow.weight < pool.fairLevelWith(flow.weight)) {
+      pool.addFixed(flow);
+      this.setRateOnly(flow, flow.bound);
+    } else {
       pool.addMember(flow);
       flow.joinPool(pool, this.sim.now);
       pool.fileTag(flow);
-    } else {
-      pool.addFixed(flow);
-      this.setRateOnly(flow, flow.bound);
     }
     return this.relevel(pool);
   }
@@ -325,7 +326,17 @@ export class Network {
     pool.advance(this.sim.now);
     pool.level = level;
     this.refileHead(pool);
+    this.setSatelliteRates(pool);
     return true;
+  }
+
+  /** Gives the pool's satellites the rates its last `holds` found. */
+  private setSatelliteRates(pool: BottleneckPool): void {
+    const rates = pool.satelliteRates;
+    pool.satellites.forEach((flow, i) => {
+      const rate = rates[i] as number;
+      if (rate !== flow.ownRate) this.setRateOnly(flow, rate);
+    });
   }
 
   /** Files the finish time of the pool's first member, in place of the one filed before. */
@@ -373,41 +384,53 @@ export class Network {
   }
 
   /**
-   * Serves a solved component as a pool if it has a single bottleneck link and enough flows, and
-   * its rates are the pool's own (see BottleneckPool.holds).
+   * Serves a solved component as a pool if it has enough flows and its rates are a pool's (see
+   * BottleneckPool.holds): the bottleneck is the full link that holds back the most flows, the
+   * flows crossing it not at their bound its members, the others not at their bound satellites.
    */
   private formPool(links: readonly number[], flows: readonly Flow[]): void {
     if (flows.length < this.poolThreshold) return;
-    let bottleneck = -1;
-    for (const link of links) {
-      if (this.bottleneck[link] !== 1) continue;
-      if (bottleneck >= 0) return;
-      bottleneck = link;
-    }
+    const bottleneck = this.busiestFullLink(links);
     if (bottleneck < 0) return;
     const now = this.sim.now;
     const pool = new BottleneckPool(this.poolLinks, bottleneck, now);
     for (const link of links) pool.claim(link);
-    let formed = true;
     for (const flow of flows) {
       if (flow.ownRate === flow.bound) pool.addFixed(flow);
       else if (flow.route.includes(bottleneck)) pool.addMember(flow);
-      else formed = false;
+      else pool.addSatellite(flow);
     }
     const level = pool.fairLevel();
-    if (!formed || !pool.holds(level)) {
+    if (!pool.holds(level)) {
       for (const flow of flows) flow.poolSeq = -1;
       pool.release();
       return;
     }
     pool.level = level;
     for (const flow of flows) {
-      if (flow.ownRate === flow.bound) continue;
+      if (flow.poolRole !== "member") continue;
       flow.joinPool(pool, now);
       flow.ticket = this.nextTicket++;
       pool.fileTag(flow);
     }
     this.refileHead(pool);
+    this.setSatelliteRates(pool);
+  }
+
+  /** The link where the last solve held back the most flows not at their bound; -1 if none. */
+  private busiestFullLink(links: readonly number[]): number {
+    let busiest = -1;
+    let most = 0;
+    for (const link of links) {
+      if (this.bottleneck[link] !== 1) continue;
+      let held = 0;
+      for (const flow of this.onLink[link] as Flow[]) if (flow.ownRate !== flow.bound) held++;
+      if (held > most) {
+        busiest = link;
+        most = held;
+      }
+    }
+    return busiest;
   }
 
   /** Whether every link of the flow's route can take the flow at its bound without filling up. */
