@@ -181,6 +181,58 @@ describe("network: hand-computed cases", () => {
     expect([as?.rate, ac.rate, bs.rate, cs.rate]).toEqual([5 * MB, 5 * MB, 47.5 * MB, 47.5 * MB]);
   });
 
+  it("two stores' groups sharing a host's NIC: the NIC fills first when a third flow joins", () => {
+    // Stores S0 and S1 (100 MB/s), NIC H (55 MB/s) with one flow to each store, NIC X with three
+    // to S0, NIC Y three to S1 (X, Y 1 GB/s). At 25 MB/s each, H carries 50: room. The bandwidth
+    // "change" at t = 0.5 re-solves, so the pool forms with both stores as groups and H crossed by
+    // both. At t = 1 a second H->S0 flow: S0's five flows would get 20, H would carry 3 x 20 + 25
+    // = 65 > 55. Max-min: H fills first, at 55 / 3 each for its three flows; X's flows share
+    // 100 - 2 x 55 / 3 = 190 / 3 of S0 (190 / 9 each), Y's 100 - 55 / 3 = 245 / 3 of S1 (245 / 9).
+    const { sim, network } = setup(
+      [link("S0"), link("S1"), link("H", 55 * MB), link("X", 1000 * MB), link("Y", 1000 * MB)],
+      { poolThreshold: 1 },
+    );
+    const x = Array.from({ length: 3 }, () => network.startFlow([3, 0], 1e12));
+    const y = Array.from({ length: 3 }, () => network.startFlow([4, 1], 1e12));
+    const h = [network.startFlow([2, 0], 1e12), network.startFlow([2, 1], 1e12)];
+    sim.scheduleAt(0.5, () => {
+      network.setLinkBandwidth(0, 100 * MB);
+    });
+    sim.scheduleAt(1, () => {
+      h.push(network.startFlow([2, 0], 1e12));
+    });
+    sim.run({ until: 0.75 });
+    expect([...x, ...y, ...h].map((f) => f.rate)).toEqual(Array(8).fill(25 * MB));
+    sim.run({ until: 2 });
+    for (const flow of h) expect(flow.rate / MB).toBeCloseTo(55 / 3, 9);
+    for (const flow of x) expect(flow.rate / MB).toBeCloseTo(190 / 9, 9);
+    for (const flow of y) expect(flow.rate / MB).toBeCloseTo(245 / 9, 9);
+  });
+
+  it("a copy from one store to another, across both stores' groups, keeps every rate max-min", () => {
+    // The setting above with H at 1 GB/s and two flows from Y, so that the stores' levels differ,
+    // and a copy S0 -> S1 from t = 1: checked against the reference solver at every event.
+    const links = [link("S0"), link("S1"), link("H", 1000 * MB), link("X"), link("Y")];
+    const start = (at: number, route: number[], size = 1e10): Operation => ({
+      kind: "start",
+      at,
+      route,
+      size,
+      bound: undefined,
+    });
+    const operations: Operation[] = [
+      ...Array.from({ length: 3 }, () => start(0, [3, 0])),
+      ...Array.from({ length: 2 }, () => start(0, [4, 1])),
+      start(0, [2, 0]),
+      start(0, [2, 1]),
+      { kind: "bandwidth", at: 0.5, link: 0, factor: 1 },
+      start(1, [0, 1], 40 * MB),
+      start(2, [2, 0]),
+    ];
+    const reference = playOperations(links, operations, { reference: true });
+    expectSameEnds(playOperations(links, operations, { poolThreshold: 1 }), reference);
+  });
+
   it("completes empty flows after the latency", () => {
     const { sim, network, ends } = setup([link("l", 100 * MB, 0.5)]);
     const flow = network.startFlow([0], 0);
@@ -342,7 +394,7 @@ describe("network: incremental sharing against the reference", () => {
   });
 
   /**
-   * A store's link shared by many hosts' flows (as boot images and snapshots share a site's
+   * Stores' links shared by many hosts' flows (as boot images and snapshots share a site's
    * store), some capped, with traffic between hosts beside it, cancellations, bandwidth changes
    * and links going down: the pools form, take flows in and out, and dissolve. Every run is
    * checked at each event against the reference solver's rates, and the flows end as they do with
@@ -351,11 +403,13 @@ describe("network: incremental sharing against the reference", () => {
   const star = fc
     .record({
       hosts: fc.integer({ min: 1, max: 5 }),
+      stores: fc.integer({ min: 1, max: 3 }),
       store: fc.double({ min: 1e7, max: 1e9, noNaN: true }),
       nic: fc.double({ min: 0.02, max: 2, noNaN: true }),
       flows: fc.array(
         fc.record({
           host: fc.nat(),
+          to: fc.nat(),
           other: fc.option(fc.nat(), { freq: 2 }),
           size: fc.double({ min: 0, max: 1e8, noNaN: true }),
           at: fc.double({ min: 0, max: 5, noNaN: true }),
@@ -388,20 +442,27 @@ describe("network: incremental sharing against the reference", () => {
       mode: fc.constantFrom("max-min" as const, "cm02" as const),
     })
     .map((s) => {
-      // Link 0 is the store's, links 1..hosts the hosts' NICs (with latencies for cm02).
+      // Links 0..stores - 1 are the stores', the next ones the hosts' NICs (with latencies for
+      // cm02). A flow goes from a host to a store, to another host, or (one in seven) from one
+      // store to the next: with several stores, the pools have several groups and flows that
+      // cross two of their full links.
       const links = [
-        link("store", s.store, 0.001),
+        ...Array.from({ length: s.stores }, (_, k) => link(`store${k}`, s.store, 0.001)),
         ...Array.from({ length: s.hosts }, (_, h) =>
           link(`nic${h}`, s.store * s.nic, 0.001 * (h + 1)),
         ),
       ];
-      const nic = (n: number): number => 1 + (n % s.hosts);
+      const nic = (n: number): number => s.stores + (n % s.hosts);
       const operations: Operation[] = [
         ...s.flows.map((f): Operation => {
+          const store = f.to % s.stores;
+          const next = (store + 1) % s.stores;
           const route =
-            f.other === null || nic(f.other) === nic(f.host)
-              ? [nic(f.host), 0]
-              : [nic(f.host), nic(f.other)];
+            f.to % 7 === 6 && next !== store
+              ? [store, next]
+              : f.other === null || nic(f.other) === nic(f.host)
+                ? [nic(f.host), store]
+                : [nic(f.host), nic(f.other)];
           return { kind: "start", at: f.at, route, size: f.size, bound: f.bound ?? undefined };
         }),
         ...s.others.map((o): Operation =>
@@ -411,7 +472,7 @@ describe("network: incremental sharing against the reference", () => {
       return { links, operations, mode: s.mode };
     });
 
-  it("star of hosts around a store: pooled flows end as with the reference solver, rates max-min at every event", () => {
+  it("stars of hosts around stores: pooled flows end as with the reference solver, rates max-min at every event", () => {
     fc.assert(
       fc.property(star, ({ links, operations, mode }) => {
         const reference = playOperations(links, operations, { mode, reference: true });

@@ -1,4 +1,5 @@
-import type { BottleneckPool, PoolRole } from "./bottleneck-pool.js";
+import type { BottleneckGroup } from "./bottleneck-group.js";
+import type { PoolRole } from "./bottleneck-pool.js";
 
 /** Where a flow is in its life. */
 export type FlowState = "latency" | "active" | "completed" | "failed" | "cancelled";
@@ -20,28 +21,29 @@ export interface FlowOptions {
  * everyone but the network.
  *
  * The bytes left are kept lazily, exact at `updatedAt`. A flow has a rate of its own, or, while
- * it shares a bottleneck pool's fair level, the pool's: then its bytes left follow the pool's
- * virtual time (bytes served per unit of weight) instead of its own clock, so that a change of
- * the level costs nothing per flow.
+ * it is a member of a pool's group (see BottleneckPool), the group's level: then its bytes left
+ * follow the group's virtual time (bytes served per unit of weight) instead of its own clock, so
+ * that a change of the level costs nothing per flow.
  */
 export class Flow {
   state: FlowState = "latency";
   /** Time the last byte arrived (or the flow failed); NaN before. */
   endTime = Number.NaN;
   failure: string | undefined = undefined;
-  /** Bytes left at `updatedAt` (or, in a pool, when the pool's virtual time was `poolStart`). */
+  /** Bytes left at `updatedAt` (or, in a group, when its virtual time was `poolStart`). */
   remainingAtUpdate: number;
   updatedAt: number;
-  /** The rate when not in a pool, bytes/s. */
+  /** The rate when not following a group's level, bytes/s. */
   ownRate = 0;
-  /** The bottleneck pool whose level this flow's rate follows, if any. */
-  pool: BottleneckPool | undefined = undefined;
-  /** The pool's virtual time when this flow joined it. */
+  /** The group whose level this flow's rate follows, if any. */
+  group: BottleneckGroup | undefined = undefined;
+  /** The group's virtual time when this flow joined it. */
   poolStart = 0;
-  /** Key of this flow's entries in its pool's heaps (-1: registered with no pool). */
+  /** Key of this flow's entries in its pool's heaps (-1: in no pool). */
   poolSeq = -1;
-  /** How the flow's pool counts it, while `poolSeq` >= 0. */
+  /** How the flow's pool counts it, while `poolSeq` >= 0, and for a member, its group's index. */
   poolRole: PoolRole = "fixed";
+  poolGroup = -1;
   /** For each link of the route, this flow's index in that link's list of active flows. */
   readonly positions: Int32Array;
   /** Index in the network's list of active (or waiting) flows. */
@@ -70,18 +72,18 @@ export class Flow {
 
   /** Current rate, bytes/s (0 while it does not move). */
   get rate(): number {
-    return this.pool === undefined ? this.ownRate : this.weight * this.pool.level;
+    return this.group === undefined ? this.ownRate : this.weight * this.group.level;
   }
 
   /** Bytes left at time `now`, at the current rate. */
   remainingAt(now: number): number {
-    const pool = this.pool;
-    if (pool === undefined) {
+    const group = this.group;
+    if (group === undefined) {
       return Math.max(0, this.remainingAtUpdate - this.ownRate * (now - this.updatedAt));
     }
     return Math.max(
       0,
-      this.remainingAtUpdate - this.weight * (pool.virtualTimeAt(now) - this.poolStart),
+      this.remainingAtUpdate - this.weight * (group.virtualTimeAt(now) - this.poolStart),
     );
   }
 
@@ -90,25 +92,25 @@ export class Flow {
     return this.ownRate > 0 ? this.updatedAt + this.remainingAtUpdate / this.ownRate : Infinity;
   }
 
-  /** Brings the bytes left up to `now`, before the rate changes (for a flow in no pool). */
+  /** Brings the bytes left up to `now`, before the rate changes (for a flow in no group). */
   settle(now: number): void {
     this.remainingAtUpdate = this.remainingAt(now);
     this.updatedAt = now;
   }
 
-  /** Joins `pool` at `now`: from then on, the bytes left follow the pool's virtual time. */
-  joinPool(pool: BottleneckPool, now: number): void {
+  /** Joins `group` at `now`: from then on, the bytes left follow the group's virtual time. */
+  joinGroup(group: BottleneckGroup, now: number): void {
     this.settle(now);
-    this.pool = pool;
-    this.poolStart = pool.virtualTimeAt(now);
+    this.group = group;
+    this.poolStart = group.virtualTimeAt(now);
   }
 
-  /** Leaves its pool at `now`, keeping the pool's rate as its own until told otherwise. */
-  leavePool(now: number): void {
+  /** Leaves its group at `now`, keeping the group's rate as its own until told otherwise. */
+  leaveGroup(now: number): void {
     const rate = this.rate;
     this.remainingAtUpdate = this.remainingAt(now);
     this.updatedAt = now;
     this.ownRate = rate;
-    this.pool = undefined;
+    this.group = undefined;
   }
 }

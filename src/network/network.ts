@@ -1,7 +1,9 @@
 import { QuaternaryHeap } from "../sim/quaternary-heap.js";
 import { Signal } from "../sim/signal.js";
 import type { EventId, Simulation } from "../sim/simulation.js";
-import { BottleneckPool, PoolLinks, ROOM_MARGIN } from "./bottleneck-pool.js";
+import type { BottleneckGroup } from "./bottleneck-group.js";
+import { BottleneckPool, ROOM_MARGIN } from "./bottleneck-pool.js";
+import { PoolLinks } from "./pool-links.js";
 import { Flow, type FlowOptions } from "./flow.js";
 import { MaxMinSolver } from "./maxmin.js";
 import { solveMaxMinReference } from "./maxmin-reference.js";
@@ -28,8 +30,8 @@ export interface NetworkOptions {
    */
   readonly reference?: boolean;
   /**
-   * A component of at least this many flows with a single bottleneck is served as a pool (see
-   * BottleneckPool): flows joining and leaving it change one level instead of every rate.
+   * A component of at least this many flows is served as a pool when its rates allow (see
+   * BottleneckPool): flows joining and leaving it change a level instead of every rate.
    * Infinity: never (every change re-solves the component).
    */
   readonly poolThreshold?: number;
@@ -48,10 +50,10 @@ const POOL_THRESHOLD = 32;
  * other rates stay as they are if they cannot change: a flow arriving at its bound on links that
  * all have room for it (below ROOM_MARGIN of spare capacity a link counts as full), or leaving
  * links where no flow is held back, changes no other rate, the max-min allocation being unique. A
- * large component with a single bottleneck becomes a pool, whose flows arrive and leave by
- * changing its level. Otherwise, and when a link changes, the flows connected to the change
+ * large component becomes a pool when its rates are those of a few full links with their groups
+ * of flows (see BottleneckPool): flows arrive and leave by changing a group's level. Otherwise, and when a link changes, the flows connected to the change
  * (through shared links, transitively) get new rates and the others keep theirs. Flows wait for
- * completion in a heap keyed by finish time (a pool files its first member's); one engine event
+ * completion in a heap keyed by finish time (a group files its first member's); one engine event
  * stands for the earliest.
  */
 export class Network {
@@ -290,11 +292,11 @@ export class Network {
   }
 
   /**
-   * Lets a newly active flow into a pool: as a member if it crosses the bottleneck and its bound
-   * does not hold it below the level, held at its bound if it does or if it has a bound and
-   * crosses no bottleneck, as a satellite otherwise. False if the pool's rates would no longer be
-   * max-min (the flow is counted in the pool all the same: the caller re-solves the component,
-   * which dissolves it).
+   * Lets a newly active flow into a pool: as a member of the group whose full link it crosses if
+   * its bound does not hold it below the level, held at its bound if it does or if it has a bound
+   * and crosses no group's link, as a satellite otherwise. False if the pool's rates would no
+   * longer be max-min (the flow is counted in the pool all the same: the caller re-solves the
+   * component, which dissolves it).
    */
   private admit(pool: BottleneckPool, flow: Flow): boolean {
     const route = flow.route;
@@ -302,30 +304,33 @@ export class Network {
       const link = route[i] as number;
       if (this.poolLinks.owner[link] === undefined) pool.claim(link);
     }
-    if (!route.includes(pool.bottleneck)) {
-      if (flow.bound === Infinity) pool.addSatellite(flow);
-      else {
-        pool.addFixed(flow);
-        this.setRateOnly(flow, flow.bound);
-      }
-    } else if (flow.bound / flow.weight < pool.fairLevelWith(flow.weight)) {
+    const group = pool.groupCrossed(flow);
+    if (group === null) return false;
+    if (group === undefined && flow.bound === Infinity) {
+      pool.addSatellite(flow);
+    } else if (group === undefined || flow.bound / flow.weight < group.fairLevel(flow.weight)) {
       pool.addFixed(flow);
       this.setRateOnly(flow, flow.bound);
     } else {
-      pool.addMember(flow);
-      flow.joinPool(pool, this.sim.now);
-      pool.fileTag(flow);
+      pool.addMember(flow, group);
+      flow.joinGroup(group, this.sim.now);
+      group.fileTag(flow);
     }
     return this.relevel(pool);
   }
 
-  /** Sets the pool's new level if its rates stay max-min; false if they would not. */
+  /** Sets the pool's new levels if its rates stay max-min; false if they would not. */
   private relevel(pool: BottleneckPool): boolean {
-    const level = pool.fairLevel();
-    if (!pool.holds(level)) return false;
-    pool.advance(this.sim.now);
-    pool.level = level;
-    this.refileHead(pool);
+    pool.propose();
+    if (!pool.holds()) return false;
+    const now = this.sim.now;
+    for (const group of pool.groups) {
+      if (group.proposed !== group.level) {
+        group.advance(now);
+        group.level = group.proposed;
+      } else if (!group.touched) continue;
+      this.refileHead(group);
+    }
     this.setSatelliteRates(pool);
     return true;
   }
@@ -339,30 +344,31 @@ export class Network {
     });
   }
 
-  /** Files the finish time of the pool's first member, in place of the one filed before. */
-  private refileHead(pool: BottleneckPool): void {
-    if (pool.filedHead !== undefined) pool.filedHead.ticket = this.nextTicket++;
-    const head = pool.head();
-    pool.filedHead = head?.flow;
+  /** Files the finish time of the group's first member, in place of the one filed before. */
+  private refileHead(group: BottleneckGroup): void {
+    group.touched = false;
+    if (group.filedHead !== undefined) group.filedHead.ticket = this.nextTicket++;
+    const head = group.head();
+    group.filedHead = head?.flow;
     if (head === undefined) return;
     head.flow.ticket = this.nextTicket++;
     this.finishing.push(head.time, head.flow.ticket, head.flow.slot);
   }
 
-  /** After flows left a pool: a new level, or the component re-solved if the pool no longer holds. */
+  /** After flows left pools: new levels, or the component re-solved if a pool no longer holds. */
   private checkTouchedPools(): void {
     const pools = this.touchedPools;
     for (let i = 0; i < pools.length; i++) {
       const pool = pools[i] as BottleneckPool;
       pool.touched = false;
-      if (pool.links.length > 0 && !this.relevel(pool)) this.reshare([pool.bottleneck]);
+      if (pool.links.length > 0 && !this.relevel(pool)) this.reshare([pool.links[0] as number]);
     }
     pools.length = 0;
   }
 
   /**
-   * Gives the flows of a pool their own rates again (the pool's, until the caller re-solves) and
-   * its links back; `visit` is called with each of its links.
+   * Gives the flows of a pool their own rates again (their group's, until the caller re-solves)
+   * and its links back; `visit` is called with each of its links.
    */
   private dissolve(pool: BottleneckPool, visit: (link: number) => void): void {
     const now = this.sim.now;
@@ -370,61 +376,81 @@ export class Network {
     for (const link of links) {
       for (const flow of this.onLink[link] as Flow[]) {
         if (flow.poolSeq < 0) continue;
-        const member = flow.pool === pool;
         pool.remove(flow);
-        if (member) {
-          flow.leavePool(now);
+        if (flow.group !== undefined) {
+          flow.leaveGroup(now);
           this.setRateOnly(flow, flow.ownRate);
         }
       }
     }
-    pool.filedHead = undefined;
+    for (const group of pool.groups) group.filedHead = undefined;
     pool.release();
     for (const link of links) visit(link);
   }
 
   /**
    * Serves a solved component as a pool if it has enough flows and its rates are a pool's (see
-   * BottleneckPool.holds): the bottleneck is the full link that holds back the most flows, the
-   * flows crossing it not at their bound its members, the others not at their bound satellites.
+   * BottleneckPool.holds). Its groups' full links are taken greedily: the full link that holds
+   * back the most flows not at their bound, then the one holding back the most of the flows
+   * left, while one holds back two or more (a single flow is better off a satellite); the flows
+   * left that are not at their bound are satellites.
    */
   private formPool(links: readonly number[], flows: readonly Flow[]): void {
     if (flows.length < this.poolThreshold) return;
-    const bottleneck = this.busiestFullLink(links);
-    if (bottleneck < 0) return;
     const now = this.sim.now;
-    const pool = new BottleneckPool(this.poolLinks, bottleneck, now);
+    const pool = new BottleneckPool(this.poolLinks);
     for (const link of links) pool.claim(link);
-    for (const flow of flows) {
-      if (flow.ownRate === flow.bound) pool.addFixed(flow);
-      else if (flow.route.includes(bottleneck)) pool.addMember(flow);
-      else pool.addSatellite(flow);
+    const full = links.filter((link) => this.bottleneck[link] === 1);
+    for (;;) {
+      const link = this.busiestFullLink(full, pool.groups.length === 0 ? 1 : 2);
+      if (link < 0) break;
+      const group = pool.addGroup(link, now);
+      for (const flow of this.onLink[link] as Flow[]) {
+        if (flow.ownRate !== flow.bound && flow.poolGroup < 0) flow.poolGroup = group.index;
+      }
     }
-    const level = pool.fairLevel();
-    if (!pool.holds(level)) {
-      for (const flow of flows) flow.poolSeq = -1;
+    let formed = pool.groups.length > 0;
+    for (const flow of flows) {
+      const group = pool.groupCrossed(flow);
+      if (flow.ownRate === flow.bound) pool.addFixed(flow);
+      else if (group === undefined) pool.addSatellite(flow);
+      else if (group !== null) pool.addMember(flow, group);
+      else formed = false; // it crosses two groups' full links
+    }
+    pool.propose();
+    if (!formed || !pool.holds()) {
+      for (const flow of flows) {
+        flow.poolSeq = -1;
+        flow.poolGroup = -1;
+      }
       pool.release();
       return;
     }
-    pool.level = level;
+    for (const group of pool.groups) group.level = group.proposed;
     for (const flow of flows) {
       if (flow.poolRole !== "member") continue;
-      flow.joinPool(pool, now);
+      const group = pool.groups[flow.poolGroup] as BottleneckGroup;
+      flow.joinGroup(group, now);
       flow.ticket = this.nextTicket++;
-      pool.fileTag(flow);
+      group.fileTag(flow);
     }
-    this.refileHead(pool);
+    for (const group of pool.groups) this.refileHead(group);
     this.setSatelliteRates(pool);
   }
 
-  /** The link where the last solve held back the most flows not at their bound; -1 if none. */
-  private busiestFullLink(links: readonly number[]): number {
+  /**
+   * Of the full links not yet a group's, the one crossed by the most flows not at their bound
+   * and in no group yet (at least `least`); -1 if none.
+   */
+  private busiestFullLink(full: readonly number[], least: number): number {
     let busiest = -1;
-    let most = 0;
-    for (const link of links) {
-      if (this.bottleneck[link] !== 1) continue;
+    let most = least - 1;
+    for (const link of full) {
+      if ((this.poolLinks.bottleneckOf[link] as number) >= 0) continue;
       let held = 0;
-      for (const flow of this.onLink[link] as Flow[]) if (flow.ownRate !== flow.bound) held++;
+      for (const flow of this.onLink[link] as Flow[]) {
+        if (flow.ownRate !== flow.bound && flow.poolGroup < 0) held++;
+      }
       if (held > most) {
         busiest = link;
         most = held;
@@ -458,11 +484,10 @@ export class Network {
     if (pool === undefined) {
       this.setRate(flow, 0);
     } else {
-      // The pool's loads change instead of the links'; its level is checked once the batch of
+      // The pool's loads change instead of the links'; its levels are checked once the batch of
       // leaving flows is out (checkTouchedPools).
-      const member = flow.pool === pool;
       pool.remove(flow);
-      if (member) flow.leavePool(this.sim.now);
+      if (flow.group !== undefined) flow.leaveGroup(this.sim.now);
       this.setRateOnly(flow, 0);
       if (!pool.touched) {
         pool.touched = true;
@@ -635,12 +660,12 @@ export class Network {
       const flow = this.bySlot[this.finishing.peekSlot()] as Flow;
       this.finishing.pop();
       flow.ticket = this.nextTicket++;
-      const pool = flow.pool;
-      if (pool === undefined) {
+      const group = flow.group;
+      if (group === undefined) {
         done.push(flow);
       } else {
-        pool.filedHead = undefined;
-        pool.takeDue(now, done);
+        group.filedHead = undefined;
+        group.takeDue(now, done);
       }
       this.cleanFinishing();
     }
