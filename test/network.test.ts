@@ -211,7 +211,8 @@ describe("network: hand-computed cases", () => {
 
   it("a copy from one store to another, across both stores' groups, keeps every rate max-min", () => {
     // The setting above with H at 1 GB/s and two flows from Y, so that the stores' levels differ,
-    // and a copy S0 -> S1 from t = 1: checked against the reference solver at every event.
+    // a copy S0 -> S1 from t = 1, and S1 busier from t = 1.5: checked against the reference
+    // solver at every event.
     const links = [link("S0"), link("S1"), link("H", 1000 * MB), link("X"), link("Y")];
     const start = (at: number, route: number[], size = 1e10): Operation => ({
       kind: "start",
@@ -228,6 +229,8 @@ describe("network: hand-computed cases", () => {
       { kind: "bandwidth", at: 0.5, link: 0, factor: 1 },
       start(1, [0, 1], 40 * MB),
       start(2, [2, 0]),
+      // S1 gets busier than S0: the copy, held back at S0 until then, is held back at S1.
+      ...Array.from({ length: 4 }, () => start(1.5, [4, 1])),
     ];
     const reference = playOperations(links, operations, { reference: true });
     expectSameEnds(playOperations(links, operations, { poolThreshold: 1 }), reference);

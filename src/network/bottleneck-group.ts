@@ -54,13 +54,17 @@ export class BottleneckGroup {
     this.updatedAt = now;
   }
 
-  /** The level at which L is full with the flows counted now, with members of `weight` more. */
-  fairLevel(weight = 0): number {
+  /**
+   * The level at which L is full with the flows counted now, given the load of other groups'
+   * members crossing it and their weight (`foreignLoad`, `foreignWeight`), with members of
+   * `weight` more.
+   */
+  fairLevel(foreignLoad: number, foreignWeight: number, weight = 0): number {
     const { capacity, fixedLoad, memberWeight } = this.shared;
     const link = this.link;
     return (
-      ((capacity[link] as number) - (fixedLoad[link] as number)) /
-      ((memberWeight[link] as number) + weight)
+      ((capacity[link] as number) - (fixedLoad[link] as number) - foreignLoad) /
+      ((memberWeight[link] as number) - foreignWeight + weight)
     );
   }
 

@@ -14,14 +14,15 @@ export type PoolRole = "member" | "fixed" | "satellite";
 /**
  * A component of flows around a few full links (a site's store, where snapshots and boot images
  * meet), each with its group of members (see BottleneckGroup), in three roles: a member crosses
- * one group's full link L and gets weight x that group's level; a fixed flow is held at its
+ * its group's full link L and gets weight x that group's level (it may cross other groups' full
+ * links too, as a foreign member, at a level no higher than theirs); a fixed flow is held at its
  * bound; a satellite (a migration beside the snapshots, a copy between sites) crosses no L and
  * shares what the others leave on its links, by max-min among the satellites. `holds()` tells
  * whether these rates are the weighted max-min allocation at the groups' proposed levels: each L
- * full; on it, the fixed flows' bounds at or below the level and the members' at or above it;
- * every other link with room, except where satellites are held back, and there no other flow at a
- * higher level than theirs. Each flow then has a full link where nobody has a higher level, or is
- * at its bound: the max-min conditions, whose solution is unique.
+ * full; on it, the fixed and foreign flows at or below the level and the members' bounds at or
+ * above it; every other link with room, except where satellites are held back, and there no
+ * other flow at a higher level than theirs. Each flow then has a full link where nobody has a
+ * higher level, or is at its bound: the max-min conditions, whose solution is unique.
  *
  * A flow arriving or leaving changes its group's level in O(log n + satellites), not the n rates
  * of the members; the network re-solves the component only when `holds` fails.
@@ -41,6 +42,11 @@ export class BottleneckPool {
   /** Links where fixed flows alone leave no room (see PoolLinks.overfull). */
   private overfullLinks = 0;
   private readonly satelliteLinks: number[] = [];
+  /**
+   * Weight of group g's members crossing group h's full link, at [h x groups + g] (g != h); sized
+   * once the groups are made (see `sealGroups`).
+   */
+  private foreign = new Float64Array(0);
 
   constructor(private readonly shared: PoolLinks) {}
 
@@ -60,7 +66,7 @@ export class BottleneckPool {
     this.links.length = 0;
   }
 
-  /** Makes a claimed link the full link of a new group. */
+  /** Makes a claimed link the full link of a new group (before any flow is counted). */
   addGroup(link: number, now: number): BottleneckGroup {
     const group = new BottleneckGroup(this.shared, this.groups.length, link, now);
     this.groups.push(group);
@@ -68,17 +74,33 @@ export class BottleneckPool {
     return group;
   }
 
-  /** The group whose full link the flow crosses; undefined if none, null if several. */
-  groupCrossed(flow: Flow): BottleneckGroup | null | undefined {
+  /** Ends the making of groups: members may be counted from now on. */
+  sealGroups(): void {
+    this.foreign = new Float64Array(this.groups.length * this.groups.length);
+  }
+
+  /**
+   * Of the groups whose full links the flow crosses, the one at the lowest level (where it would
+   * be held back; `levelOf` tells each group's); undefined if none.
+   */
+  groupCrossed(
+    flow: Flow,
+    levelOf: (group: BottleneckGroup) => number,
+  ): BottleneckGroup | undefined {
     let found: BottleneckGroup | undefined;
     const route = flow.route;
     for (let i = 0; i < route.length; i++) {
       const index = this.shared.bottleneckOf[route[i] as number] as number;
       if (index < 0) continue;
-      if (found !== undefined) return null;
-      found = this.groups[index];
+      const group = this.groups[index] as BottleneckGroup;
+      if (found === undefined || levelOf(group) < levelOf(found)) found = group;
     }
     return found;
+  }
+
+  /** The level `group` would have with members of `weight` more, the others where they are. */
+  levelWith(group: BottleneckGroup, weight: number): number {
+    return this.fairLevelOf(group, (other) => other.level, weight);
   }
 
   /** Counts a flow crossing `group`'s full link as its member (its rate follows the level). */
@@ -91,9 +113,10 @@ export class BottleneckPool {
       const link = route[i] as number;
       memberCount[link] = (memberCount[link] as number) + 1;
       memberWeight[link] = (memberWeight[link] as number) + flow.weight;
+      this.addForeign(link, group, flow.weight);
       const was = memberGroup[link] as number;
       if (was === -1) memberGroup[link] = group.index;
-      else if (was !== group.index && was !== MIXED) {
+      else if (was !== group.index && was !== MIXED && this.shared.bottleneckOf[link] === -1) {
         memberGroup[link] = MIXED;
         this.mixedLinks.push(link);
       }
@@ -133,7 +156,8 @@ export class BottleneckPool {
   remove(flow: Flow): void {
     const shared = this.shared;
     const role = flow.poolRole;
-    if (role === "member") (this.groups[flow.poolGroup] as BottleneckGroup).removeMember();
+    const group = flow.poolGroup;
+    if (role === "member") (this.groups[group] as BottleneckGroup).removeMember();
     if (role === "satellite") {
       const satellites = this.satellites;
       const last = satellites.pop() as Flow;
@@ -147,6 +171,7 @@ export class BottleneckPool {
       const link = route[i] as number;
       if (role === "member") {
         shared.memberWeight[link] = (shared.memberWeight[link] as number) - flow.weight;
+        this.addForeign(link, this.groups[group] as BottleneckGroup, -flow.weight);
         shared.memberCount[link] = (shared.memberCount[link] as number) - 1;
         if (shared.memberCount[link] === 0) shared.memberGroup[link] = -1;
       } else if (role === "fixed") {
@@ -156,9 +181,21 @@ export class BottleneckPool {
     }
   }
 
-  /** Proposes for each group the level at which its full link is full with the flows now. */
+  /**
+   * Proposes for each group the level at which its full link is full with the flows now, lowest
+   * levels first: a group's foreign members load other groups' links at its level. NaN where a
+   * group would depend on one not proposed yet (the order of levels changed: `holds` fails).
+   */
   propose(): void {
-    for (const group of this.groups) group.proposed = group.fairLevel();
+    const order = this.order;
+    order.length = 0;
+    for (const group of this.groups) {
+      group.proposed = Number.NaN;
+      order.push(group);
+    }
+    order.sort((a, b) => a.level - b.level || a.index - b.index);
+    for (const group of order)
+      group.proposed = this.fairLevelOf(group, (other) => other.proposed, 0);
   }
 
   /**
@@ -168,8 +205,51 @@ export class BottleneckPool {
   holds(): boolean {
     if (this.overfullLinks > 0) return false;
     for (const group of this.groups) if (!group.holds(this.flowCount)) return false;
+    if (!this.foreignMembersHold()) return false;
     if (!this.mixedLinksHold()) return false;
     return this.satellites.length === 0 || this.satellitesHold();
+  }
+
+  /** Groups in the order their levels are proposed (scratch). */
+  private readonly order: BottleneckGroup[] = [];
+
+  /** `group`'s level given the others' levels (`levelOf`), with members of `weight` more. */
+  private fairLevelOf(
+    group: BottleneckGroup,
+    levelOf: (other: BottleneckGroup) => number,
+    weight: number,
+  ): number {
+    const count = this.groups.length;
+    let load = 0;
+    let foreignWeight = 0;
+    for (let g = 0; g < count; g++) {
+      const crossing = this.foreign[group.index * count + g] as number;
+      if (g === group.index || crossing === 0) continue;
+      load += crossing * levelOf(this.groups[g] as BottleneckGroup);
+      foreignWeight += crossing;
+    }
+    return group.fairLevel(load, foreignWeight, weight);
+  }
+
+  /** Foreign members are held back by their own groups, at levels no higher than the others'. */
+  private foreignMembersHold(): boolean {
+    const count = this.groups.length;
+    if (count < 2) return true;
+    for (const group of this.groups) {
+      for (let g = 0; g < count; g++) {
+        if (g === group.index || this.foreign[group.index * count + g] === 0) continue;
+        if ((this.groups[g] as BottleneckGroup).proposed > group.proposed) return false;
+      }
+    }
+    return true;
+  }
+
+  /** Counts `weight` of `group`'s members on `link` if it is another group's full link. */
+  private addForeign(link: number, group: BottleneckGroup, weight: number): void {
+    const owner = this.shared.bottleneckOf[link] as number;
+    if (owner < 0 || owner === group.index) return;
+    const at = owner * this.groups.length + group.index;
+    this.foreign[at] = (this.foreign[at] as number) + weight;
   }
 
   private register(flow: Flow, role: PoolRole): void {

@@ -292,8 +292,8 @@ export class Network {
   }
 
   /**
-   * Lets a newly active flow into a pool: as a member of the group whose full link it crosses if
-   * its bound does not hold it below the level, held at its bound if it does or if it has a bound
+   * Lets a newly active flow into a pool: as a member of the group at the lowest level of those
+   * whose full links it crosses if its bound does not hold it below the level, held at its bound if it does or if it has a bound
    * and crosses no group's link, as a satellite otherwise. False if the pool's rates would no
    * longer be max-min (the flow is counted in the pool all the same: the caller re-solves the
    * component, which dissolves it).
@@ -304,11 +304,13 @@ export class Network {
       const link = route[i] as number;
       if (this.poolLinks.owner[link] === undefined) pool.claim(link);
     }
-    const group = pool.groupCrossed(flow);
-    if (group === null) return false;
+    const group = pool.groupCrossed(flow, (crossed) => crossed.level);
     if (group === undefined && flow.bound === Infinity) {
       pool.addSatellite(flow);
-    } else if (group === undefined || flow.bound / flow.weight < group.fairLevel(flow.weight)) {
+    } else if (
+      group === undefined ||
+      flow.bound / flow.weight < pool.levelWith(group, flow.weight)
+    ) {
       pool.addFixed(flow);
       this.setRateOnly(flow, flow.bound);
     } else {
@@ -392,8 +394,9 @@ export class Network {
    * Serves a solved component as a pool if it has enough flows and its rates are a pool's (see
    * BottleneckPool.holds). Its groups' full links are taken greedily: the full link that holds
    * back the most flows not at their bound, then the one holding back the most of the flows
-   * left, while one holds back two or more (a single flow is better off a satellite); the flows
-   * left that are not at their bound are satellites.
+   * left, while one holds back two or more (a single flow is better off a satellite). A flow not
+   * at its bound is a member of the group at the lowest level of those it crosses, or a
+   * satellite if it crosses none.
    */
   private formPool(links: readonly number[], flows: readonly Flow[]): void {
     if (flows.length < this.poolThreshold) return;
@@ -405,20 +408,22 @@ export class Network {
       const link = this.busiestFullLink(full, pool.groups.length === 0 ? 1 : 2);
       if (link < 0) break;
       const group = pool.addGroup(link, now);
+      // The level of the flows the solve held back at the link: the highest there.
       for (const flow of this.onLink[link] as Flow[]) {
-        if (flow.ownRate !== flow.bound && flow.poolGroup < 0) flow.poolGroup = group.index;
+        if (flow.ownRate === flow.bound) continue;
+        group.level = Math.max(group.level, flow.ownRate / flow.weight);
+        if (flow.poolGroup < 0) flow.poolGroup = group.index;
       }
     }
-    let formed = pool.groups.length > 0;
+    pool.sealGroups();
     for (const flow of flows) {
-      const group = pool.groupCrossed(flow);
+      const group = pool.groupCrossed(flow, (crossed) => crossed.level);
       if (flow.ownRate === flow.bound) pool.addFixed(flow);
       else if (group === undefined) pool.addSatellite(flow);
-      else if (group !== null) pool.addMember(flow, group);
-      else formed = false; // it crosses two groups' full links
+      else pool.addMember(flow, group);
     }
     pool.propose();
-    if (!formed || !pool.holds()) {
+    if (pool.groups.length === 0 || !pool.holds()) {
       for (const flow of flows) {
         flow.poolSeq = -1;
         flow.poolGroup = -1;
