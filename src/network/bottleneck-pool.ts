@@ -115,8 +115,16 @@ export class BottleneckPool {
       memberWeight[link] = (memberWeight[link] as number) + flow.weight;
       this.addForeign(link, group, flow.weight);
       const was = memberGroup[link] as number;
+      const mixed = this.shared.mixedWeight[link];
       if (was === -1) memberGroup[link] = group.index;
-      else if (was !== group.index && was !== MIXED && this.shared.bottleneckOf[link] === -1) {
+      else if (mixed !== undefined)
+        mixed[group.index] = (mixed[group.index] as number) + flow.weight;
+      else if (was !== group.index && this.shared.bottleneckOf[link] === -1) {
+        // Every member there so far was of group `was`.
+        const weights = new Float64Array(this.groups.length);
+        weights[was] = memberWeight[link] - flow.weight;
+        weights[group.index] = flow.weight;
+        this.shared.mixedWeight[link] = weights;
         memberGroup[link] = MIXED;
         this.mixedLinks.push(link);
       }
@@ -173,7 +181,12 @@ export class BottleneckPool {
         shared.memberWeight[link] = (shared.memberWeight[link] as number) - flow.weight;
         this.addForeign(link, this.groups[group] as BottleneckGroup, -flow.weight);
         shared.memberCount[link] = (shared.memberCount[link] as number) - 1;
-        if (shared.memberCount[link] === 0) shared.memberGroup[link] = -1;
+        const mixed = shared.mixedWeight[link];
+        if (mixed !== undefined) mixed[group] = (mixed[group] as number) - flow.weight;
+        if (shared.memberCount[link] === 0) {
+          shared.memberGroup[link] = -1;
+          shared.mixedWeight[link] = undefined;
+        }
       } else if (role === "fixed") {
         shared.fixedLoad[link] = (shared.fixedLoad[link] as number) - flow.bound;
       } else shared.satelliteCount[link] = (shared.satelliteCount[link] as number) - 1;
@@ -268,11 +281,11 @@ export class BottleneckPool {
         (shared.memberWeight[link] as number) * (this.groups[group] as BottleneckGroup).proposed
       );
     }
+    const weights = shared.mixedWeight[link] as Float64Array;
     let load = 0;
-    for (const flow of shared.onLink[link] ?? []) {
-      if (flow.poolSeq >= 0 && flow.poolRole === "member") {
-        load += flow.weight * (this.groups[flow.poolGroup] as BottleneckGroup).proposed;
-      }
+    for (let g = 0; g < weights.length; g++) {
+      const weight = weights[g] as number;
+      if (weight !== 0) load += weight * (this.groups[g] as BottleneckGroup).proposed;
     }
     return load;
   }

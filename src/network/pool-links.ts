@@ -14,6 +14,8 @@ export class PoolLinks {
   readonly memberCount: Int32Array;
   readonly memberWeight: Float64Array;
   readonly memberGroup: Int32Array;
+  /** For a MIXED link, the weight of each group's members crossing it, by group index. */
+  readonly mixedWeight: (Float64Array | undefined)[];
   /** Sum of the rates of the owning pool's flows held at their bound that cross the link. */
   readonly fixedLoad: Float64Array;
   /** Satellites of the owning pool crossing the link. */
@@ -41,6 +43,7 @@ export class PoolLinks {
     this.memberCount = new Int32Array(count);
     this.memberWeight = new Float64Array(count);
     this.memberGroup = new Int32Array(count).fill(-1);
+    this.mixedWeight = new Array<Float64Array | undefined>(count).fill(undefined);
     this.fixedLoad = new Float64Array(count);
     this.satelliteCount = new Int32Array(count);
     this.overfull = new Uint8Array(count);
@@ -60,6 +63,7 @@ export class PoolLinks {
     this.memberCount[link] = 0;
     this.memberWeight[link] = 0;
     this.memberGroup[link] = -1;
+    this.mixedWeight[link] = undefined;
     this.fixedLoad[link] = 0;
     this.satelliteCount[link] = 0;
     this.overfull[link] = 0;
