@@ -40,7 +40,7 @@ export class MaxMinSolver {
    * Writes into `rates[i]` the rate of `flows[i]`. `links` must list every link that a flow
    * crosses (each once); `capacity` is indexed by link. If given, `bottleneck[l]` is set to 1 for
    * each link `l` where some flow stopped growing because the link was full (it is left as is for
-   * the other links).
+   * the other links), and `heldAt[i]` to the link where `flows[i]` stopped (-1: at its bound).
    */
   solve(
     capacity: ArrayLike<number>,
@@ -48,6 +48,7 @@ export class MaxMinSolver {
     flows: readonly SharedFlow[],
     rates: Float64Array,
     bottleneck?: Uint8Array,
+    heldAt?: Int32Array,
   ): void {
     const { remaining, weights, unfrozenOnLink, version, start, fill } = this;
     for (const link of links) {
@@ -140,6 +141,7 @@ export class MaxMinSolver {
     let unfrozen = flows.length;
     for (const f of atBound) {
       freeze(f, (flows[f] as SharedFlow).bound);
+      if (heldAt !== undefined) heldAt[f] = -1;
       unfrozen--;
     }
     rekeyTouched();
@@ -160,6 +162,7 @@ export class MaxMinSolver {
           boundHeap.pop();
           if (frozen[f] === 1) continue;
           freeze(f, (flows[f] as SharedFlow).bound);
+          if (heldAt !== undefined) heldAt[f] = -1;
           unfrozen--;
         }
       } else {
@@ -171,6 +174,7 @@ export class MaxMinSolver {
           const f = members[i] as number;
           if (frozen[f] === 1) continue;
           freeze(f, (flows[f] as SharedFlow).weight * linkLevel);
+          if (heldAt !== undefined) heldAt[f] = link;
           unfrozen--;
         }
       }

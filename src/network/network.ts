@@ -44,6 +44,11 @@ export interface FlowFailure {
 
 /** The default `poolThreshold`: below it, re-solving a component costs less than pooling it. */
 const POOL_THRESHOLD = 32;
+/**
+ * Most groups in a pool: each level change proposes every group's level and checks each pair
+ * for foreign members.
+ */
+const MAX_GROUPS = 64;
 
 /**
  * Flows over links, shared by weighted max-min fairness. When a flow starts sharing or ends, the
@@ -95,6 +100,10 @@ export class Network {
   private readonly componentLinks: number[] = [];
   private readonly componentFlows: Flow[] = [];
   private rates = new Float64Array(64);
+  /** Where the last solve held each flow back (see MaxMinSolver.solve). */
+  private heldAt = new Int32Array(64);
+  /** Flows held back at each link by the last solve, for the links of its component. */
+  private readonly heldCount: Int32Array;
   private readonly poolLinks: PoolLinks;
   /** Pools that lost flows since their level was last checked. */
   private readonly touchedPools: BottleneckPool[] = [];
@@ -118,6 +127,7 @@ export class Network {
     this.bottleneck = new Uint8Array(links.length);
     this.onLink = links.map(() => []);
     this.linkVisit = new Int32Array(links.length);
+    this.heldCount = new Int32Array(links.length);
     this.solver = new MaxMinSolver(links.length);
     this.poolLinks = new PoolLinks(this.capacity, this.bySlot, this.onLink);
   }
@@ -392,36 +402,39 @@ export class Network {
 
   /**
    * Serves a solved component as a pool if it has enough flows and its rates are a pool's (see
-   * BottleneckPool.holds). Its groups' full links are taken greedily: the full link that holds
-   * back the most flows not at their bound, then the one holding back the most of the flows
-   * left, while one holds back two or more (a single flow is better off a satellite). A flow not
-   * at its bound is a member of the group at the lowest level of those it crosses, or a
-   * satellite if it crosses none.
+   * BottleneckPool.holds). Its groups are the full links where the solve held back the most flows
+   * (two or more, or the one link if only one holds any back; at most MAX_GROUPS), with those
+   * flows as members; flows held back elsewhere are satellites, those at their bound fixed.
    */
   private formPool(links: readonly number[], flows: readonly Flow[]): void {
     if (flows.length < this.poolThreshold) return;
+    const heldAt = this.heldAt;
+    const heldCount = this.heldCount;
+    for (const link of links) heldCount[link] = 0;
+    flows.forEach((_, i) => {
+      const link = heldAt[i] as number;
+      if (link >= 0) heldCount[link] = (heldCount[link] as number) + 1;
+    });
+    const full = links
+      .filter((link) => (heldCount[link] as number) > 0)
+      .sort((a, b) => (heldCount[b] as number) - (heldCount[a] as number) || a - b);
+    const chosen = full.filter((link, i) => i === 0 || (heldCount[link] as number) >= 2);
     const now = this.sim.now;
     const pool = new BottleneckPool(this.poolLinks);
     for (const link of links) pool.claim(link);
-    const full = links.filter((link) => this.bottleneck[link] === 1);
-    for (;;) {
-      const link = this.busiestFullLink(full, pool.groups.length === 0 ? 1 : 2);
-      if (link < 0) break;
-      const group = pool.addGroup(link, now);
-      // The level of the flows the solve held back at the link: the highest there.
-      for (const flow of this.onLink[link] as Flow[]) {
-        if (flow.ownRate === flow.bound) continue;
-        group.level = Math.max(group.level, flow.ownRate / flow.weight);
-        if (flow.poolGroup < 0) flow.poolGroup = group.index;
-      }
-    }
+    for (const link of chosen.slice(0, MAX_GROUPS)) pool.addGroup(link, now);
     pool.sealGroups();
-    for (const flow of flows) {
-      const group = pool.groupCrossed(flow, (crossed) => crossed.level);
-      if (flow.ownRate === flow.bound) pool.addFixed(flow);
-      else if (group === undefined) pool.addSatellite(flow);
-      else pool.addMember(flow, group);
-    }
+    flows.forEach((flow, i) => {
+      const link = heldAt[i] as number;
+      const index = link < 0 ? -1 : (this.poolLinks.bottleneckOf[link] as number);
+      if (link < 0) pool.addFixed(flow);
+      else if (index < 0) pool.addSatellite(flow);
+      else {
+        const group = pool.groups[index] as BottleneckGroup;
+        group.level = flow.ownRate / flow.weight;
+        pool.addMember(flow, group);
+      }
+    });
     pool.propose();
     if (pool.groups.length === 0 || !pool.holds()) {
       for (const flow of flows) {
@@ -441,27 +454,6 @@ export class Network {
     }
     for (const group of pool.groups) this.refileHead(group);
     this.setSatelliteRates(pool);
-  }
-
-  /**
-   * Of the full links not yet a group's, the one crossed by the most flows not at their bound
-   * and in no group yet (at least `least`); -1 if none.
-   */
-  private busiestFullLink(full: readonly number[], least: number): number {
-    let busiest = -1;
-    let most = least - 1;
-    for (const link of full) {
-      if ((this.poolLinks.bottleneckOf[link] as number) >= 0) continue;
-      let held = 0;
-      for (const flow of this.onLink[link] as Flow[]) {
-        if (flow.ownRate !== flow.bound && flow.poolGroup < 0) held++;
-      }
-      if (held > most) {
-        busiest = link;
-        most = held;
-      }
-    }
-    return busiest;
   }
 
   /** Whether every link of the flow's route can take the flow at its bound without filling up. */
@@ -617,10 +609,13 @@ export class Network {
     for (const link of links) this.bottleneck[link] = 0;
     if (flows.length > 0) {
       this.solveCount++;
-      if (this.rates.length < flows.length) this.rates = new Float64Array(flows.length * 2);
+      if (this.rates.length < flows.length) {
+        this.rates = new Float64Array(flows.length * 2);
+        this.heldAt = new Int32Array(flows.length * 2);
+      }
       const rates = this.rates;
       if (this.reference) rates.set(solveMaxMinReference({ capacity: this.capacity, flows }));
-      else this.solver.solve(this.capacity, links, flows, rates, this.bottleneck);
+      else this.solver.solve(this.capacity, links, flows, rates, this.bottleneck, this.heldAt);
       flows.forEach((flow, i) => {
         const rate = rates[i] as number;
         if (rate !== flow.ownRate) this.setRateOnly(flow, rate);
