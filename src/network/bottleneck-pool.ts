@@ -336,17 +336,25 @@ export class BottleneckPool {
       this.satelliteRates = new Float64Array(satellites.length * 2);
     }
     shared.solver.solve(residual, links, satellites, this.satelliteRates, held);
-    for (const link of links) if (held[link] === 1 && this.outranked(link)) return false;
+    // The lowest satellite level on each of their links, in one pass over the satellites.
+    const lowest = shared.satelliteLevel;
+    for (const link of links) lowest[link] = Infinity;
+    satellites.forEach((flow, i) => {
+      const level = (this.satelliteRates[i] as number) / flow.weight;
+      const route = flow.route;
+      for (let j = 0; j < route.length; j++) {
+        const link = route[j] as number;
+        lowest[link] = Math.min(lowest[link] as number, level);
+      }
+    });
+    for (const link of links) {
+      if (held[link] === 1 && this.outranked(link, lowest[link] as number)) return false;
+    }
     return true;
   }
 
-  /** Whether a flow other than a satellite has a higher level on `link` than a satellite there. */
-  private outranked(link: number): boolean {
-    let lowest = Infinity;
-    this.satellites.forEach((flow, i) => {
-      if (!flow.route.includes(link)) return;
-      lowest = Math.min(lowest, (this.satelliteRates[i] as number) / flow.weight);
-    });
+  /** Whether a flow other than a satellite has a level above `lowest` on `link`. */
+  private outranked(link: number, lowest: number): boolean {
     for (const flow of this.shared.onLink[link] ?? []) {
       if (flow.poolSeq < 0) continue;
       const level =

@@ -56,8 +56,9 @@ const MAX_GROUPS = 64;
  * all have room for it (below ROOM_MARGIN of spare capacity a link counts as full), or leaving
  * links where no flow is held back, changes no other rate, the max-min allocation being unique. A
  * large component becomes a pool when its rates are those of a few full links with their groups
- * of flows (see BottleneckPool): flows arrive and leave by changing a group's level. Otherwise, and when a link changes, the flows connected to the change
- * (through shared links, transitively) get new rates and the others keep theirs. Flows wait for
+ * of flows (see BottleneckPool): flows arrive and leave by changing a group's level. Otherwise,
+ * and when a link changes, the flows connected to the change (through shared links, transitively)
+ * get new rates and the others keep theirs. Flows wait for
  * completion in a heap keyed by finish time (a group files its first member's); one engine event
  * stands for the earliest.
  */
@@ -303,10 +304,10 @@ export class Network {
 
   /**
    * Lets a newly active flow into a pool: as a member of the group at the lowest level of those
-   * whose full links it crosses if its bound does not hold it below the level, held at its bound if it does or if it has a bound
-   * and crosses no group's link, as a satellite otherwise. False if the pool's rates would no
-   * longer be max-min (the flow is counted in the pool all the same: the caller re-solves the
-   * component, which dissolves it).
+   * whose full links it crosses if its bound does not hold it below the level, held at its bound
+   * if it does or if it has a bound and crosses no group's link, as a satellite otherwise. False
+   * if the pool's rates would no longer be max-min (the flow is counted in the pool all the same:
+   * the caller re-solves the component, which dissolves it).
    */
   private admit(pool: BottleneckPool, flow: Flow): boolean {
     const route = flow.route;

@@ -24,9 +24,13 @@ export class PoolLinks {
   readonly overfull: Uint8Array;
   /** Key of the link's live entry in a heap of ceilings (see BottleneckGroup). */
   readonly ceilingKey: Float64Array;
-  /** Scratch for the satellites' problem: capacity left to them, and where they are held back. */
+  /**
+   * Scratch for the satellites' problem: capacity left to them, where they are held back, and the
+   * lowest satellite level on each of their links.
+   */
   readonly residual: Float64Array;
   readonly held: Uint8Array;
+  readonly satelliteLevel: Float64Array;
   readonly solver: MaxMinSolver;
   /** Source of unique heap keys, so that an entry of a reused slot never looks live. */
   private nextKey = 0;
@@ -50,6 +54,7 @@ export class PoolLinks {
     this.ceilingKey = new Float64Array(count).fill(-1);
     this.residual = new Float64Array(count);
     this.held = new Uint8Array(count);
+    this.satelliteLevel = new Float64Array(count);
     this.solver = new MaxMinSolver(count);
   }
 

@@ -9,7 +9,7 @@
 const WORDS = 128;
 const STREAMS_PER_SLAB = 1024;
 
-/** Where the state words of streams live: slabs of STREAMS_PER_SLAB x 128 words, and free places. */
+/** Where the streams' state words live: slabs of STREAMS_PER_SLAB x 128 words, and free places. */
 export class Xor4096Slabs {
   private readonly slabs: Int32Array[] = [];
   private readonly free: number[] = [];
