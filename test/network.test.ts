@@ -236,6 +236,82 @@ describe("network: hand-computed cases", () => {
     expectSameEnds(playOperations(links, operations, { poolThreshold: 1 }), reference);
   });
 
+  it("a store left by its own flows and a store group of one flow become satellites, not a re-solve", () => {
+    // Stores S0, S1 (100 MB/s), S2 (50 MB/s); NICs X, Y, Z (1 GB/s). a: S0 -> S2, d: S1 -> S2,
+    // nine b: X -> S0 of 200 MB, nine e: Z -> S1 of 100 MB, two c: Y -> S2 of 15 MB.
+    // S0 and S1 fill first at 100 / 10 = 10 MB/s each (a and d among them); S2 then carries
+    // a + d = 20 and the c flows share the 30 left: 15 each. The bandwidth "change" at 0.5
+    // re-solves, so the pool forms with groups S0, S1, S2 (a and d cross S2 as foreign members).
+    // - t = 1: the c flows end (15 MB at 15 MB/s); S2's group is empty and retires; nobody else
+    //   changes rate.
+    // - t = 10: the e flows end (100 MB at 10 MB/s). Alone on S1, d would rise to 100, but S2
+    //   holds a + d: a stays at S0's 10 (with the nine b), so d gets 50 - 10 = 40.
+    // - t = 20: the b flows end (100 MB left at t = 10, at 10 MB/s). a and d share S2: 25 each.
+    // None of this re-solves the component: each time the groups in the way are small enough to
+    // become satellites (S2's with none left at t = 1, then S1's d and S0's ten flows).
+    const { sim, network } = setup(
+      [
+        link("S0"),
+        link("S1"),
+        link("S2", 50 * MB),
+        link("X", 1000 * MB),
+        link("Y", 1000 * MB),
+        link("Z", 1000 * MB),
+      ],
+      { poolThreshold: 1 },
+    );
+    const a = network.startFlow([0, 2], 1e12);
+    const d = network.startFlow([1, 2], 1e12);
+    const b = Array.from({ length: 9 }, () => network.startFlow([3, 0], 200 * MB));
+    const e = Array.from({ length: 9 }, () => network.startFlow([5, 1], 100 * MB));
+    const c = Array.from({ length: 2 }, () => network.startFlow([4, 2], 15 * MB));
+    sim.scheduleAt(0.5, () => {
+      network.setLinkBandwidth(0, 100 * MB);
+    });
+    sim.addInvariant("max-min sharing", () => checkSharing(network, 6));
+    sim.run({ until: 0.75 });
+    const solves = network.solveCount;
+    expect([a, d, ...b, ...e].map((f) => f.rate)).toEqual(Array(20).fill(10 * MB));
+    expect(c.map((f) => f.rate)).toEqual([15 * MB, 15 * MB]);
+    sim.run({ until: 5 });
+    expect(c.map((f) => [f.state, f.endTime])).toEqual(Array(2).fill(["completed", 1]));
+    expect([a.rate, d.rate]).toEqual([10 * MB, 10 * MB]);
+    sim.run({ until: 15 });
+    expect(d.rate / MB).toBeCloseTo(40, 9);
+    for (const flow of [a, ...b]) expect(flow.rate / MB).toBeCloseTo(10, 9);
+    sim.run({ until: 25 });
+    for (const flow of b) expect(flow.endTime).toBeCloseTo(20, 9);
+    expect([a.rate / MB, d.rate / MB]).toEqual([25, 25]);
+    expect(network.solveCount).toBe(solves);
+    expect(network.demotionCount).toBeGreaterThanOrEqual(3);
+  });
+
+  it("a store group's link, once retired, still holds back the flows crossing it", () => {
+    // Stores S0 (100 MB/s), S2 (50 MB/s); NICs X, Y (1 GB/s). a: S0 -> S2, nine b: X -> S0 of
+    // 100 MB, two c: Y -> S2 of 20 MB. S0 fills at 10 MB/s each; the c flows share the 40 left
+    // of S2: 20 each. At t = 1 they end and S2's group retires with a crossing it; at t = 10 the
+    // b flows end and a, alone on S0, is held back by S2 at 50 MB/s (not S0's 100).
+    const { sim, network } = setup(
+      [link("S0"), link("S2", 50 * MB), link("X", 1000 * MB), link("Y", 1000 * MB)],
+      { poolThreshold: 1 },
+    );
+    const a = network.startFlow([0, 1], 1e12);
+    const b = Array.from({ length: 9 }, () => network.startFlow([2, 0], 100 * MB));
+    const c = Array.from({ length: 2 }, () => network.startFlow([3, 1], 20 * MB));
+    sim.scheduleAt(0.5, () => {
+      network.setLinkBandwidth(0, 100 * MB);
+    });
+    sim.addInvariant("max-min sharing", () => checkSharing(network, 4));
+    sim.run({ until: 0.75 });
+    const solves = network.solveCount;
+    expect([a.rate, ...c.map((f) => f.rate)]).toEqual([10 * MB, 20 * MB, 20 * MB]);
+    sim.run({ until: 15 });
+    expect(c.map((f) => f.endTime)).toEqual([1, 1]);
+    for (const flow of b) expect(flow.endTime).toBeCloseTo(10, 9);
+    expect(a.rate).toBe(50 * MB);
+    expect(network.solveCount).toBe(solves);
+  });
+
   it("completes empty flows after the latency", () => {
     const { sim, network, ends } = setup([link("l", 100 * MB, 0.5)]);
     const flow = network.startFlow([0], 0);

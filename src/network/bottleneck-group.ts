@@ -15,10 +15,19 @@ export class BottleneckGroup {
   /** The level being checked by the pool (see BottleneckPool.holds). */
   proposed = 0;
   memberCount = 0;
+  /** Whether the pool has ended the group (see BottleneckPool.retire); it then has no member. */
+  retired = false;
   /** Whether members joined or left since the first member's finish time was filed. */
   touched = false;
   /** The member whose finish time the network has filed for the group, if any. */
   filedHead: Flow | undefined = undefined;
+  /**
+   * Whether members, fixed flows on L or ceilings changed since `holds` last found
+   * `checkedLevel` max-min; if not, the same level still is (the pool checks every group at every
+   * change, most of them unchanged).
+   */
+  private changed = true;
+  private checkedLevel = Number.NaN;
   private virtualTime = 0;
   private updatedAt: number;
   /** Members by finish tag: (tag, flow's poolSeq, slot). */
@@ -71,6 +80,7 @@ export class BottleneckGroup {
   addMember(flow: Flow): void {
     this.memberCount++;
     this.touched = true;
+    this.changed = true;
     if (flow.bound < Infinity) {
       this.memberBounds.push(flow.bound / flow.weight, flow.poolSeq, flow.slot);
     }
@@ -79,6 +89,7 @@ export class BottleneckGroup {
   removeMember(): void {
     this.memberCount--;
     this.touched = true;
+    this.changed = true;
   }
 
   /** Files a member's finish tag, once it has joined the group's virtual time. */
@@ -88,11 +99,13 @@ export class BottleneckGroup {
 
   /** Counts a fixed flow crossing L: its bound must stay at or below the level. */
   addFixed(flow: Flow): void {
+    this.changed = true;
     this.fixedBounds.push(-flow.bound / flow.weight, flow.poolSeq, flow.slot);
   }
 
   /** Files a link's ceiling: the level at which it fills, for links of this group only. */
   fileCeiling(ceiling: number, key: number, link: number): void {
+    this.changed = true;
     this.ceilings.push(ceiling, key, link);
   }
 
@@ -102,11 +115,15 @@ export class BottleneckGroup {
    */
   holds(flowCount: number): boolean {
     const level = this.proposed;
+    if (!this.changed && level === this.checkedLevel) return true;
     if (!(this.memberCount > 0 && level > 0 && level < Infinity)) return false;
     this.compact(flowCount);
     if (level > this.peekLive(this.memberBounds)) return false;
     if (level < -this.peekLive(this.fixedBounds)) return false;
-    return level <= this.lowestCeiling();
+    if (level > this.lowestCeiling()) return false;
+    this.changed = false;
+    this.checkedLevel = level;
+    return true;
   }
 
   /** The members whose tag the virtual time has reached at `now`, at least the first one. */

@@ -3,8 +3,11 @@ import type { Flow } from "./flow.js";
 import { MIXED, type PoolLinks } from "./pool-links.js";
 
 /**
- * Below this fraction of spare capacity a link counts as full: it absorbs the rounding of loads
- * kept incrementally.
+ * The rounding of loads kept incrementally and of levels computed apart: below this fraction of
+ * spare capacity a link counts as full (the network's test of room for a flow at its bound); a
+ * pool's checks accept a link loaded up to this fraction above its capacity (a link full with
+ * flows held back elsewhere at the same level, a tie) and a foreign member's level up to this
+ * fraction above that of the group it crosses.
  */
 export const ROOM_MARGIN = 1e-9;
 
@@ -12,26 +15,33 @@ export const ROOM_MARGIN = 1e-9;
 export type PoolRole = "member" | "fixed" | "satellite";
 
 /**
- * A component of flows around a few full links (a site's store, where snapshots and boot images
- * meet), each with its group of members (see BottleneckGroup), in three roles: a member crosses
- * its group's full link L and gets weight x that group's level (it may cross other groups' full
- * links too, as a foreign member, at a level no higher than theirs); a fixed flow is held at its
- * bound; a satellite (a migration beside the snapshots, a copy between sites) crosses no L and
- * shares what the others leave on its links, by max-min among the satellites. `holds()` tells
- * whether these rates are the weighted max-min allocation at the groups' proposed levels: each L
- * full; on it, the fixed and foreign flows at or below the level and the members' bounds at or
- * above it; every other link with room, except where satellites are held back, and there no
- * other flow at a higher level than theirs. Each flow then has a full link where nobody has a
- * higher level, or is at its bound: the max-min conditions, whose solution is unique.
+ * A component of flows around full links (a site's store, where snapshots and boot images meet;
+ * hosts' NICs and disks busy with migrations), each with its group of members (see
+ * BottleneckGroup), in three roles: a member crosses its group's full link L and gets weight x
+ * that group's level (it may cross other groups' full links too, as a foreign member, at a level
+ * no higher than theirs); a fixed flow is held at its bound; a satellite (a flow that arrived
+ * crossing no L, or the members of a small group that was retired) crosses no L and shares what
+ * the others leave on its links, by max-min among the satellites. `holds()` tells whether these
+ * rates are the weighted max-min allocation at the groups' proposed levels: each L full; on it,
+ * the fixed and foreign flows at or below the level and the members' bounds at or above it; no
+ * other link overloaded; where satellites are held back, no other flow at a higher level than
+ * theirs. Each flow then has a full link where nobody has a higher level, or is at its bound: the
+ * max-min conditions, whose solution is unique.
  *
- * A flow arriving or leaving changes its group's level in O(log n + satellites), not the n rates
- * of the members; the network re-solves the component only when `holds` fails.
+ * A flow arriving or leaving changes its group's level in O(log n + groups + satellites), not the
+ * n rates of the members; when `holds` fails, the network retires small groups in the way or
+ * re-solves the component.
  */
 export class BottleneckPool {
   readonly groups: BottleneckGroup[] = [];
   /** The links of the component (each owned by this pool). */
   readonly links: number[] = [];
   readonly satellites: Flow[] = [];
+  /**
+   * The groups a failing `holds` found in the way (the group that failed, groups whose members
+   * fill a link or outrank satellites); empty if it failed elsewhere (fixed flows alone).
+   */
+  readonly implicated: BottleneckGroup[] = [];
   /** The satellites' rates at the levels last checked by `holds`, in `satellites` order. */
   satelliteRates = new Float64Array(16);
   /** Whether the network has to check the levels since flows left (see Network). */
@@ -43,10 +53,20 @@ export class BottleneckPool {
   private overfullLinks = 0;
   private readonly satelliteLinks: number[] = [];
   /**
-   * Weight of group g's members crossing group h's full link, at [h x groups + g] (g != h); sized
-   * once the groups are made (see `sealGroups`).
+   * Weight of group g's members crossing group h's full link, keyed h x groups + g (g != h): a
+   * few pairs of the groups x groups (a store's members crossing hosts' NICs that are groups).
    */
-  private foreign = new Float64Array(0);
+  private readonly foreign = new Map<number, number>();
+  /**
+   * For each group h, the groups g with an entry in `foreign`: the checks visit these pairs only.
+   * Entries back at zero are dropped as they are met.
+   */
+  private crossers: number[][] = [];
+  /**
+   * The groups not retired, in the order of their levels when last proposed: sorted again at
+   * each proposal, by insertion since levels seldom change order.
+   */
+  private readonly order: BottleneckGroup[] = [];
 
   constructor(private readonly shared: PoolLinks) {}
 
@@ -76,7 +96,40 @@ export class BottleneckPool {
 
   /** Ends the making of groups: members may be counted from now on. */
   sealGroups(): void {
-    this.foreign = new Float64Array(this.groups.length * this.groups.length);
+    this.crossers = this.groups.map(() => []);
+    this.order.push(...this.groups);
+  }
+
+  /**
+   * Ends a group with no member left: its link becomes an ordinary link of the pool, checked as
+   * the others are (its ceiling, or as a mixed link or a satellites' link).
+   */
+  retire(group: BottleneckGroup): void {
+    const shared = this.shared;
+    const link = group.link;
+    group.retired = true;
+    shared.bottleneckOf[link] = -1;
+    this.order.splice(this.order.indexOf(group), 1);
+    // Other groups' members crossing the link were foreign there (their weights stay in
+    // `foreign`, where nothing reads a retired group's row): count them as on any link.
+    const count = this.groups.length;
+    let weights: Float64Array | undefined;
+    let only = -1;
+    for (const flow of shared.onLink[link] ?? []) {
+      if (flow.poolSeq < 0 || flow.poolRole !== "member") continue;
+      if (only === -1) only = flow.poolGroup;
+      if (flow.poolGroup !== only) weights ??= new Float64Array(count);
+    }
+    if (weights !== undefined) {
+      for (const flow of shared.onLink[link] ?? []) {
+        if (flow.poolSeq < 0 || flow.poolRole !== "member") continue;
+        weights[flow.poolGroup] = (weights[flow.poolGroup] as number) + flow.weight;
+      }
+      shared.mixedWeight[link] = weights;
+      shared.memberGroup[link] = MIXED;
+      this.mixedLinks.push(link);
+    } else shared.memberGroup[link] = only;
+    this.refileCeiling(link);
   }
 
   /**
@@ -201,12 +254,15 @@ export class BottleneckPool {
    */
   propose(): void {
     const order = this.order;
-    order.length = 0;
-    for (const group of this.groups) {
-      group.proposed = Number.NaN;
-      order.push(group);
+    for (let i = 1; i < order.length; i++) {
+      const group = order[i] as BottleneckGroup;
+      let j = i - 1;
+      for (; j >= 0 && lowerLevel(group, order[j] as BottleneckGroup); j--) {
+        order[j + 1] = order[j] as BottleneckGroup;
+      }
+      order[j + 1] = group;
     }
-    order.sort((a, b) => a.level - b.level || a.index - b.index);
+    for (const group of order) group.proposed = Number.NaN;
     for (const group of order)
       group.proposed = this.fairLevelOf(group, (other) => other.proposed, 0);
   }
@@ -216,15 +272,16 @@ export class BottleneckPool {
    * satellites at `satelliteRates` (computed here) are the max-min rates.
    */
   holds(): boolean {
+    this.implicated.length = 0;
     if (this.overfullLinks > 0) return false;
-    for (const group of this.groups) if (!group.holds(this.flowCount)) return false;
+    for (const group of this.order) {
+      if (!group.holds(this.flowCount)) this.implicated.push(group);
+    }
+    if (this.implicated.length > 0) return false;
     if (!this.foreignMembersHold()) return false;
     if (!this.mixedLinksHold()) return false;
     return this.satellites.length === 0 || this.satellitesHold();
   }
-
-  /** Groups in the order their levels are proposed (scratch). */
-  private readonly order: BottleneckGroup[] = [];
 
   /** `group`'s level given the others' levels (`levelOf`), with members of `weight` more. */
   private fairLevelOf(
@@ -232,12 +289,11 @@ export class BottleneckPool {
     levelOf: (other: BottleneckGroup) => number,
     weight: number,
   ): number {
-    const count = this.groups.length;
+    const row = group.index * this.groups.length;
     let load = 0;
     let foreignWeight = 0;
-    for (let g = 0; g < count; g++) {
-      const crossing = this.foreign[group.index * count + g] as number;
-      if (g === group.index || crossing === 0) continue;
+    for (const g of this.crossersOf(group)) {
+      const crossing = this.foreign.get(row + g) as number;
       load += crossing * levelOf(this.groups[g] as BottleneckGroup);
       foreignWeight += crossing;
     }
@@ -246,12 +302,14 @@ export class BottleneckPool {
 
   /** Foreign members are held back by their own groups, at levels no higher than the others'. */
   private foreignMembersHold(): boolean {
-    const count = this.groups.length;
-    if (count < 2) return true;
-    for (const group of this.groups) {
-      for (let g = 0; g < count; g++) {
-        if (g === group.index || this.foreign[group.index * count + g] === 0) continue;
-        if ((this.groups[g] as BottleneckGroup).proposed > group.proposed) return false;
+    for (const group of this.order) {
+      for (const g of this.crossersOf(group)) {
+        const crossing = this.groups[g] as BottleneckGroup;
+        // Up to the rounding of levels computed apart: flows tied at two links, held back at one.
+        if (crossing.proposed > group.proposed * (1 + ROOM_MARGIN)) {
+          this.implicated.push(crossing, group);
+          return false;
+        }
       }
     }
     return true;
@@ -262,7 +320,22 @@ export class BottleneckPool {
     const owner = this.shared.bottleneckOf[link] as number;
     if (owner < 0 || owner === group.index) return;
     const at = owner * this.groups.length + group.index;
-    this.foreign[at] = (this.foreign[at] as number) + weight;
+    const was = this.foreign.get(at);
+    if (was === undefined) (this.crossers[owner] as number[]).push(group.index);
+    this.foreign.set(at, (was ?? 0) + weight);
+  }
+
+  /** The groups whose members cross `group`'s full link, those with none left dropped first. */
+  private crossersOf(group: BottleneckGroup): readonly number[] {
+    const list = this.crossers[group.index] as number[];
+    const row = group.index * this.groups.length;
+    let kept = 0;
+    for (const g of list) {
+      if (this.foreign.get(row + g) !== 0) list[kept++] = g;
+      else this.foreign.delete(row + g);
+    }
+    list.length = kept;
+    return list;
   }
 
   private register(flow: Flow, role: PoolRole): void {
@@ -290,7 +363,10 @@ export class BottleneckPool {
     return load;
   }
 
-  /** Room on the links crossed by several groups' members (those with satellites aside). */
+  /**
+   * No overload of the links crossed by several groups' members (those with satellites aside;
+   * full is fine: the members have their own full links).
+   */
   private mixedLinksHold(): boolean {
     const { capacity, fixedLoad, memberGroup, satelliteCount } = this.shared;
     const mixed = this.mixedLinks;
@@ -300,7 +376,12 @@ export class BottleneckPool {
       mixed[kept++] = link;
       if ((satelliteCount[link] as number) > 0) continue;
       const load = (fixedLoad[link] as number) + this.memberLoad(link);
-      if (load > (capacity[link] as number) * (1 - ROOM_MARGIN)) return false;
+      if (load > (capacity[link] as number) * (1 + ROOM_MARGIN)) {
+        (this.shared.mixedWeight[link] as Float64Array).forEach((weight, g) => {
+          if (weight !== 0) this.implicated.push(this.groups[g] as BottleneckGroup);
+        });
+        return false;
+      }
     }
     mixed.length = kept;
     return true;
@@ -353,19 +434,25 @@ export class BottleneckPool {
     return true;
   }
 
-  /** Whether a flow other than a satellite has a level above `lowest` on `link`. */
+  /**
+   * Whether a flow other than a satellite has a level above `lowest` on `link`; the groups of
+   * members that do are implicated.
+   */
   private outranked(link: number, lowest: number): boolean {
+    let found = false;
     for (const flow of this.shared.onLink[link] ?? []) {
-      if (flow.poolSeq < 0) continue;
-      const level =
-        flow.poolRole === "member"
-          ? (this.groups[flow.poolGroup] as BottleneckGroup).proposed
-          : flow.poolRole === "fixed"
-            ? flow.bound / flow.weight
-            : 0;
-      if (level > lowest) return true;
+      if (flow.poolSeq < 0 || flow.poolRole === "satellite") continue;
+      if (flow.poolRole === "fixed") {
+        found ||= flow.bound / flow.weight > lowest;
+        continue;
+      }
+      const group = this.groups[flow.poolGroup] as BottleneckGroup;
+      if (group.proposed > lowest) {
+        found = true;
+        if (!this.implicated.includes(group)) this.implicated.push(group);
+      }
     }
-    return false;
+    return found;
   }
 
   /**
@@ -380,7 +467,7 @@ export class BottleneckPool {
     const key = shared.key();
     shared.ceilingKey[link] = key;
     const room =
-      (shared.capacity[link] as number) * (1 - ROOM_MARGIN) - (shared.fixedLoad[link] as number);
+      (shared.capacity[link] as number) * (1 + ROOM_MARGIN) - (shared.fixedLoad[link] as number);
     const group = shared.memberGroup[link] as number;
     const overfull = group === -1 && shared.satelliteCount[link] === 0 && room < 0 ? 1 : 0;
     this.overfullLinks += overfull - (shared.overfull[link] as number);
@@ -389,4 +476,9 @@ export class BottleneckPool {
     const weight = shared.memberWeight[link] as number;
     (this.groups[group] as BottleneckGroup).fileCeiling(room / weight, key, link);
   }
+}
+
+/** Whether a group comes before another in the order of levels (ties by index). */
+function lowerLevel(a: BottleneckGroup, b: BottleneckGroup): boolean {
+  return a.level < b.level || (a.level === b.level && a.index < b.index);
 }

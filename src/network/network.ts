@@ -45,10 +45,19 @@ export interface FlowFailure {
 /** The default `poolThreshold`: below it, re-solving a component costs less than pooling it. */
 const POOL_THRESHOLD = 32;
 /**
- * Most groups in a pool: each level change proposes every group's level and checks each pair
- * for foreign members.
+ * Most groups in a pool: each level change proposes every group's level (checking again only
+ * those whose level or flows changed) and the pairs of groups with foreign members.
  */
-const MAX_GROUPS = 64;
+const MAX_GROUPS = 1024;
+
+/**
+ * A failing pool check demotes groups of at most SMALL_GROUP members to satellites, at most
+ * MAX_REPAIRS times in a row and while the pool keeps at most MAX_SATELLITES satellites; beyond,
+ * the component is re-solved.
+ */
+const SMALL_GROUP = 16;
+const MAX_REPAIRS = 4;
+const MAX_SATELLITES = 1024;
 
 /**
  * Flows over links, shared by weighted max-min fairness. When a flow starts sharing or ends, the
@@ -135,6 +144,8 @@ export class Network {
 
   /** How many times rates were re-solved (for a component of flows, or all in reference mode). */
   solveCount = 0;
+  /** Groups whose members became satellites instead of a re-solve (see `relevel`). */
+  demotionCount = 0;
 
   /** Flows currently sharing bandwidth. */
   get activeFlowCount(): number {
@@ -332,12 +343,24 @@ export class Network {
     return this.relevel(pool);
   }
 
-  /** Sets the pool's new levels if its rates stay max-min; false if they would not. */
+  /**
+   * Sets the pool's new levels if its rates stay max-min; false if they would not. Where the
+   * groups in the way are small (a host's NIC or disk whose last flows are leaving, a group whose
+   * level rose until its members fill another link), their members become satellites and the
+   * check is made again, rather than re-solving the whole component for a few flows.
+   */
   private relevel(pool: BottleneckPool): boolean {
-    pool.propose();
-    if (!pool.holds()) return false;
+    for (let round = 0; ; round++) {
+      pool.propose();
+      if (pool.holds()) break;
+      if (round === MAX_REPAIRS) return false;
+      const small = pool.implicated.filter((group) => this.demotable(pool, group));
+      if (small.length === 0) return false;
+      for (const group of small) this.demote(pool, group);
+    }
     const now = this.sim.now;
     for (const group of pool.groups) {
+      if (group.retired) continue;
       if (group.proposed !== group.level) {
         group.advance(now);
         group.level = group.proposed;
@@ -346,6 +369,44 @@ export class Network {
     }
     this.setSatelliteRates(pool);
     return true;
+  }
+
+  /**
+   * Whether a group's members may become satellites: few (the satellites' max-min is solved at
+   * every change of the pool) and crossing no other group's full link (a satellite crosses none).
+   */
+  private demotable(pool: BottleneckPool, group: BottleneckGroup): boolean {
+    if (group.retired || group.memberCount > SMALL_GROUP) return false;
+    if (pool.satellites.length + group.memberCount > MAX_SATELLITES) return false;
+    const bottleneckOf = this.poolLinks.bottleneckOf;
+    return this.membersOf(group).every((flow) =>
+      flow.route.every((link) => {
+        const index = bottleneckOf[link] as number;
+        return index < 0 || index === group.index;
+      }),
+    );
+  }
+
+  /** The members of a group, in the order of its link's list. */
+  private membersOf(group: BottleneckGroup): Flow[] {
+    return (this.onLink[group.link] as Flow[]).filter(
+      (flow) => flow.poolSeq >= 0 && flow.poolRole === "member" && flow.poolGroup === group.index,
+    );
+  }
+
+  /** Makes a group's members satellites at their current rates and retires the group. */
+  private demote(pool: BottleneckPool, group: BottleneckGroup): void {
+    this.demotionCount++;
+    const now = this.sim.now;
+    const members = this.membersOf(group);
+    for (const flow of members) {
+      pool.remove(flow);
+      flow.leaveGroup(now);
+      this.setRateOnly(flow, flow.ownRate);
+    }
+    group.filedHead = undefined;
+    pool.retire(group);
+    for (const flow of members) pool.addSatellite(flow);
   }
 
   /** Gives the pool's satellites the rates its last `holds` found. */
@@ -403,9 +464,10 @@ export class Network {
 
   /**
    * Serves a solved component as a pool if it has enough flows and its rates are a pool's (see
-   * BottleneckPool.holds). Its groups are the full links where the solve held back the most flows
-   * (two or more, or the one link if only one holds any back; at most MAX_GROUPS), with those
-   * flows as members; flows held back elsewhere are satellites, those at their bound fixed.
+   * BottleneckPool.holds). Its groups are the full links where the solve held flows back, those
+   * holding the most first (at most MAX_GROUPS), with those flows as members; flows held back
+   * elsewhere are satellites, those at their bound fixed. (A satellite crossing a group's link
+   * would not be counted there: the check then fails and the component is not pooled.)
    */
   private formPool(links: readonly number[], flows: readonly Flow[]): void {
     if (flows.length < this.poolThreshold) return;
@@ -419,11 +481,10 @@ export class Network {
     const full = links
       .filter((link) => (heldCount[link] as number) > 0)
       .sort((a, b) => (heldCount[b] as number) - (heldCount[a] as number) || a - b);
-    const chosen = full.filter((link, i) => i === 0 || (heldCount[link] as number) >= 2);
     const now = this.sim.now;
     const pool = new BottleneckPool(this.poolLinks);
     for (const link of links) pool.claim(link);
-    for (const link of chosen.slice(0, MAX_GROUPS)) pool.addGroup(link, now);
+    for (const link of full.slice(0, MAX_GROUPS)) pool.addGroup(link, now);
     pool.sealGroups();
     flows.forEach((flow, i) => {
       const link = heldAt[i] as number;
