@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Cpu, type CpuConsumer } from "../src/compute/cpu.js";
 import { Simulation } from "../src/sim/index.js";
@@ -128,5 +129,121 @@ describe("CPU sharing", () => {
     expect(run.endTime).toBe(3.5);
     expect(vm.host).toBe(1);
     expect(cpu.demand(0)).toBe(0);
+  });
+});
+
+describe("CPU sharing: a load change alone on its host against the whole host reshared", () => {
+  type Step =
+    | { kind: "load"; at: number; vm: number; fraction: number }
+    | { kind: "execute"; at: number; vm: number; gflops: number }
+    | { kind: "pause"; at: number; vm: number; paused: boolean }
+    | { kind: "move"; at: number; vm: number; host: number };
+  const step: fc.Arbitrary<Step> = fc.oneof(
+    {
+      weight: 6,
+      arbitrary: fc.record({
+        kind: fc.constant("load" as const),
+        at: fc.integer({ min: 0, max: 100 }),
+        vm: fc.nat(7),
+        fraction: fc.double({ min: 0, max: 1, noNaN: true }),
+      }),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        kind: fc.constant("execute" as const),
+        at: fc.integer({ min: 0, max: 100 }),
+        vm: fc.nat(7),
+        gflops: fc.integer({ min: 1, max: 50 }),
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        kind: fc.constant("pause" as const),
+        at: fc.integer({ min: 0, max: 100 }),
+        vm: fc.nat(7),
+        paused: fc.boolean(),
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        kind: fc.constant("move" as const),
+        at: fc.integer({ min: 0, max: 100 }),
+        vm: fc.nat(7),
+        host: fc.nat(1),
+      }),
+    },
+  );
+
+  /** Plays the steps on two hosts of 4 cores with 8 VMs of 1 or 2 vCPUs; what each VM computed and when each execution ended. */
+  function play(steps: readonly Step[], reference: boolean) {
+    const sim = new Simulation();
+    const cpu = new Cpu(
+      sim,
+      [
+        { name: "a", cores: 4, speed: GF },
+        { name: "b", cores: 4, speed: GF },
+      ],
+      reference,
+    );
+    const vms = Array.from({ length: 8 }, (_, i) => cpu.addConsumer(i % 2, `vm${i}`, 1 + (i % 2)));
+    const executions: { endTime: number }[] = [];
+    for (const s of steps) {
+      sim.scheduleAt(s.at, () => {
+        const vm = vms[s.vm] as CpuConsumer;
+        if (s.kind === "load") cpu.setLoad(vm, s.fraction * vm.vcpus);
+        else if (s.kind === "execute") executions.push(cpu.execute(vm, s.gflops * GF));
+        else if (s.kind === "pause") cpu.setPaused(vm, s.paused);
+        else if (vm.host !== s.host) cpu.moveConsumer(vm, s.host);
+      });
+    }
+    sim.run({ until: 200 });
+    return {
+      computed: vms.map((vm) => vm.flopsComputed(200)),
+      ends: executions.map((execution) => execution.endTime),
+      violation: [cpu.violationSeconds(0), cpu.violationSeconds(1)],
+    };
+  }
+
+  it("an execution speeds up when its VM's load drops, on a host with cores to spare", () => {
+    // 1 vCPU, load 0.8 and one execution of 10 Gflop: the vCPU is shared by 1.8 users, the
+    // execution runs at 1 / 1.8 Gflop/s. At t = 1 the load drops to 0: 1 / 1.8 Gflop done, the
+    // rest at 1 Gflop/s, so it ends at 1 + (10 - 1 / 1.8) = 10.444... s.
+    for (const reference of [false, true]) {
+      const sim = new Simulation();
+      const cpu = new Cpu(sim, [{ name: "h", cores: 4, speed: GF }], reference);
+      const vm = cpu.addConsumer(0, "vm", 1);
+      cpu.setLoad(vm, 0.8);
+      const execution = cpu.execute(vm, 10 * GF);
+      sim.scheduleAt(1, () => {
+        cpu.setLoad(vm, 0);
+      });
+      sim.run();
+      expect(execution.endTime).toBeCloseTo(1 + (10 - 1 / 1.8), 9);
+    }
+  });
+
+  it("gives every VM the same flops and every execution the same end, within rounding", () => {
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 60 }), (steps) => {
+        const fast = play(steps, false);
+        const slow = play(steps, true);
+        const close = (a: number, b: number) =>
+          (Number.isNaN(a) && Number.isNaN(b)) ||
+          Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
+        fast.computed.forEach((value, i) => {
+          expect(close(value, slow.computed[i] as number)).toBe(true);
+        });
+        fast.ends.forEach((value, i) => {
+          expect(close(value, slow.ends[i] as number)).toBe(true);
+        });
+        fast.violation.forEach((value, i) => {
+          expect(close(value, slow.violation[i] as number)).toBe(true);
+        });
+      }),
+      { numRuns: 300 },
+    );
   });
 });

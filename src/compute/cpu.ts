@@ -93,6 +93,8 @@ export class Cpu {
   constructor(
     private readonly sim: Simulation,
     readonly hosts: readonly CpuHost[],
+    /** Reshares the whole host at every load change (the slow twin of `setLoadAlone`, for tests). */
+    private readonly reference = false,
   ) {
     this.consumers = hosts.map(() => []);
     this.nextCompletion = hosts.map(() => undefined);
@@ -165,9 +167,34 @@ export class Cpu {
         `setLoad: ${consumer.name} load must be in [0, ${consumer.vcpus}], got ${cores}`,
       );
     }
+    if (!this.reference && this.setLoadAlone(consumer, cores)) return;
     this.settle(consumer.host);
     consumer.load = cores;
     this.reshare(consumer.host);
+  }
+
+  /**
+   * A load change on a host with no more demand than cores, before and after: every demanded core
+   * runs at full speed either way, so only this consumer's grant changes and only it is settled
+   * (the others' counters go on at their unchanged rates). False, with nothing changed, otherwise.
+   */
+  private setLoadAlone(consumer: CpuConsumer, cores: number): boolean {
+    const host = consumer.host;
+    const spec = this.hosts[host] as CpuHost;
+    if (this.demand(host) > spec.cores) return false;
+    const was = consumer.load;
+    consumer.load = cores;
+    if (this.demand(host) > spec.cores) {
+      consumer.load = was;
+      return false;
+    }
+    consumer.settle(this.sim.now); // at the rates of the old load: settling reads no load
+    this.grant(consumer, spec, spec.speed);
+    if (consumer.executions.length > 0 || consumer.loadWork !== undefined) {
+      this.scheduleCompletion(host);
+    }
+    if (this.hostReshared.observed) this.hostReshared.emit(host);
+    return true;
   }
 
   /** Starts computing `flops` in a consumer. */
@@ -239,17 +266,20 @@ export class Cpu {
     const consumers = this.hostConsumers(host);
     const demand = this.demand(host);
     const perCore = demand > spec.cores ? (spec.cores * spec.speed) / demand : spec.speed;
-    for (const consumer of consumers) {
-      consumer.granted = consumer.demand * perCore;
-      const users = consumer.load + consumer.executions.length;
-      const each =
-        consumer.paused || users === 0 ? 0 : Math.min(spec.speed, consumer.granted / users);
-      for (const execution of consumer.executions) execution.rate = each;
-      if (consumer.loadWork !== undefined) consumer.loadWork.rate = consumer.load * each;
-    }
+    for (const consumer of consumers) this.grant(consumer, spec, perCore);
     this.trackOverload(host, demand > spec.cores);
     this.scheduleCompletion(host);
     if (this.hostReshared.observed) this.hostReshared.emit(host);
+  }
+
+  /** Grants a consumer its demand at `perCore` flop/s per core, shared by its load and executions. */
+  private grant(consumer: CpuConsumer, spec: CpuHost, perCore: number): void {
+    consumer.granted = consumer.demand * perCore;
+    const users = consumer.load + consumer.executions.length;
+    const each =
+      consumer.paused || users === 0 ? 0 : Math.min(spec.speed, consumer.granted / users);
+    for (const execution of consumer.executions) execution.rate = each;
+    if (consumer.loadWork !== undefined) consumer.loadWork.rate = consumer.load * each;
   }
 
   private trackOverload(host: number, overloaded: boolean): void {
