@@ -67,9 +67,8 @@ const MAX_SATELLITES = 1024;
  * large component becomes a pool when its rates are those of a few full links with their groups
  * of flows (see BottleneckPool): flows arrive and leave by changing a group's level. Otherwise,
  * and when a link changes, the flows connected to the change (through shared links, transitively)
- * get new rates and the others keep theirs. Flows wait for
- * completion in a heap keyed by finish time (a group files its first member's); one engine event
- * stands for the earliest.
+ * get new rates and the others keep theirs. Flows wait for completion in a heap keyed by finish
+ * time (a group files its first member's); one engine event stands for the earliest.
  */
 export class Network {
   readonly flowStarted = new Signal<Flow>("flow started");
@@ -354,9 +353,12 @@ export class Network {
       pool.propose();
       if (pool.holds()) break;
       if (round === MAX_REPAIRS) return false;
-      const small = pool.implicated.filter((group) => this.demotable(pool, group));
+      const small = pool.implicated.flatMap((group) => {
+        const members = this.demotableMembers(pool, group);
+        return members === undefined ? [] : [{ group, members }];
+      });
       if (small.length === 0) return false;
-      for (const group of small) this.demote(pool, group);
+      for (const { group, members } of small) this.demote(pool, group, members);
     }
     const now = this.sim.now;
     for (const group of pool.groups) {
@@ -372,33 +374,30 @@ export class Network {
   }
 
   /**
-   * Whether a group's members may become satellites: few (the satellites' max-min is solved at
-   * every change of the pool) and crossing no other group's full link (a satellite crosses none).
+   * A group's members (in the order of its link's list) if they may become satellites: few (the
+   * satellites' max-min is solved at every change of the pool) and crossing no other group's full
+   * link (a satellite crosses none); undefined if not.
    */
-  private demotable(pool: BottleneckPool, group: BottleneckGroup): boolean {
-    if (group.retired || group.memberCount > SMALL_GROUP) return false;
-    if (pool.satellites.length + group.memberCount > MAX_SATELLITES) return false;
+  private demotableMembers(pool: BottleneckPool, group: BottleneckGroup): Flow[] | undefined {
+    if (group.retired || group.memberCount > SMALL_GROUP) return undefined;
+    if (pool.satellites.length + group.memberCount > MAX_SATELLITES) return undefined;
     const bottleneckOf = this.poolLinks.bottleneckOf;
-    return this.membersOf(group).every((flow) =>
+    const members = (this.onLink[group.link] as Flow[]).filter(
+      (flow) => flow.poolSeq >= 0 && flow.poolRole === "member" && flow.poolGroup === group.index,
+    );
+    const alone = members.every((flow) =>
       flow.route.every((link) => {
         const index = bottleneckOf[link] as number;
         return index < 0 || index === group.index;
       }),
     );
-  }
-
-  /** The members of a group, in the order of its link's list. */
-  private membersOf(group: BottleneckGroup): Flow[] {
-    return (this.onLink[group.link] as Flow[]).filter(
-      (flow) => flow.poolSeq >= 0 && flow.poolRole === "member" && flow.poolGroup === group.index,
-    );
+    return alone ? members : undefined;
   }
 
   /** Makes a group's members satellites at their current rates and retires the group. */
-  private demote(pool: BottleneckPool, group: BottleneckGroup): void {
+  private demote(pool: BottleneckPool, group: BottleneckGroup, members: readonly Flow[]): void {
     this.demotionCount++;
     const now = this.sim.now;
-    const members = this.membersOf(group);
     for (const flow of members) {
       pool.remove(flow);
       flow.leaveGroup(now);
