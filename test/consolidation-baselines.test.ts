@@ -3,6 +3,7 @@ import type { Configuration } from "../src/policies/consolidation/configuration.
 import type { ConsolidationPolicy } from "../src/policies/consolidation/consolidation-policy.js";
 import { ffdLazy } from "../src/policies/consolidation/ffd-lazy.js";
 import { ffdOptimistic } from "../src/policies/consolidation/ffd-optimistic.js";
+import { drainConsolidation } from "../src/policies/consolidation/drain-policy.js";
 import { ffdRepack } from "../src/policies/consolidation/ffd-repack.js";
 import { noConsolidation } from "../src/policies/consolidation/no-consolidation.js";
 import { testCloud } from "./cloud-fixture.js";
@@ -52,6 +53,16 @@ describe("consolidation baselines", () => {
     expect(decide(ffdRepack())).toEqual([0, 1, 0, 2, 1]);
   });
 
+  it("drain keeps the fewest hosts holding the most memory, an overloaded one shedding VMs", () => {
+    // 9 cores of demand on hosts of 4: at least 3 hosts, so all three are kept. Host 0 (6 cores)
+    // sheds its smallest VMs by CPU: vm2 (1 core, 5 left > 4), then vm1 (2 cores, 3 left). They
+    // are placed again, largest first (vm1: 2/4 of a host's cores; vm2: 1/4), each on the host it
+    // fills best: vm1 fills host 1 to 3/4 + 4/8 = 1.25 and host 2 to 4/4 + 4/8 = 1.5 (host 0:
+    // 5 > 4 cores): host 2. vm2 fills host 0 to 4/4 + 4/8 = 1.5, host 1 to 2/4 + 4/8 = 1 (host
+    // 2 is full): back on host 0.
+    expect(decide(drainConsolidation())).toEqual([0, 2, 0, 1, 2]);
+  });
+
   it("keeps pinned VMs where they are and never gives a host more memory than it has", () => {
     // vm0 is pinned on host 0: the repack must work around it. Memory is tight: hosts of 5 units,
     // VMs of 2: at most 2 VMs per host whatever the CPU says.
@@ -59,7 +70,7 @@ describe("consolidation baselines", () => {
       hosts: [0, 1, 2].map((id) => ({ id, cpu: 4, memory: 5 })),
       vms: [vm(0, 1, 2, 0, true), vm(1, 1, 2, 0), vm(2, 1, 2, 1), vm(3, 1, 2, 1), vm(4, 1, 2, 2)],
     };
-    for (const policy of [ffdLazy(), ffdOptimistic(), ffdRepack()]) {
+    for (const policy of [ffdLazy(), ffdOptimistic(), ffdRepack(), drainConsolidation()]) {
       const target = decide(policy, tight);
       expect(target[0], policy.name).toBe(0);
       for (const host of [0, 1, 2]) {
@@ -75,7 +86,7 @@ describe("consolidation baselines", () => {
       hosts: [{ id: 0, cpu: 2, memory: 8 }],
       vms: [vm(0, 3, 2, 0)],
     };
-    for (const policy of [ffdLazy(), ffdOptimistic(), ffdRepack()]) {
+    for (const policy of [ffdLazy(), ffdOptimistic(), ffdRepack(), drainConsolidation()]) {
       expect(decide(policy, alone), policy.name).toEqual([0]);
     }
   });

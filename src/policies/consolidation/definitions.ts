@@ -2,6 +2,7 @@ import type { PolicyDefinition } from "../policy-definition.js";
 import type { ConsolidationPolicy } from "./consolidation-policy.js";
 import { ffdLazy } from "./ffd-lazy.js";
 import { ffdOptimistic } from "./ffd-optimistic.js";
+import { drainConsolidation } from "./drain-policy.js";
 import { ffdRepack } from "./ffd-repack.js";
 import { noConsolidation } from "./no-consolidation.js";
 import { ENTROPY } from "./entropy/entropy-policy.js";
@@ -32,6 +33,13 @@ export const CONSOLIDATIONS: readonly PolicyDefinition<ConsolidationPolicy>[] = 
     name: "ffd-repack",
     description: "repack every VM by first-fit decreasing",
     create: ffdRepack,
+  },
+  {
+    kind: "consolidation",
+    name: "drain",
+    description:
+      "keep the hosts holding the most memory, drain the others onto them (best fit); the fewest that work",
+    create: drainConsolidation,
   },
   ENTROPY,
   ENERGY_AWARE,

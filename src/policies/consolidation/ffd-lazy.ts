@@ -1,3 +1,4 @@
+import { within } from "./capacity.js";
 import type { ConsolidationPolicy } from "./consolidation-policy.js";
 import {
   byDecreasingDemand,
@@ -26,7 +27,7 @@ export function ffdLazy(): ConsolidationPolicy {
           .filter((vm) => vm.host === host.id && !vm.pinned)
           .sort(byDecreasingDemand);
         for (const vm of movable) {
-          if ((usage.cpu[at] ?? 0) <= host.cpu) break;
+          if (within(usage.cpu[at] ?? 0, host.cpu)) break;
           usage.cpu[at] = (usage.cpu[at] ?? 0) - vm.cpu;
           usage.memory[at] = (usage.memory[at] ?? 0) - vm.memory;
           leaving.push(vm);

@@ -1,3 +1,4 @@
+import { within } from "./capacity.js";
 import type { Configuration, VmDemand } from "./configuration.js";
 
 /** CPU and memory in use on each host of a configuration, indexed like `configuration.hosts`. */
@@ -52,8 +53,8 @@ export function placeFirstFitDecreasing(
     const at = hosts.findIndex(
       (host, i) =>
         !avoid(vm, host.id) &&
-        (usage.cpu[i] ?? 0) + vm.cpu <= host.cpu &&
-        (usage.memory[i] ?? 0) + vm.memory <= host.memory,
+        within((usage.cpu[i] ?? 0) + vm.cpu, host.cpu) &&
+        within((usage.memory[i] ?? 0) + vm.memory, host.memory),
     );
     const chosen = at >= 0 ? at : memoryFallback(configuration, vm, usage);
     target[vm.id] = hosts[chosen]?.id ?? vm.host;
@@ -65,12 +66,12 @@ export function placeFirstFitDecreasing(
 
 /** Hosts (indices into `configuration.hosts`) whose CPU demand exceeds their cores. */
 export function overloadedHosts(configuration: Configuration, usage: HostUsage): number[] {
-  return configuration.hosts.flatMap((host, i) => ((usage.cpu[i] ?? 0) > host.cpu ? [i] : []));
+  return configuration.hosts.flatMap((host, i) => (within(usage.cpu[i] ?? 0, host.cpu) ? [] : [i]));
 }
 
 function memoryFallback(configuration: Configuration, vm: VmDemand, usage: HostUsage): number {
   const fitsMemory = (i: number): boolean =>
-    (usage.memory[i] ?? 0) + vm.memory <= (configuration.hosts[i]?.memory ?? 0);
+    within((usage.memory[i] ?? 0) + vm.memory, configuration.hosts[i]?.memory ?? 0);
   const current = configuration.hosts.findIndex((host) => host.id === vm.host);
   if (current >= 0 && fitsMemory(current)) return current;
   return configuration.hosts.findIndex((_, i) => fitsMemory(i));

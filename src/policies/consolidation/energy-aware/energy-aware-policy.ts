@@ -1,3 +1,4 @@
+import { within } from "../capacity.js";
 import type { RandomStream } from "../../../sim/random.js";
 import type { ConsolidationPolicy, ConsolidationView } from "../consolidation-policy.js";
 import type { VmDemand } from "../configuration.js";
@@ -205,8 +206,8 @@ class Tentative {
     const capacity = this.capacity.get(host);
     return (
       capacity !== undefined &&
-      (this.memory.get(host) ?? 0) + vm.memory <= capacity.memory &&
-      (this.cpu.get(host) ?? 0) + vm.cpu <= capacity.cpu
+      within((this.memory.get(host) ?? 0) + vm.memory, capacity.memory) &&
+      within((this.cpu.get(host) ?? 0) + vm.cpu, capacity.cpu)
     );
   }
 

@@ -1,3 +1,4 @@
+import { within } from "../capacity.js";
 import type { Assignment, Configuration } from "../configuration.js";
 
 /** What an assignment costs and whether it is allowed, measured on the configuration it is for. */
@@ -48,14 +49,14 @@ export function hostLoads(
 
 /**
  * Viable (DESIGN.md, Entropy 1): on every host, the CPU and the memory of the VMs assigned to it
- * are at most its capacity; and every VM that is not pinned is assigned to one of the hosts.
+ * are at most its capacity (up to CAPACITY_SLACK); and every VM that is not pinned is assigned to one of the hosts.
  */
 export function isViable(configuration: Configuration, target: Assignment): boolean {
   const known = new Set(configuration.hosts.map((host) => host.id));
   if (configuration.vms.some((vm) => !vm.pinned && !known.has(target[vm.id] ?? -1))) return false;
   const { cpu, memory } = hostLoads(configuration, target);
   return configuration.hosts.every(
-    (host, i) => (cpu[i] ?? 0) <= host.cpu && (memory[i] ?? 0) <= host.memory,
+    (host, i) => within(cpu[i] ?? 0, host.cpu) && within(memory[i] ?? 0, host.memory),
   );
 }
 

@@ -1,3 +1,4 @@
+import { within, withSlack } from "../capacity.js";
 import { martelloTothL2Grouped } from "./lower-bounds.js";
 import type { NodeBudget } from "./node-budget.js";
 import {
@@ -153,9 +154,10 @@ class BinCompletion {
       const host = forced[f];
       if (host === undefined) continue;
       this.roomAfterCpu[f] =
-        (this.roomAfterCpu[f + 1] ?? 0) + Math.max(0, host.capacityCpu - host.pinnedCpu);
+        (this.roomAfterCpu[f + 1] ?? 0) + Math.max(0, withSlack(host.capacityCpu) - host.pinnedCpu);
       this.roomAfterMemory[f] =
-        (this.roomAfterMemory[f + 1] ?? 0) + Math.max(0, host.capacityMemory - host.pinnedMemory);
+        (this.roomAfterMemory[f + 1] ?? 0) +
+        Math.max(0, withSlack(host.capacityMemory) - host.pinnedMemory);
     }
   }
 
@@ -179,8 +181,8 @@ class BinCompletion {
     const host = forced[forcedDone];
     if (host !== undefined) {
       const completions = this.completionsOf(
-        host.capacityCpu,
-        host.capacityMemory,
+        withSlack(host.capacityCpu),
+        withSlack(host.capacityMemory),
         host.pinnedCpu,
         host.pinnedMemory,
         -1,
@@ -204,12 +206,12 @@ class BinCompletion {
     for (let c = 0; c < classes.length; c++) {
       const hostClass = classes[c];
       if (hostClass === undefined || (this.available[c] ?? 0) === 0) continue;
-      if (anchorCpu > hostClass.cpu || anchorMemory > hostClass.memory) continue;
+      if (!within(anchorCpu, hostClass.cpu) || !within(anchorMemory, hostClass.memory)) continue;
       const slot: BinSlot = { kind: "class", index: c };
       this.available[c] = (this.available[c] ?? 0) - 1;
       const completions = this.completionsOf(
-        hostClass.cpu,
-        hostClass.memory,
+        withSlack(hostClass.cpu),
+        withSlack(hostClass.memory),
         0,
         0,
         anchor,
@@ -263,8 +265,8 @@ class BinCompletion {
     for (let t = anchorFrom; t < this.typeCount; t++) {
       if ((this.counts[t] ?? 0) === 0) continue;
       const completions = this.completionsOf(
-        hostClass.cpu,
-        hostClass.memory,
+        withSlack(hostClass.cpu),
+        withSlack(hostClass.memory),
         0,
         0,
         t,
@@ -306,8 +308,8 @@ class BinCompletion {
       return martelloTothL2Grouped(sizes, counts, capacity);
     };
     return Math.max(
-      bound(this.increasingCpu, this.cpu, only.cpu),
-      bound(this.increasingMemory, this.memory, only.memory),
+      bound(this.increasingCpu, this.cpu, withSlack(only.cpu)),
+      bound(this.increasingMemory, this.memory, withSlack(only.memory)),
     );
   }
 

@@ -1,3 +1,4 @@
+import { within, withSlack } from "../capacity.js";
 import type { NodeBudget } from "./node-budget.js";
 import { Xorshift32 } from "./xorshift.js";
 import {
@@ -122,8 +123,8 @@ function openHostsFor(
       const c = problem.classes.findIndex(
         (hostClass, i) =>
           (used[i] ?? 0) < hostClass.hosts.length &&
-          type.cpu <= hostClass.cpu &&
-          type.memory <= hostClass.memory,
+          within(type.cpu, hostClass.cpu) &&
+          within(type.memory, hostClass.memory),
       );
       if (c < 0) return false;
       used[c] = (used[c] ?? 0) + 1;
@@ -188,16 +189,16 @@ function slotCapacity(problem: PackingProblem, slot: BinSlot) {
   if (slot.kind === "forced") {
     const host = problem.forced[slot.index];
     return {
-      capacityCpu: host?.capacityCpu ?? 0,
-      capacityMemory: host?.capacityMemory ?? 0,
+      capacityCpu: withSlack(host?.capacityCpu ?? 0),
+      capacityMemory: withSlack(host?.capacityMemory ?? 0),
       cpu: host?.pinnedCpu ?? 0,
       memory: host?.pinnedMemory ?? 0,
     };
   }
   const hostClass = problem.classes[slot.index];
   return {
-    capacityCpu: hostClass?.cpu ?? 0,
-    capacityMemory: hostClass?.memory ?? 0,
+    capacityCpu: withSlack(hostClass?.cpu ?? 0),
+    capacityMemory: withSlack(hostClass?.memory ?? 0),
     cpu: 0,
     memory: 0,
   };

@@ -1,3 +1,4 @@
+import { within } from "../capacity.js";
 import type { Assignment, Configuration, VmDemand } from "../configuration.js";
 
 /**
@@ -40,8 +41,8 @@ export function contextSwitchTarget(
     const host = hosts[at];
     return (
       host !== undefined &&
-      (cpu[at] ?? 0) + vm.cpu <= host.cpu &&
-      (memory[at] ?? 0) + vm.memory <= host.memory
+      within((cpu[at] ?? 0) + vm.cpu, host.cpu) &&
+      within((memory[at] ?? 0) + vm.memory, host.memory)
     );
   };
   const members = (vjob: readonly number[]): VmDemand[] =>

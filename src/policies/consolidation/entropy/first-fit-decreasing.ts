@@ -1,3 +1,4 @@
+import { within } from "../capacity.js";
 import type { Assignment, Configuration } from "../configuration.js";
 import { currentAssignment } from "./assignment-metrics.js";
 import {
@@ -17,7 +18,7 @@ import {
  * increasing id. Host order: hosts with pinned VMs first (they are active anyway), by index in the
  * configuration; then the others by decreasing memory capacity, decreasing cpu capacity,
  * decreasing memory of the free VMs they hold now (so loaded hosts are kept), increasing id. Each
- * free VM goes to the first host where both its cpu and memory still fit (sum <= capacity); pinned
+ * free VM goes to the first host where both its cpu and memory still fit (see `within`); pinned
  * VMs stay where they are. O(VMs x hosts), not counted in the search budget.
  */
 export interface FirstFitDecreasingResult {
@@ -72,7 +73,10 @@ export function packFirstFitDecreasing(problem: PackingProblem): ProblemFirstFit
       let at = 0;
       for (; at < slots.length; at++) {
         const cap = capacity[at] ?? { cpu: 0, memory: 0 };
-        if ((cpu[at] ?? 0) + type.cpu <= cap.cpu && (memory[at] ?? 0) + type.memory <= cap.memory)
+        if (
+          within((cpu[at] ?? 0) + type.cpu, cap.cpu) &&
+          within((memory[at] ?? 0) + type.memory, cap.memory)
+        )
           break;
       }
       const bin = contents[at];

@@ -1,4 +1,5 @@
 import type { Assignment, Configuration, VmDemand } from "../configuration.js";
+import { within } from "../capacity.js";
 import { currentAssignment, isViable } from "./assignment-metrics.js";
 import type { NodeBudget } from "./node-budget.js";
 import { cheapestCover } from "./repair.js";
@@ -68,8 +69,8 @@ export function improveCurrent(
   const repaired = new Uint8Array(hosts.length);
   const leaving: VmDemand[] = [];
   for (let h = 0; h < hosts.length; h++) {
+    if (within(loads.cpu[h] ?? 0, loads.cpuLimit[h] ?? 0)) continue;
     const excess = (loads.cpu[h] ?? 0) - (loads.cpuLimit[h] ?? 0);
-    if (excess <= 0) continue;
     const movable = (onHost[h] ?? []).filter((vm) => !vm.pinned);
     repaired[h] = 1;
     touched[h] = 1;

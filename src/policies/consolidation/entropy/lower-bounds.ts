@@ -1,4 +1,5 @@
 import type { PackingProblem } from "./packing-problem.js";
+import { withSlack } from "../capacity.js";
 
 /**
  * Lower bounds on the number of active hosts. A bound is only ever too low, never too high: the
@@ -130,12 +131,14 @@ export function packingLowerBound(problem: PackingProblem): number {
   }
   let roomCpu = 0;
   let roomMemory = 0;
+  // Capacities with the slack that the searches and viability allow (see CAPACITY_SLACK): a
+  // bound on bins that large is a bound on the packings they accept.
   for (const host of forced) {
-    roomCpu += Math.max(0, host.capacityCpu - host.pinnedCpu);
-    roomMemory += Math.max(0, host.capacityMemory - host.pinnedMemory);
+    roomCpu += Math.max(0, withSlack(host.capacityCpu) - host.pinnedCpu);
+    roomMemory += Math.max(0, withSlack(host.capacityMemory) - host.pinnedMemory);
   }
   const groups = (capacity: (c: { cpu: number; memory: number }) => number): CapacityGroup[] =>
-    classes.map((c) => ({ capacity: capacity(c), count: c.hosts.length }));
+    classes.map((c) => ({ capacity: withSlack(capacity(c)), count: c.hosts.length }));
   const cover =
     forced.length +
     Math.max(
@@ -164,11 +167,11 @@ export function packingLowerBound(problem: PackingProblem): number {
       bound,
       martelloTothL2(
         onHosts.map((vm) => vm.cpu),
-        first.cpu,
+        withSlack(first.cpu),
       ),
       martelloTothL2(
         onHosts.map((vm) => vm.memory),
-        first.memory,
+        withSlack(first.memory),
       ),
     );
   }

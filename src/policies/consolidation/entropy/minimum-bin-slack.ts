@@ -1,3 +1,4 @@
+import { withSlack } from "../capacity.js";
 import type { NodeBudget } from "./node-budget.js";
 import type { Packing, PackingProblem, TypeCount } from "./packing-problem.js";
 
@@ -31,6 +32,7 @@ export function packMinimumBinSlack(
       : undefined;
   if (resource === undefined) return undefined;
   const capacity = hostClass[resource];
+  const room = withSlack(capacity);
   const demand = types.map((t) => t[resource]);
   const left = types.map((t) => t.vms.length);
   let total = types.reduce((sum, t) => sum + t[resource] * t.vms.length, 0);
@@ -45,7 +47,7 @@ export function packMinimumBinSlack(
       first++;
       continue;
     }
-    if (seed > capacity || bins.length >= hostClass.hosts.length) return undefined;
+    if (seed > room || bins.length >= hostClass.hosts.length) return undefined;
     left[first] = (left[first] ?? 0) - 1;
     // No set fills the host beyond what is left: reaching it ends the search.
     const reachable = Math.min(capacity, total);
@@ -61,7 +63,7 @@ export function packMinimumBinSlack(
           cut.outOfBudget = true;
           return true;
         }
-        if (load + size > capacity) continue;
+        if (load + size > room) continue;
         left[t] = (left[t] ?? 0) - 1;
         chosen.push(t);
         if (load + size > best.load + epsilon) best = { load: load + size, set: [...chosen] };

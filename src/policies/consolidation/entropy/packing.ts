@@ -1,3 +1,4 @@
+import { within } from "../capacity.js";
 import { type SearchOutcome, searchPacking } from "./bin-completion.js";
 import { emptyHosts } from "./bin-emptying.js";
 import { exactFillResource, searchExactFill } from "./exact-fill.js";
@@ -51,7 +52,7 @@ export function packVms(problem: PackingProblem, nodeBudget: number): PackingRes
   let lowerBound = packingLowerBound(problem);
   const hostCount = problem.configuration.hosts.length;
   const pinnedOverload = problem.forced.some(
-    (f) => f.pinnedCpu > f.capacityCpu || f.pinnedMemory > f.capacityMemory,
+    (f) => !within(f.pinnedCpu, f.capacityCpu) || !within(f.pinnedMemory, f.capacityMemory),
   );
   if (pinnedOverload || lowerBound > hostCount) {
     return { packing: undefined, lowerBound, upperBound, provenOptimal: false, nodes: 0 };

@@ -1,20 +1,10 @@
+import { within } from "../capacity.js";
 import type { HostCapacity, VmDemand } from "../configuration.js";
 
 /** CPU (cores) and memory (bytes) held on a host. */
 export interface Load {
   cpu: number;
   memory: number;
-}
-
-/**
- * Slack allowed over a capacity, relative to it: CPU demands are fractions of cores whose sums
- * depend on the order of the additions (0.1 + 0.2 + 0.7 > 1 in binary). Without it a target the
- * policy computed as exactly full could be called over capacity by one rounding error.
- */
-const RELATIVE_SLACK = 1e-9;
-
-function within(used: number, capacity: number): boolean {
-  return used <= capacity + RELATIVE_SLACK * Math.abs(capacity);
 }
 
 /** Whether `vm` fits on `host` on top of `load`, for CPU and for memory. */

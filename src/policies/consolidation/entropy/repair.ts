@@ -1,3 +1,4 @@
+import { within, withSlack } from "../capacity.js";
 import type { Assignment, Configuration, VmDemand } from "../configuration.js";
 import { NodeBudget } from "./node-budget.js";
 
@@ -29,7 +30,7 @@ export function repair(configuration: Configuration, nodeBudget: number): Repair
     memory.set(vm.host, (memory.get(vm.host) ?? 0) + vm.memory);
   }
   const target: (number | undefined)[] = vms.map((vm) => vm.host);
-  const overloaded = hosts.filter((host) => (cpu.get(host.id) ?? 0) > host.cpu);
+  const overloaded = hosts.filter((host) => !within(cpu.get(host.id) ?? 0, host.cpu));
   const evicted: VmDemand[] = [];
   for (const host of overloaded) {
     const movable = vms.filter((vm) => vm.host === host.id && !vm.pinned);
@@ -42,8 +43,8 @@ export function repair(configuration: Configuration, nodeBudget: number): Repair
     let best: { id: number; left: number } | undefined;
     for (const host of receivers) {
       budget.spend();
-      const left = host.cpu - (cpu.get(host.id) ?? 0) - vm.cpu;
-      const roomy = (memory.get(host.id) ?? 0) + vm.memory <= host.memory;
+      const left = withSlack(host.cpu) - (cpu.get(host.id) ?? 0) - vm.cpu;
+      const roomy = within((memory.get(host.id) ?? 0) + vm.memory, host.memory);
       if (left >= 0 && roomy && (best === undefined || left < best.left)) {
         best = { id: host.id, left };
       }

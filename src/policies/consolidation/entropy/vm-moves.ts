@@ -1,3 +1,4 @@
+import { within } from "../capacity.js";
 import type { Assignment, Configuration, VmDemand } from "../configuration.js";
 import type { NodeBudget } from "./node-budget.js";
 
@@ -25,8 +26,8 @@ export class HostLoads {
 
   fits(vm: VmDemand, host: number): boolean {
     return (
-      (this.cpu[host] ?? 0) + vm.cpu <= (this.cpuLimit[host] ?? 0) &&
-      (this.memory[host] ?? 0) + vm.memory <= (this.configuration.hosts[host]?.memory ?? 0)
+      within((this.cpu[host] ?? 0) + vm.cpu, this.cpuLimit[host] ?? 0) &&
+      within((this.memory[host] ?? 0) + vm.memory, this.configuration.hosts[host]?.memory ?? 0)
     );
   }
 
