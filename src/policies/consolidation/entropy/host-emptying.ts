@@ -134,31 +134,64 @@ class EmptyingState {
 
   /**
    * Makes room for `vm` (leaving `h`) on another active host g by sending one of g's VMs to a
-   * third active host: of the pairs that work, the ejected VM of least memory (then the first
-   * found, hosts by index). False if none works or the budget runs out.
+   * third active host: of the pairs that work, the ejected VM of least memory (ties: the lowest
+   * g, then the lowest VM id). The pairs that make room on g are listed first (a node per host
+   * examined), then tried in that order until one's VM finds a third host. The ejected VM needs
+   * a third host with room for its memory, so it has no more than the most any host has free,
+   * and g has at least `vm`'s memory less that free: only such hosts are examined. False if none
+   * works or the budget runs out.
    */
   private eject(vm: VmDemand, h: number, budget: NodeBudget, moves: Move[]): boolean {
     const hosts = this.configuration.hosts;
-    let best: { ejected: VmDemand; g: number; f: number } | undefined;
-    for (let g = 0; g < hosts.length; g++) {
-      if (g === h || (this.count[g] as number) === 0) continue;
+    const roomiest = this.largestFree(h);
+    const pairs: { ejected: VmDemand; g: number }[] = [];
+    const examine = (g: number): boolean => {
+      if (g === h) return true;
       if (!budget.spend()) return false;
       const host = hosts[g] as (typeof hosts)[number];
       for (const ejected of this.on[g] as VmDemand[]) {
-        if (ejected.pinned || (best !== undefined && ejected.memory >= best.ejected.memory))
-          continue;
+        if (ejected.pinned || ejected.memory > roomiest) continue;
         const cpuAfter = (this.cpu[g] as number) - ejected.cpu + vm.cpu;
         const memoryAfter = (this.memory[g] as number) - ejected.memory + vm.memory;
-        if (!within(cpuAfter, host.cpu) || !within(memoryAfter, host.memory)) continue;
-        const f = this.bestHost(ejected, h, g, budget);
-        if (f >= 0) best = { ejected, g, f };
-        if (budget.exhausted) return false;
+        if (within(cpuAfter, host.cpu) && within(memoryAfter, host.memory)) {
+          pairs.push({ ejected, g });
+        }
       }
+      return true;
+    };
+    if (this.free === undefined) {
+      for (let g = 0; g < hosts.length; g++) {
+        if ((this.count[g] as number) > 0 && !examine(g)) return false;
+      }
+    } else if (!this.free.forEachWithRoom(vm.memory - roomiest, examine)) return false;
+    pairs.sort(
+      (a, b) => a.ejected.memory - b.ejected.memory || a.g - b.g || a.ejected.id - b.ejected.id,
+    );
+    for (const { ejected, g } of pairs) {
+      const f = this.bestHost(ejected, h, g, budget);
+      if (budget.exhausted) return false;
+      if (f < 0) continue;
+      this.move(ejected, g, f, moves);
+      this.move(vm, h, g, moves);
+      return true;
     }
-    if (best === undefined) return false;
-    this.move(best.ejected, best.g, best.f, moves);
-    this.move(vm, h, best.g, moves);
-    return true;
+    return false;
+  }
+
+  /**
+   * At least the memory any active host but `h` has free, with the capacity slack: exactly that
+   * in the reference mode, the top of the index's fullest bucket otherwise (at least as much).
+   */
+  private largestFree(h: number): number {
+    const hosts = this.configuration.hosts;
+    if (this.free !== undefined) return this.free.largestFree();
+    let largest = -Infinity;
+    for (let g = 0; g < hosts.length; g++) {
+      if (g === h || (this.count[g] as number) === 0) continue;
+      const host = hosts[g] as (typeof hosts)[number];
+      largest = Math.max(largest, withSlack(host.memory) - (this.memory[g] as number));
+    }
+    return largest;
   }
 
   /**
@@ -262,6 +295,18 @@ class FreeMemoryIndex {
       this.position[last] = at;
     }
     this.bucketOf[host] = -1;
+  }
+
+  /** At least the free memory of any host indexed, with the slack (-Infinity if none is). */
+  largestFree(): number {
+    for (let b = BUCKETS - 1; b >= 0; b--) {
+      if ((this.buckets[b] as number[]).length === 0) continue;
+      // Bucket b holds free memory below (b + 1) / BUCKETS of the scale, or above it in the last.
+      return b === BUCKETS - 1
+        ? Infinity
+        : withSlack(this.scale) - this.scale + ((b + 1) / BUCKETS) * this.scale;
+    }
+    return -Infinity;
   }
 
   /** Calls `visit` with every host that may have `memory` free; false if a visit said stop. */
