@@ -67,7 +67,7 @@ describe("Entropy's cluster-wide context switch", () => {
           name: "entropy",
           objective: "context-switch",
           period: 10,
-          computeTime: { perDecision: 0, perNode: 0 },
+          computeTime: { perDecision: 0, perVmHost: 0, perNode: 0 },
         },
       },
     };

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { Configuration } from "../src/policies/consolidation/configuration.js";
 import { contextSwitchTarget } from "../src/policies/consolidation/entropy/context-switch.js";
+import { ENTROPY, PER_VM_HOST } from "../src/policies/consolidation/entropy/entropy-policy.js";
 import { repair } from "../src/policies/consolidation/entropy/repair.js";
+import { testCloud } from "./cloud-fixture.js";
 import { hosts, vm } from "./configuration-fixture.js";
 
 describe("Entropy's repair objective", () => {
@@ -90,5 +92,42 @@ describe("Entropy's context switch", () => {
       1,
       undefined,
     ]);
+  });
+});
+
+describe("Entropy's decision cost", () => {
+  const decide = (options: object, configuration: Configuration): number =>
+    ENTROPY.create(ENTROPY.options.parse({ objective: "repair", ...options })).decide({
+      now: 0,
+      configuration,
+      suspended: new Set(),
+      vjobs: [],
+      cloud: testCloud().cloud,
+      watts: () => 0,
+    }).computeTime;
+
+  it("grows with the VMs and hosts the manager sees, then the nodes it explored", () => {
+    // Nothing overloaded: repair explores no node. 1 s + 0.5 s x 3 VMs x 2 hosts = 4 s; with
+    // twice the hosts (and the VMs where they were), 1 + 0.5 x 3 x 4 = 7 s.
+    const computeTime = { perDecision: 1, perVmHost: 0.5, perNode: 0.25 };
+    const vms = [vm(0, 1, 1, 0), vm(1, 1, 1, 0), vm(2, 1, 1, 1)];
+    expect(decide({ computeTime }, { hosts: hosts(2, 4, 8), vms })).toBe(1 + 0.5 * 3 * 2);
+    expect(decide({ computeTime }, { hosts: hosts(4, 4, 8), vms })).toBe(1 + 0.5 * 3 * 4);
+    // An overloaded host (3 cores on 2): the cover search's nodes are charged too, at 0.25 s
+    // each, so more than the size terms alone.
+    const over = [vm(0, 2, 1, 0), vm(1, 1, 1, 0), vm(2, 1, 1, 1)];
+    expect(decide({ computeTime }, { hosts: hosts(2, 2, 8), vms: over })).toBeGreaterThan(
+      1 + 0.5 * 3 * 2,
+    );
+  });
+
+  it("defaults to BtrPlace's 3 minutes for 30,000 VMs on 5,000 hosts, plus a second", () => {
+    // 1 s + 1.2e-6 s x 30,000 x 5,000 = 1 + 180 s; the VMs run nowhere, so repair has nothing to do.
+    expect(PER_VM_HOST * 30_000 * 5_000).toBeCloseTo(180, 9);
+    const configuration: Configuration = {
+      hosts: hosts(5_000, 8, 32),
+      vms: Array.from({ length: 30_000 }, (_, id) => vm(id, 0.5, 1, undefined)),
+    };
+    expect(decide({}, configuration)).toBeCloseTo(1 + 180, 6);
   });
 });
