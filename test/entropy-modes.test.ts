@@ -3,6 +3,7 @@ import type { Configuration } from "../src/policies/consolidation/configuration.
 import { contextSwitchTarget } from "../src/policies/consolidation/entropy/context-switch.js";
 import { ENTROPY, PER_VM_HOST } from "../src/policies/consolidation/entropy/entropy-policy.js";
 import { repair } from "../src/policies/consolidation/entropy/repair.js";
+import { RandomStreams } from "../src/sim/random.js";
 import { testCloud } from "./cloud-fixture.js";
 import { hosts, vm } from "./configuration-fixture.js";
 
@@ -97,7 +98,13 @@ describe("Entropy's context switch", () => {
 
 describe("Entropy's decision cost", () => {
   const decide = (options: object, configuration: Configuration): number =>
-    ENTROPY.create(ENTROPY.options.parse({ objective: "repair", ...options })).decide({
+    ENTROPY.create(
+      // The registry's parse, with every default filled in (the type is what it validates).
+      ENTROPY.options?.parse({ objective: "repair", ...options }) as Parameters<
+        typeof ENTROPY.create
+      >[0],
+      { stream: () => new RandomStreams(1).stream("unused") },
+    ).decide({
       now: 0,
       configuration,
       suspended: new Set(),

@@ -41,17 +41,24 @@ export function configurationOf(
     readonly headroom?: number;
     /** Hosts that are off join too, last, flagged `off` (power management may boot them). */
     readonly sleeping?: boolean;
+    /**
+     * Only these hosts and the VMs on them (a group manager's or a partition's view); every host
+     * when undefined.
+     */
+    readonly hosts?: ReadonlySet<number>;
   } = {},
 ): ConfigurationSnapshot {
   const demandOf = seen.demandOf ?? ((vm: Vm) => cloud.load(vm));
   const headroom = seen.headroom ?? 1;
   const platform = cloud.platform;
+  const seenHost = (host: number): boolean => seen.hosts?.has(host) ?? true;
   const reserved = new Float64Array(platform.hosts.length);
   const vms: Vm[] = [];
   const demands: VmDemand[] = [];
   for (const vm of cloud.liveVms()) {
     const host = vm.host;
     if (host === undefined || !vm.memoryOn.includes(host) || !cloud.isHostUp(host)) continue;
+    if (!seenHost(host)) continue;
     for (const other of vm.memoryOn) {
       if (other !== host) reserved[other] = (reserved[other] ?? 0) + vm.spec.memory;
     }
@@ -86,7 +93,7 @@ export function configurationOf(
     if (ids.length > 0 && ids.length === members.length) vjobIds.push(ids);
   }
   const hosts: HostCapacity[] = platform.hosts
-    .filter((host) => cloud.isHostUp(host.id))
+    .filter((host) => cloud.isHostUp(host.id) && seenHost(host.id))
     .map((host) => ({
       id: host.id,
       cpu: host.cores * headroom,
@@ -94,7 +101,7 @@ export function configurationOf(
     }));
   if (seen.sleeping === true) {
     for (const host of platform.hosts) {
-      if (cloud.powerState(host.id) !== "off") continue;
+      if (cloud.powerState(host.id) !== "off" || !seenHost(host.id)) continue;
       hosts.push({ id: host.id, cpu: host.cores * headroom, memory: host.memory, off: true });
     }
   }
