@@ -41,6 +41,7 @@ describe("the policies section", () => {
         period: 30,
         scope: "site",
         demand: { estimate: "instant", window: 10, percentile: 90 },
+        manager: { type: "centralised" },
         headroom: 1,
       },
       faultTolerance: { name: "none", restartDelay: 30 },

@@ -243,6 +243,11 @@ export class Cpu {
     return total;
   }
 
+  /** Whether the host's demand exceeds its cores now. */
+  isOverloaded(host: number): boolean {
+    return !Number.isNaN(this.overloadedSince[host] ?? Number.NaN);
+  }
+
   /** Seconds the host has spent overloaded up to now. */
   violationSeconds(host: number): number {
     const since = this.overloadedSince[host] ?? Number.NaN;

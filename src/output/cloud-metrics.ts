@@ -6,6 +6,11 @@ import { SlaMetrics, type SlaSummary } from "./sla-metrics.js";
 export interface CloudSummary {
   /** Host-seconds spent with more CPU demanded than the host has (VMPlaceS's violation time). */
   readonly violationHostSeconds: number;
+  /**
+   * Times a host became overloaded; violationHostSeconds over this is the mean time an overload
+   * lasts (until a plan or the load itself ends it: the reaction time VMPlaceS compares).
+   */
+  readonly violationEpisodes: number;
   /** Hours of hosts holding at least one VM, summed over hosts. */
   readonly activeHostHours: number;
   /** The integral of every host's power: by its utilisation when on, by its state otherwise. */
@@ -90,6 +95,8 @@ export class CloudMetrics {
   private readonly backbone: BackboneTraffic;
   private readonly sla: SlaMetrics;
 
+  private episodes = 0;
+
   constructor(private readonly cloud: Cloud) {
     const hosts = cloud.platform.hosts.length;
     this.watts = new Float64Array(hosts);
@@ -101,6 +108,9 @@ export class CloudMetrics {
     this.sla = new SlaMetrics(cloud);
     cloud.cpu.hostReshared.subscribe((host) => {
       this.refresh(host);
+    });
+    cloud.cpu.overloadChanged.subscribe(({ overloaded }) => {
+      if (overloaded) this.episodes++;
     });
     cloud.hostPowerChanged.subscribe(({ host, to }) => {
       if (to === "switching-off") this.switchesOff++;
@@ -172,6 +182,7 @@ export class CloudMetrics {
     const energyKWh = joules.reduce((sum, j) => sum + j, 0) / 3.6e6;
     return {
       violationHostSeconds: violation,
+      violationEpisodes: this.episodes,
       activeHostHours: (this.activeSeconds + this.active * (until - this.activeSince)) / 3600,
       energyKWh,
       power: {

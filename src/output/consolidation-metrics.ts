@@ -1,4 +1,4 @@
-import type { ConsolidationLoop } from "../run/consolidation-loop.js";
+import type { ConsolidationManager } from "../run/consolidation-manager.js";
 import { Samples, type Spread, spread } from "./spread.js";
 
 export interface ConsolidationSummary {
@@ -10,6 +10,8 @@ export interface ConsolidationSummary {
   readonly solverNodes: number;
   /** Simulated seconds charged for computing decisions. */
   readonly chargedSeconds: number;
+  /** Simulated seconds of decisions' messages (monitoring reports in, orders out). */
+  readonly messageSeconds: number;
   /** Decisions whose packing was proven optimal, among those that report it. */
   readonly provenOptimal: number;
   readonly plans: {
@@ -34,6 +36,7 @@ export class ConsolidationMetrics {
   private decisions = 0;
   private nodes = 0;
   private charged = 0;
+  private messages = 0;
   private proven = 0;
   private executed = 0;
   private readonly actions: Record<string, number> = {};
@@ -44,13 +47,14 @@ export class ConsolidationMetrics {
   private readonly durations = new Samples();
 
   constructor(
-    loop: ConsolidationLoop,
+    loop: ConsolidationManager,
     private readonly policy: string,
     private readonly period: number,
   ) {
-    loop.decided.subscribe(({ computeTime, work, plan, power }) => {
+    loop.decided.subscribe(({ computeTime, messageTime, work, plan, power }) => {
       this.decisions++;
       this.charged += computeTime;
+      this.messages += messageTime;
       this.nodes += work?.nodes ?? 0;
       if (work?.provenOptimal === true) this.proven++;
       const powered = power.boot.length + power.switchOff.length;
@@ -79,6 +83,7 @@ export class ConsolidationMetrics {
       decisions: this.decisions,
       solverNodes: this.nodes,
       chargedSeconds: this.charged,
+      messageSeconds: this.messages,
       provenOptimal: this.proven,
       plans: {
         executed: this.executed,

@@ -17,12 +17,16 @@ import { type DemandEstimate, DemandMonitor } from "./demand-monitor.js";
 import { type PlanOutcome, executePlan } from "./plan-executor.js";
 import { decidePerSite } from "./decide-per-site.js";
 import { planSwitch } from "./plan-switch.js";
+import { decisionRoundTrip } from "./manager-messages.js";
+import type { ConsolidationManager } from "./consolidation-manager.js";
 import type { ReconfigurationPlan } from "../policies/consolidation/entropy/plan.js";
 
 /** One decision of the loop, as the metrics see it. */
 export interface Decision {
   readonly time: number;
   readonly computeTime: number;
+  /** Seconds of monitoring reports and orders between the manager and its hosts. */
+  readonly messageTime: number;
   readonly work: DecisionWork | undefined;
   readonly plan: ReconfigurationPlan;
   /** Hosts booted before the plan's pools and switched off after them. */
@@ -31,11 +35,13 @@ export interface Decision {
 
 /**
  * Entropy's control loop, for any consolidation policy: every `period`, observe the configuration,
- * ask the policy where VMs should be, charge the decision's computation time to simulated time,
- * then carry out the plan that switches the cluster (pools of actions). The next decision comes
- * one period after this one, or when the plan ends if it took longer: plans never overlap.
+ * ask the policy where VMs should be, charge the decision's computation time and the round trip
+ * of its messages (hosts' monitoring reports in, orders out: `decisionRoundTrip`) to simulated
+ * time, then carry out the plan that switches the cluster (pools of actions). The next decision
+ * comes one period after this one, or when the plan ends if it took longer: plans never overlap.
+ * A group manager's loop (`hosts`) sees and moves only its group's VMs.
  */
-export class ConsolidationLoop {
+export class ConsolidationLoop implements ConsolidationManager {
   readonly decided = new Signal<Decision>("consolidation decided");
   readonly switched = new Signal<PlanOutcome>("reconfiguration plan ended");
 
@@ -55,15 +61,19 @@ export class ConsolidationLoop {
       readonly headroom?: number;
       /** Whether plans may boot hosts that are off and switch off the hosts they empty. */
       readonly power?: PlanPower;
+      /** The hosts of a group manager (it sees and moves only their VMs); all when undefined. */
+      readonly hosts?: readonly number[];
     } = {},
   ) {
     this.monitor = new DemandMonitor(
       cloud,
       options.demand ?? { estimate: "instant", window: 1, percentile: 100 },
     );
+    this.group = options.hosts === undefined ? undefined : new Set(options.hosts);
   }
 
   private readonly monitor: DemandMonitor;
+  private readonly group: ReadonlySet<number> | undefined;
 
   /** Starts the loop: the first decision is one period in (the initial placement runs first). */
   start(): void {
@@ -82,6 +92,7 @@ export class ConsolidationLoop {
       {
         demandOf: (vm) => this.monitor.demandOf(vm),
         ...(this.options.headroom === undefined ? {} : { headroom: this.options.headroom }),
+        ...(this.group === undefined ? {} : { hosts: this.group }),
         sleeping: this.options.power?.wakes === true,
       },
     );
@@ -93,16 +104,23 @@ export class ConsolidationLoop {
       cloud,
       watts: (host: number, utilization: number) => cloud.energyOf(host).power.watts(utilization),
     };
-    // A policy scheduling vjobs decides for the whole sky: its queue is one.
-    const decision =
-      this.options.scope === "site" && policy.schedulesVjobs !== true
-        ? decidePerSite(policy, view, cloud.platform)
-        : policy.decide(view);
+    // A policy scheduling vjobs decides for the whole sky: its queue is one. A group manager
+    // decides for its group, whatever its sites.
+    const perSite =
+      this.options.scope === "site" && policy.schedulesVjobs !== true && this.group === undefined;
+    const decision = perSite ? decidePerSite(policy, view, cloud.platform) : policy.decide(view);
+    const messageTime = decisionRoundTrip(
+      cloud,
+      configuration.hosts.map((host) => host.id),
+      perSite,
+    );
+    const delay = decision.computeTime + messageTime;
     const plan = planSwitch(cloud, policy.name, configuration, decision.target, suspended);
     const power = powerActionsOf(cloud, configuration, decision.target, this.options.power);
     this.decided.emit({
       time,
       computeTime: decision.computeTime,
+      messageTime,
       work: decision.work,
       plan,
       power,
@@ -114,11 +132,11 @@ export class ConsolidationLoop {
       });
     };
     if (plan.pools.length === 0 && power.boot.length === 0 && power.switchOff.length === 0) {
-      cloud.sim.schedule(decision.computeTime, next);
+      cloud.sim.schedule(delay, next);
       return;
     }
     // Hosts the target needs are booted first, the pools run, then the emptied hosts go off.
-    cloud.sim.schedule(decision.computeTime, () => {
+    cloud.sim.schedule(delay, () => {
       const start = cloud.sim.now;
       bootAll(cloud, power.boot, (booted) => {
         executePlan(cloud, plan.pools, vms, this.options, (outcome) => {

@@ -4,6 +4,10 @@ import type { PoliciesSection } from "../scenario/policies-section.js";
 import type { RandomStreams } from "../sim/random.js";
 import { VjobRunner, type VjobRunnerOptions, type WakeRequest } from "../workload/vjob-runner.js";
 import { ConsolidationLoop } from "./consolidation-loop.js";
+import type { ConsolidationManager } from "./consolidation-manager.js";
+import { DistributedManager } from "./distributed-manager.js";
+import { HierarchicalManager } from "./hierarchical-manager.js";
+import type { ConsolidationPolicy } from "../policies/consolidation/consolidation-policy.js";
 import { makePolicy } from "./make-policy.js";
 import { installSkyRelocation } from "./sky-relocation.js";
 import { PowerManager } from "./power-manager.js";
@@ -23,12 +27,13 @@ export function installPolicies(
   boot: Pick<VjobRunnerOptions, "bootDelay" | "imageStore">,
 ): { readonly runner: VjobRunner; readonly decisions: ConsolidationMetrics } {
   const faultTolerance = makePolicy("faultTolerance", policies.faultTolerance, streams, baseDir);
-  const { period, scope, demand, headroom } = policies.consolidation;
+  const { period, scope, demand, headroom, manager } = policies.consolidation;
   const consolidation = makePolicy("consolidation", policies.consolidation, streams, baseDir, [
     "period",
     "scope",
     "demand",
     "headroom",
+    "manager",
   ]);
   const controlled = consolidation.schedulesVjobs === true;
   const sky = makePolicy("sky", policies.sky, streams, baseDir, ["period"]);
@@ -57,25 +62,43 @@ export function installPolicies(
     headroom,
     ...(planPower === undefined ? {} : { power: planPower }),
   };
-  const loop = new ConsolidationLoop(
-    cloud,
-    consolidation,
-    period,
-    controlled
-      ? {
-          ...seen,
-          vjobs: () => runner.pending().map((record) => record.vms),
-          run: (vm, host) => {
-            runner.bootQueued(vm, host);
-          },
-        }
-      : seen,
-  );
+  // A policy scheduling vjobs has one queue for the sky: one manager (validation refuses the
+  // built-in context switch with another; a user module's is given one).
+  const loop: ConsolidationManager = controlled
+    ? new ConsolidationLoop(cloud, consolidation, period, {
+        ...seen,
+        vjobs: () => runner.pending().map((record) => record.vms),
+        run: (vm, host) => {
+          runner.bootQueued(vm, host);
+        },
+      })
+    : managerOf(manager, cloud, consolidation, period, seen);
   const decisions = new ConsolidationMetrics(loop, consolidation.name, period);
   installSkyRelocation(cloud, runner, sky, policies.sky.period);
   // "none" is no control loop at all, rather than one deciding nothing every period.
   if (policies.consolidation.name !== "none") loop.start();
   return { runner, decisions };
+}
+
+/** The consolidation's managers: one loop per site or for the sky, group managers, or partitions. */
+function managerOf(
+  manager: PoliciesSection["consolidation"]["manager"],
+  cloud: Cloud,
+  policy: ConsolidationPolicy,
+  period: number,
+  seen: ConstructorParameters<typeof ConsolidationLoop>[3] & { scope: "site" | "sky" },
+): ConsolidationManager {
+  switch (manager.type) {
+    case "centralised":
+      return new ConsolidationLoop(cloud, policy, period, seen);
+    case "hierarchical":
+      return new HierarchicalManager(cloud, policy, period, manager.groupSize, seen);
+    case "distributed":
+      return new DistributedManager(cloud, policy, period, {
+        scope: seen.scope,
+        ...(seen.headroom === undefined ? {} : { headroom: seen.headroom }),
+      });
+  }
 }
 
 /**

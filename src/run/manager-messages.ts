@@ -18,3 +18,32 @@ export function roundTrip(cloud: Cloud, manager: number, hosts: Iterable<number>
   for (const host of hosts) farthest = Math.max(farthest, messageDelay(cloud, manager, host));
   return 2 * farthest;
 }
+
+/**
+ * The round trip of a decision over `hosts` (the hosts a decision sees): with `perSite`, one
+ * manager per site on the first host of its first cluster, in parallel (the slowest site's);
+ * otherwise one manager on the first of `hosts` (a group manager, the sky's manager).
+ */
+export function decisionRoundTrip(
+  cloud: Cloud,
+  hosts: readonly number[],
+  perSite: boolean,
+): number {
+  const first = hosts.reduce((min, host) => Math.min(min, host), Infinity);
+  if (first === Infinity) return 0;
+  if (!perSite) return roundTrip(cloud, first, hosts);
+  const { platform } = cloud;
+  const bySite = new Map<number, number[]>();
+  for (const host of hosts) {
+    const site = platform.hosts[host]?.site ?? 0;
+    const list = bySite.get(site);
+    if (list === undefined) bySite.set(site, [host]);
+    else list.push(host);
+  }
+  let slowest = 0;
+  for (const [site, members] of bySite) {
+    const manager = platform.sites[site]?.clusters[0]?.hosts[0] ?? first;
+    slowest = Math.max(slowest, roundTrip(cloud, manager, members));
+  }
+  return slowest;
+}

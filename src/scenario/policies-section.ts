@@ -1,11 +1,14 @@
 import * as z from "zod";
 import type { PolicyKind } from "../policies/policy-definition.js";
 import { BUILT_IN_POLICIES } from "../policies/registry.js";
+import { LIMITS } from "./limits.js";
 import { duration } from "./quantities.js";
 
 /** What a consolidation decision sees of each VM's CPU demand (see README, "Consolidation"). */
 export const DEFAULT_DEMAND = { estimate: "instant", window: 10, percentile: 90 } as const;
 export const DEFAULT_HEADROOM = 1;
+/** Hosts per group manager (Snooze); a group decides for this many hosts at most. */
+export const DEFAULT_GROUP_SIZE = 32;
 
 const demandSection = z
   .strictObject({
@@ -24,6 +27,36 @@ const demandSection = z
     }),
   })
   .default(DEFAULT_DEMAND);
+
+/** Who decides consolidation (README, "Manager architectures"). */
+export const managerSection = z
+  .discriminatedUnion("type", [
+    z
+      .strictObject({ type: z.literal("centralised") })
+      .meta({ description: "one manager per site, or for the sky (scope)" }),
+    z
+      .strictObject({
+        type: z.literal("hierarchical"),
+        groupSize: z.int().min(1).max(LIMITS.hostsPerCluster).default(DEFAULT_GROUP_SIZE).meta({
+          description:
+            "hosts per group manager (Snooze): a site's hosts in id order, cut into groups this large",
+        }),
+      })
+      .meta({ description: "Snooze: group managers each deciding for their group of hosts" }),
+    z
+      .strictObject({
+        type: z.literal("distributed"),
+        partition: z.enum(["ring"]).default("ring").meta({
+          description:
+            "ring: an overloaded host's partition grows through the next hosts in id order (its site's, with scope site), wrapping",
+        }),
+      })
+      .meta({
+        description:
+          "DVMS: an overloaded host starts a partition that grows until the policy solves it",
+      }),
+  ])
+  .default({ type: "centralised" });
 
 /**
  * The `policies` section: per kind, a built-in policy by `name` with its options, or a user module
@@ -72,6 +105,7 @@ export const policiesSection = z
           "site: each site is a cloud with its own manager, seeing only its hosts; sky: one manager for all (a context switch always decides for the sky)",
       }),
       demand: demandSection,
+      manager: managerSection,
       headroom: z.number().gt(0).max(1).default(DEFAULT_HEADROOM).meta({
         description: "fraction of each host's cores a decision may fill (room for demand to grow)",
       }),
@@ -81,6 +115,7 @@ export const policiesSection = z
         period: 30,
         scope: "site",
         demand: DEFAULT_DEMAND,
+        manager: { type: "centralised" },
         headroom: DEFAULT_HEADROOM,
       })
       .meta({ description: "the periodic control loop moving running VMs" }),

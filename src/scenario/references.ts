@@ -47,6 +47,7 @@ export function checkReferences(scenario: Scenario, file: string, baseDir: strin
     problems.push(...platformReferences(workload, platform));
     problems.push(...failureReferences(scenario.failures, platform, baseDir));
     problems.push(...storeReferences(scenario.policies, platform));
+    problems.push(...managerProblems(scenario.policies));
   }
   const arrivals = workload.arrivals;
   if (arrivals.type === "swf") {
@@ -98,6 +99,20 @@ function policyReferences(policies: PoliciesSection, baseDir: string): Problem[]
 }
 
 /** Saline's snapshot stores must be hosts of the platform, at most one per site. */
+/** A context switch runs one queue for the sky: group managers or partitions cannot share it. */
+function managerProblems(policies: PoliciesSection): Problem[] {
+  const { manager, objective } = policies.consolidation as PoliciesSection["consolidation"] & {
+    objective?: unknown;
+  };
+  if (objective !== "context-switch" || manager.type === "centralised") return [];
+  return [
+    {
+      path: "policies.consolidation.manager.type",
+      message: `expected centralised for a context switch (one queue for the sky), got ${manager.type}`,
+    },
+  ];
+}
+
 function storeReferences(policies: PoliciesSection, platform: Platform): Problem[] {
   const stores = policies.faultTolerance.stores;
   if (!Array.isArray(stores)) return [];

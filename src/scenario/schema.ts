@@ -68,6 +68,7 @@ export const scenarioSchema = z
         period: 30,
         scope: "site",
         demand: DEFAULT_DEMAND,
+        manager: { type: "centralised" },
         headroom: DEFAULT_HEADROOM,
       },
       faultTolerance: { name: "none", restartDelay: 30 },
