@@ -408,6 +408,51 @@ describe("user policy modules in a sweep", () => {
   });
 });
 
+describe("manager architectures and decision costs (issue 19)", () => {
+  const consolidation = (body: string) =>
+    `policies: { consolidation: { name: entropy, objective: repair, ${body} } }`;
+
+  it("rejects a group of no host", () => {
+    const file = extending(
+      folder(),
+      consolidation("manager: { type: hierarchical, groupSize: 0 }"),
+    );
+    const [line] = expectRejected(validate(file), file, "policies.consolidation.manager.groupSize");
+    expect(line).toMatch(/>= ?1/);
+  });
+
+  it("rejects a partition policy it does not know", () => {
+    const file = extending(
+      folder(),
+      consolidation("manager: { type: distributed, partition: tree }"),
+    );
+    const [line] = expectRejected(validate(file), file, "policies.consolidation.manager.partition");
+    expect(line).toContain("ring");
+  });
+
+  it("rejects a manager type it does not know", () => {
+    const file = extending(folder(), consolidation("manager: { type: anarchic }"));
+    expectRejected(validate(file), file, "policies.consolidation.manager.type");
+  });
+
+  it("rejects a decision cost with a negative term", () => {
+    const file = extending(
+      folder(),
+      consolidation("computeTime: { perDecision: 1s, perVmHost: -1us, perNode: 1us }"),
+    );
+    expectRejected(validate(file), file, "policies.consolidation.computeTime.perVmHost");
+  });
+
+  it("rejects group managers or partitions for a context switch (one queue for the sky)", () => {
+    const file = extending(
+      folder(),
+      "policies: { consolidation: { name: entropy, objective: context-switch, manager: { type: distributed } } }",
+    );
+    const [line] = expectRejected(validate(file), file, "policies.consolidation.manager.type");
+    expect(line).toContain("expected centralised for a context switch");
+  });
+});
+
 describe("environment problems", () => {
   it("makes no output folder for a rejected scenario", () => {
     const dir = folder();

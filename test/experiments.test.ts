@@ -17,6 +17,7 @@ const EXPERIMENTS = [
   "consolidation-vmplaces",
   "energy-planetlab",
   "grid5000-week",
+  "managers-vmplaces",
   "planetlab-day",
   "quickstart",
   "sky-site-outage",

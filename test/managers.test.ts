@@ -7,6 +7,7 @@ import { ConsolidationLoop, type Decision } from "../src/run/consolidation-loop.
 import { DistributedManager } from "../src/run/distributed-manager.js";
 import { HierarchicalManager, groupsOf } from "../src/run/hierarchical-manager.js";
 import type { PlanOutcome } from "../src/run/plan-executor.js";
+import { CloudMetrics } from "../src/output/cloud-metrics.js";
 import { runningVm, testCloud, vmSpec } from "./cloud-fixture.js";
 
 /** Sends VM "a" (the first VM of the configuration) to host 1, once; charged `computeTime`. */
@@ -153,5 +154,33 @@ describe("distributed managers (DVMS)", () => {
       expect.closeTo(10.06, 12),
     ]);
     expect(vms.map((vm) => vm.host)).toEqual([1, 0, 3, 2]);
+  });
+});
+
+describe("reaction time", () => {
+  it("is the violation time over the overloads that caused it", () => {
+    // Host 0 (4 cores) holds a (3 cores) and b (idle). b asks for 2 cores from 10 to 30 s and
+    // from 50 to 55 s: two overloads of 20 s and 5 s, 25 host-seconds, 12.5 s each on average.
+    const { sim, cloud } = testCloud();
+    const metrics = new CloudMetrics(cloud);
+    const big = (name: string) => vmSpec(name, { vcpus: 4 });
+    runningVm(sim, cloud, 0, big("a"), 3);
+    const b = runningVm(sim, cloud, 0, big("b"), 0);
+    for (const [time, load] of [
+      [10, 2],
+      [30, 0],
+      [50, 2],
+      [55, 0],
+    ] as const) {
+      sim.schedule(time, () => {
+        cloud.setLoad(b, load);
+      });
+    }
+    sim.run({ until: 100 });
+    expect(metrics.summarize(100)).toMatchObject({
+      violationHostSeconds: 20 + 5,
+      violationEpisodes: 2,
+      meanViolationSeconds: (20 + 5) / 2,
+    });
   });
 });

@@ -22,6 +22,7 @@ const CHARTS: Readonly<Record<string, readonly string[]>> = {
   "consolidation-vmplaces": ["violation", "active-hosts"],
   "energy-planetlab": ["energy-slav", "esv"],
   "grid5000-week": ["lost-work", "overhead"],
+  "managers-vmplaces": ["violation", "reaction", "migrations"],
   "planetlab-day": ["energy-violations", "active-hosts"],
   "sky-site-outage": ["lost-work", "completion"],
 };

@@ -11,6 +11,8 @@ export interface CloudSummary {
    * lasts (until a plan or the load itself ends it: the reaction time VMPlaceS compares).
    */
   readonly violationEpisodes: number;
+  /** violationHostSeconds / violationEpisodes (0 with none): how long an overload lasts. */
+  readonly meanViolationSeconds: number;
   /** Hours of hosts holding at least one VM, summed over hosts. */
   readonly activeHostHours: number;
   /** The integral of every host's power: by its utilisation when on, by its state otherwise. */
@@ -183,6 +185,7 @@ export class CloudMetrics {
     return {
       violationHostSeconds: violation,
       violationEpisodes: this.episodes,
+      meanViolationSeconds: this.episodes > 0 ? violation / this.episodes : 0,
       activeHostHours: (this.activeSeconds + this.active * (until - this.activeSince)) / 3600,
       energyKWh,
       power: {
