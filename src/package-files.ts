@@ -24,3 +24,15 @@ export function packageRoot(): string {
 export function packageFile(...parts: string[]): string {
   return join(packageRoot(), ...parts);
 }
+
+/** skysim's version, from its package.json (works from src/ and dist/). */
+export function skysimVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(packageFile("package.json"), "utf8")) as {
+      version?: string;
+    };
+    return pkg.version ?? "unknown";
+  } catch {
+    return "unknown";
+  }
+}

@@ -5,7 +5,7 @@ import { dirname, join } from "node:path";
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { UsageError } from "./usage-error.js";
-import { skysimVersion } from "./version.js";
+import { skysimVersion } from "../package-files.js";
 import { UnitError, parseSize } from "../sim/units.js";
 
 /**

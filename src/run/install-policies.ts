@@ -25,7 +25,11 @@ export function installPolicies(
   streams: RandomStreams,
   baseDir: string,
   boot: Pick<VjobRunnerOptions, "bootDelay" | "imageStore">,
-): { readonly runner: VjobRunner; readonly decisions: ConsolidationMetrics } {
+): {
+  readonly runner: VjobRunner;
+  readonly decisions: ConsolidationMetrics;
+  readonly manager: ConsolidationManager;
+} {
   const faultTolerance = makePolicy("faultTolerance", policies.faultTolerance, streams, baseDir);
   const { period, scope, demand, headroom, manager } = policies.consolidation;
   const consolidation = makePolicy("consolidation", policies.consolidation, streams, baseDir, [
@@ -77,7 +81,7 @@ export function installPolicies(
   installSkyRelocation(cloud, runner, sky, policies.sky.period);
   // "none" is no control loop at all, rather than one deciding nothing every period.
   if (policies.consolidation.name !== "none") loop.start();
-  return { runner, decisions };
+  return { runner, decisions, manager: loop };
 }
 
 /** The consolidation's managers: one loop per site or for the sky, group managers, or partitions. */

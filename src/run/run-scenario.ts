@@ -4,13 +4,14 @@ import type { VjobsWorkload } from "../scenario/vjobs-section.js";
 import { prepareDemoQueue } from "./demo-queue-run.js";
 import { RunOutputs } from "./run-outputs.js";
 import { prepareVjobs } from "./vjobs-run.js";
-import type { PreparedRun } from "./workload-run.js";
+import type { PreparedRun, WorkloadSummary } from "./workload-run.js";
+import { skysimVersion } from "../package-files.js";
 
 export interface RunOptions {
-  /** Folder that receives the run's files. */
-  readonly outDir: string;
-  /** skysim's version, recorded in the summary. */
-  readonly version: string;
+  /** Folder that receives the run's files; none: the run stays in memory and writes nothing. */
+  readonly outDir?: string;
+  /** skysim's version, recorded in the summary (default: the package's). */
+  readonly version?: string;
   /** Check the model's invariants after every event (slower). */
   readonly check?: boolean;
   /** Folder of the scenario file: files it names (an SWF log) are found from there. */
@@ -22,8 +23,11 @@ export interface RunOptions {
 /** Progress reports per run; running in slices changes nothing (`run({ until })` is inclusive). */
 const PROGRESS_SLICES = 100;
 
-/** summary.json: only deterministic fields, so two runs of one scenario and seed are identical. */
-export interface Summary {
+/**
+ * summary.json: only deterministic fields, so two runs of one scenario and seed are identical.
+ * The workload's parts (`WorkloadSummary`) follow the run's own fields.
+ */
+export interface Summary extends WorkloadSummary {
   readonly scenario: string;
   /** SHA-256 of the validated scenario (defaults applied, units parsed). */
   readonly scenarioHash: string;
@@ -32,13 +36,13 @@ export interface Summary {
   /** Simulated seconds. */
   readonly simulatedTime: number;
   readonly events: number;
-  readonly [workloadPart: string]: unknown;
 }
 
 export interface RunResult {
   readonly summary: Summary;
   /** Lines on the run's outcome, for the terminal. */
   readonly headline: string;
+  /** The files written (none in memory). */
   readonly files: readonly string[];
 }
 
@@ -80,13 +84,18 @@ export function prepareRun(
 }
 
 /**
- * Runs a validated scenario to its duration: its tables stream into temporary files, and every
- * file takes its final name only once the run has succeeded.
+ * Runs a validated scenario to its duration. With `outDir`, its tables stream into temporary
+ * files, and every file takes its final name only once the run has succeeded; without, nothing is
+ * written and the summary is returned.
  */
-export function runScenario(scenario: Scenario, options: RunOptions): RunResult {
-  const outputs = new RunOutputs(options.outDir);
+export function runScenario(scenario: Scenario, options: RunOptions = {}): RunResult {
+  const outputs = options.outDir === undefined ? undefined : new RunOutputs(options.outDir);
   try {
-    const run = prepareRun(scenario, { ...options, outputs });
+    const run = prepareRun(scenario, {
+      ...(options.check === undefined ? {} : { check: options.check }),
+      ...(options.baseDir === undefined ? {} : { baseDir: options.baseDir }),
+      ...(outputs === undefined ? {} : { outputs }),
+    });
     if (options.onProgress === undefined) run.sim.run({ until: scenario.duration });
     else {
       for (let slice = 1; slice <= PROGRESS_SLICES; slice++) {
@@ -95,21 +104,32 @@ export function runScenario(scenario: Scenario, options: RunOptions): RunResult 
       }
     }
     const workload = run.finish(scenario.duration);
-    const summary: Summary = {
-      scenario: scenario.name,
-      scenarioHash: scenarioHash(scenario),
-      seed: scenario.seed,
-      skysim: options.version,
-      simulatedTime: run.sim.now,
-      events: run.sim.dispatched,
-      ...workload.summary,
-    };
+    const summary = summaryOf(scenario, run, workload.summary, options.version);
+    if (outputs === undefined) return { summary, headline: workload.headline, files: [] };
     outputs.text("summary.json", `${JSON.stringify(summary, null, 2)}\n`);
     return { summary, headline: workload.headline, files: outputs.commit() };
   } catch (error) {
-    outputs.abort();
+    outputs?.abort();
     throw error;
   }
+}
+
+/** The run's own fields, then the workload's parts. */
+export function summaryOf(
+  scenario: Scenario,
+  run: PreparedRun,
+  workload: WorkloadSummary,
+  version = skysimVersion(),
+): Summary {
+  return {
+    scenario: scenario.name,
+    scenarioHash: scenarioHash(scenario),
+    seed: scenario.seed,
+    skysim: version,
+    simulatedTime: run.sim.now,
+    events: run.sim.dispatched,
+    ...workload,
+  };
 }
 
 /**

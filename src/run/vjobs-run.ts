@@ -14,6 +14,7 @@ import { RandomStreams } from "../sim/random.js";
 import { Simulation } from "../sim/simulation.js";
 import { formatDuration } from "../sim/units.js";
 import type { VjobRunner } from "../workload/vjob-runner.js";
+import type { ConsolidationManager } from "./consolidation-manager.js";
 import { hostEnergyModels } from "./host-energy.js";
 import { installFailures } from "./install-failures.js";
 import type { RunOutputs } from "./run-outputs.js";
@@ -25,6 +26,8 @@ export interface VjobsRun extends PreparedRun {
   readonly runner: VjobRunner;
   readonly metrics: CloudMetrics;
   readonly injector: FailureInjector;
+  /** The consolidation's manager(s): its decisions and plans are signalled. */
+  readonly manager: ConsolidationManager;
 }
 
 export interface VjobsRunOptions {
@@ -55,7 +58,7 @@ export function prepareVjobs(
     energyOf: hostEnergyModels(scenario.energy, platform),
   });
   const imageStore = platform.hosts.find((h) => h.name === workload.boot.imageStore)?.id;
-  const { runner, decisions } = installPolicies(
+  const { runner, decisions, manager } = installPolicies(
     scenario.policies,
     cloud,
     streams,
@@ -97,6 +100,7 @@ export function prepareVjobs(
     runner,
     metrics,
     injector,
+    manager,
     finish: (until) => {
       const vjobs = statistics.summarize();
       const infrastructure = metrics.summarize(until);

@@ -1,9 +1,25 @@
+import type { CloudSummary } from "../output/cloud-metrics.js";
+import type { ConsolidationSummary } from "../output/consolidation-metrics.js";
+import type { FailureSummary } from "../output/failure-metrics.js";
+import type { JobSummary } from "../output/job-statistics.js";
+import type { VjobSummary } from "../output/vjob-statistics.js";
 import type { Simulation } from "../sim/simulation.js";
+
+/**
+ * A workload's part of summary.json (deterministic values only): a `vjobs` workload gives the
+ * first four, a `demo-queue` gives `jobs`.
+ */
+export interface WorkloadSummary {
+  readonly vjobs?: VjobSummary;
+  readonly cloud?: CloudSummary;
+  readonly consolidation?: ConsolidationSummary;
+  readonly failures?: FailureSummary;
+  readonly jobs?: JobSummary;
+}
 
 /** What a workload's run hands back once simulated. */
 export interface WorkloadOutputs {
-  /** The workload's part of summary.json (deterministic values only). */
-  readonly summary: Readonly<Record<string, unknown>>;
+  readonly summary: WorkloadSummary;
   /** One line for the terminal. */
   readonly headline: string;
 }

@@ -1,0 +1,50 @@
+/**
+ * skysim as a library: `import { loadScenarioFile, runScenario } from "skysim"`. Scenarios are
+ * loaded and validated as the CLI does, run to their end in memory (or into a folder) with a typed
+ * summary, or stepped from the caller's loop; policy modules are typed with the definitions below.
+ * Everything else is internal and may change.
+ */
+export {
+  type LoadOptions,
+  checkedScenario,
+  loadScenarioFile,
+  validateScenario,
+} from "./scenario/load.js";
+export type { Scenario, ScenarioInput } from "./scenario/schema.js";
+export { type Problem, ScenarioError } from "./scenario/problems.js";
+export {
+  type RunOptions,
+  type RunResult,
+  type Summary,
+  prepareRun,
+  runScenario,
+  scenarioHash,
+} from "./run/run-scenario.js";
+export type { PreparedRun, WorkloadSummary } from "./run/workload-run.js";
+export { type StepOptions, SteppedRun } from "./run/stepped-run.js";
+export type { Decision } from "./run/consolidation-loop.js";
+export type { PlanOutcome } from "./run/plan-executor.js";
+export type { CloudSummary } from "./output/cloud-metrics.js";
+export type { ConsolidationSummary } from "./output/consolidation-metrics.js";
+export type { FailureSummary } from "./output/failure-metrics.js";
+export type { JobSummary } from "./output/job-statistics.js";
+export type { VjobSummary } from "./output/vjob-statistics.js";
+export type { PolicyContext, PolicyDefinition, PolicyKind } from "./policies/policy-definition.js";
+export type { CloudView } from "./policies/cloud-view.js";
+export type {
+  ConsolidationDecision,
+  ConsolidationPolicy,
+  ConsolidationView,
+  DecisionWork,
+} from "./policies/consolidation/consolidation-policy.js";
+export type {
+  Assignment,
+  Configuration,
+  HostCapacity,
+  VmDemand,
+} from "./policies/consolidation/configuration.js";
+export type { Placement } from "./policies/placement/placement.js";
+export type { FaultTolerancePolicy } from "./policies/faulttolerance/fault-tolerance.js";
+export type { SkyPolicy } from "./policies/sky/sky-policy.js";
+export type { PowerPolicy } from "./policies/power/power-policy.js";
+export type { Platform, Host, Site, Cluster } from "./platform/platform.js";
