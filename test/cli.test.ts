@@ -121,6 +121,50 @@ describe("skysim CLI", () => {
   });
 });
 
+describe("progress without a terminal (Slurm, Kubernetes, CI logs)", () => {
+  // The tests' stderr is a pipe, as in a batch job's log.
+  it("prints a plain line each --progress-every seconds, and the last if any came before", () => {
+    const dir = mkdtempSync(join(tmpdir(), "skysim-progress-"));
+    const lines = (every: string) =>
+      skysim(
+        "run",
+        "scenarios/quickstart.yaml",
+        "--out",
+        join(dir, every),
+        "--progress-every",
+        every,
+      )
+        .stderr.trimEnd()
+        .split("\n");
+    // Every report (one per 1% of the day): 100 lines, from 1% to 100%.
+    const all = lines("0");
+    expect(all).toHaveLength(100);
+    expect(all[0]).toMatch(/^skysim: {3}1% simulated \(864 s\), \d+ events, \d+ events\/s$/);
+    expect(all[99]).toMatch(/^skysim: 100% simulated \(86400 s\), \d+ events/);
+    // One a minute at most: a run of a few seconds writes none (and so no last one either).
+    expect(lines("60")).toEqual([""]);
+  });
+
+  it("counts a sweep's runs, and refuses a negative interval with exit 2", () => {
+    const dir = mkdtempSync(join(tmpdir(), "skysim-progress-"));
+    const sweep = skysim(
+      "sweep",
+      "scenarios/managers-vmplaces.ci.yaml",
+      "--out",
+      join(dir, "sweep"),
+      "--progress-every",
+      "0",
+    );
+    expect(sweep.status).toBe(0);
+    const runs = sweep.stderr.trimEnd().split("\n");
+    expect(runs).toHaveLength(12);
+    expect(runs[11]).toMatch(/^skysim: 12\/12 runs, ETA 0 s$/);
+    const bad = skysim("run", "scenarios/quickstart.yaml", "--progress-every", "-1");
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain("--progress-every: expected a number of seconds >= 0, got -1");
+  });
+});
+
 describe("skysim platform", () => {
   it("lists the presets", () => {
     const result = skysim("platform", "list");

@@ -6,6 +6,7 @@ import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { UsageError } from "./usage-error.js";
 import { skysimVersion } from "../package-files.js";
+import { DEFAULT_PROGRESS_EVERY, progressEveryOf, runProgress } from "./progress.js";
 import { UnitError, parseSize } from "../sim/units.js";
 
 /**
@@ -117,18 +118,6 @@ function maxMemoryOf(text: string | undefined): number | undefined {
 }
 
 /** One line on the terminal, rewritten: simulated time reached and events/s. */
-function runProgress(duration: number): (time: number, events: number) => void {
-  const started = performance.now();
-  return (time, events) => {
-    const wall = (performance.now() - started) / 1000;
-    const rate = wall > 0 ? events / wall : 0;
-    process.stderr.write(
-      `\r${((100 * time) / duration).toFixed(0).padStart(3)}% simulated (${time.toFixed(0)} s), ${events} events, ${rate.toFixed(0)} events/s `,
-    );
-    if (time >= duration) process.stderr.write("\n");
-  };
-}
-
 await yargs(hideBin(process.argv))
   .scriptName("skysim")
   .usage("$0 <command> [options]\n\nDeterministic simulator of federated IaaS clouds.")
@@ -140,6 +129,12 @@ await yargs(hideBin(process.argv))
     describe:
       "seconds a call into a user policy module may take before the run is stopped (exit 1)",
   })
+  .option("progress-every", {
+    type: "number",
+    default: DEFAULT_PROGRESS_EVERY,
+    describe:
+      "when stderr is not a terminal (Slurm, CI logs), seconds between two progress lines of run and sweep",
+  })
   .option("max-memory", {
     type: "string",
     describe:
@@ -148,6 +143,7 @@ await yargs(hideBin(process.argv))
   .middleware((argv) => {
     debug = argv.debug === true;
   })
+
   .command(
     "run <file>",
     "run a scenario file and write its results",
@@ -199,7 +195,7 @@ await yargs(hideBin(process.argv))
         version,
         check: argv.check === true,
         baseDir: dirname(argv.file),
-        ...(process.stderr.isTTY ? { onProgress: runProgress(scenario.duration) } : {}),
+        onProgress: runProgress(scenario.duration, progressEveryOf(argv.progressEvery)),
       });
       const files = [...written];
       if (argv.charts ?? scenario.output.charts) {
@@ -338,6 +334,7 @@ await yargs(hideBin(process.argv))
         ...argv,
         version,
         maxMemory: maxMemoryOf(argv.maxMemory),
+        progressEvery: progressEveryOf(argv.progressEvery),
         watch: (scenarios) => watchUserModules(scenarios, argv.policyTimeout),
       });
     },

@@ -1,25 +1,9 @@
 import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
-import { performance } from "node:perf_hooks";
 import process from "node:process";
 import type { Scenario } from "../scenario/schema.js";
+import { DEFAULT_PROGRESS_EVERY, sweepProgress } from "./progress.js";
 import { UsageError } from "./usage-error.js";
-
-/** Shows runs done and the time left on a terminal; says nothing when output is not a terminal. */
-function progressBar(total: number): (done: number) => void {
-  const started = performance.now();
-  if (!process.stderr.isTTY || total === 0) return () => undefined;
-  return (done) => {
-    const elapsed = (performance.now() - started) / 1000;
-    const eta = done > 0 ? (elapsed / done) * (total - done) : 0;
-    const width = 30;
-    const filled = Math.round((width * done) / total);
-    process.stderr.write(
-      `\r[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${done}/${total} runs, ETA ${eta.toFixed(0)} s `,
-    );
-    if (done === total) process.stderr.write("\n");
-  };
-}
 
 function parseShard(text: string | undefined): { index: number; count: number } | undefined {
   if (text === undefined) return undefined;
@@ -38,6 +22,7 @@ export async function sweepCommand(argv: {
   jobs?: number | undefined;
   shard?: string | undefined;
   out?: string | undefined;
+  progressEvery?: number | undefined;
   version: string;
   maxMemory?: number | undefined;
   /** Starts watching the user policy modules the sweep's scenarios run. */
@@ -66,7 +51,7 @@ export async function sweepCommand(argv: {
     baseDir: dirname(argv.file),
     version: argv.version,
     jobs,
-    onRunDone: progressBar(todo.length),
+    onRunDone: sweepProgress(todo.length, argv.progressEvery ?? DEFAULT_PROGRESS_EVERY),
   });
   const files = writeAggregate(outDir, collectResults([outDir]));
   const { HEADLINE_METRICS } = await import("../sweep/compare.js");
