@@ -6,6 +6,7 @@ import { VEGA_LITE_SCHEMA } from "../src/output/charts/chart-specs.js";
 import { type SweepResult, aggregateSweep } from "../src/sweep/aggregate.js";
 import { compareLines } from "../src/sweep/compare.js";
 import { formatTable, openExperiment, withCi } from "../src/sweep/experiment-results.js";
+import { skysim } from "./run-cli.js";
 
 const TMP = mkdtempSync(join(tmpdir(), "skysim-experiment-results-"));
 afterAll(() => {
@@ -155,6 +156,25 @@ describe("openExperiment", () => {
       `${JSON.stringify(spec, null, 2)}\n`,
     );
     expect(readFileSync(join(figures, "demo-bars.svg"), "utf8")).toMatch(/^<svg/);
+  });
+});
+
+describe("the default sweep folder", () => {
+  it("is where a notebook's openExperiment looks: results/<scenario name>", () => {
+    // A project of its own with the experiment's scenarios, swept with no --out.
+    const project = mkdtempSync(join(tmpdir(), "skysim-default-sweep-"));
+    mkdirSync(join(project, "scenarios"));
+    for (const file of ["managers-vmplaces.yaml", "managers-vmplaces.ci.yaml"]) {
+      writeFileSync(join(project, "scenarios", file), readFileSync(join("scenarios", file)));
+    }
+    const result = skysim(["sweep", "scenarios/managers-vmplaces.ci.yaml"], { cwd: project });
+    expect(result.status, result.stderr).toBe(0);
+    const experiment = openExperiment("managers-vmplaces", {
+      root: project,
+      env: { SKYSIM_CI: "1" },
+    });
+    expect(relative(project, experiment.sweepDir)).toBe(join("results", "managers-vmplaces-ci"));
+    expect(experiment.metric("cloud.violationHostSeconds")).toHaveLength(3 * 2);
   });
 });
 

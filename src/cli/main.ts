@@ -327,7 +327,10 @@ await yargs(hideBin(process.argv))
         })
         .option("jobs", { type: "number", describe: "worker threads [default: the core count]" })
         .option("shard", { type: "string", describe: "i/n: run only the i-th of n slices" })
-        .option("out", { type: "string", describe: "folder [default: results/<name>/sweep]" }),
+        .option("out", {
+          type: "string",
+          describe: "folder [default: results/<name>, where the notebooks look]",
+        }),
     async (argv) => {
       const { sweepCommand } = await import("./sweep-commands.js");
       await sweepCommand({

@@ -40,7 +40,8 @@ export async function sweepCommand(argv: {
   const planned = loadSweep(argv.file, { maxMemory: argv.maxMemory });
   await argv.watch(planned.map((p) => p.scenario));
   const name = planned[0]?.scenario.name ?? "sweep";
-  const outDir = argv.out ?? join("results", name, "sweep");
+  // Where the notebooks look (src/sweep/experiment-results.ts): results/<scenario name>.
+  const outDir = argv.out ?? join("results", name);
   const mine = shard === undefined ? planned : shardOf(planned, shard.index, shard.count);
   const todo = mine.filter((p) => !isDone(outDir, p.run, p.scenario));
   process.stdout.write(
