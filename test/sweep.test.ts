@@ -163,6 +163,16 @@ describe("sweep results", () => {
       /^ {2}first-fit__workload\.arrivals\.interarrival=1min +cloud\.energyKWh +[\d.]+ \+- [\d.]+ \(3\)$/,
     );
     expect(readdirSync(join(merged, "comparison"))).toContain("compare-cloud-energyKWh.svg");
+    // Without --out, the table only: nothing is written into the folders compared.
+    const before = readdirSync(whole).sort();
+    const tableOnly = spawnSync(
+      process.execPath,
+      [CLI, "compare", whole, "--metrics", "cloud.energyKWh"],
+      { encoding: "utf8" },
+    );
+    expect(tableOnly.status).toBe(0);
+    expect(tableOnly.stdout).not.toContain("wrote ");
+    expect(readdirSync(whole).sort()).toEqual(before);
   });
 
   it("counts a run as done only if it was made from the scenario planned now", () => {

@@ -364,7 +364,7 @@ await yargs(hideBin(process.argv))
         .option("metrics", { type: "string", describe: "comma-separated metric paths" })
         .option("out", {
           type: "string",
-          describe: "folder of the comparison charts [default: the first]",
+          describe: "folder to write the comparison charts to [default: none, only the table]",
         }),
     async (argv) => {
       const { compareCommand } = await import("./sweep-commands.js");

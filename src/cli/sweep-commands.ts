@@ -94,10 +94,10 @@ export async function compareCommand(argv: {
       throw new UsageError(`compare: no aggregate.csv in ${dir} (run skysim sweep or merge)`);
     lines.push(...compareLines(dir, readFileSync(file, "utf8"), wanted));
   }
-  const charts = await writeComparisonCharts(
-    argv.dirs,
-    argv.out ?? argv.dirs[0] ?? ".",
-    wanted ?? HEADLINE_METRICS,
-  );
+  // Charts only where --out says: the folders compared are results, not scratch space.
+  const charts =
+    argv.out === undefined
+      ? []
+      : await writeComparisonCharts(argv.dirs, argv.out, wanted ?? HEADLINE_METRICS);
   process.stdout.write(`${lines.join("\n")}\n${charts.map((file) => `wrote ${file}\n`).join("")}`);
 }
