@@ -13,6 +13,7 @@ import { describe, expect, it } from "vitest";
 import { runScenario } from "../src/run/run-scenario.js";
 import { SteppedRun } from "../src/run/stepped-run.js";
 import { loadScenarioFile } from "../src/scenario/load.js";
+import type { ConsolidationPolicy } from "../src/policies/consolidation/consolidation-policy.js";
 
 const ROOT = resolve(".");
 const TSC = join(ROOT, "node_modules/typescript/bin/tsc");
@@ -155,5 +156,34 @@ describe("the step API", () => {
     expect(run.now).toBe(7200);
     expect(run.done).toBe(true);
     expect(run.nextDecision()).toBeUndefined();
+  });
+});
+
+describe("acting through a policy object", () => {
+  it("moves the VM the caller asked for at the next decision", () => {
+    // consolidation-vmplaces at CI size (16 hosts, decisions every 30 s), its Entropy replaced by
+    // an agent that keeps every VM where it is unless the caller asked for a move.
+    const scenario = loadScenarioFile("scenarios/consolidation-vmplaces.ci.yaml");
+    const asked = new Map<number, number>();
+    const agent: ConsolidationPolicy = {
+      name: "agent",
+      decide: ({ configuration }) => ({
+        target: configuration.vms.map((vm) => asked.get(vm.vm ?? -1) ?? vm.host),
+        computeTime: 0,
+      }),
+    };
+    const run = SteppedRun.start(scenario, { baseDir: "scenarios", consolidation: agent });
+    expect(run.nextDecision()?.plan.pools).toEqual([]);
+    expect(run.now).toBe(30);
+    const [first] = [...run.cloud.liveVms()];
+    if (first === undefined || first.host === undefined) throw new Error("no VM placed");
+    const to = first.host === 15 ? 14 : 15;
+    asked.set(first.id, to);
+    const decision = run.nextDecision();
+    expect(decision?.time).toBe(60);
+    expect(decision?.plan.migrations).toBe(1);
+    run.advanceBy(30);
+    expect([...run.cloud.liveVms()].find((vm) => vm.id === first.id)?.host).toBe(to);
+    expect(run.cloudSummary().migrations.completed).toBe(1);
   });
 });

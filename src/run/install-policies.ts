@@ -25,6 +25,8 @@ export function installPolicies(
   streams: RandomStreams,
   baseDir: string,
   boot: Pick<VjobRunnerOptions, "bootDelay" | "imageStore">,
+  /** A consolidation policy given as an object (the library's), instead of the scenario's. */
+  consolidationPolicy?: ConsolidationPolicy,
 ): {
   readonly runner: VjobRunner;
   readonly decisions: ConsolidationMetrics;
@@ -32,13 +34,15 @@ export function installPolicies(
 } {
   const faultTolerance = makePolicy("faultTolerance", policies.faultTolerance, streams, baseDir);
   const { period, scope, demand, headroom, manager } = policies.consolidation;
-  const consolidation = makePolicy("consolidation", policies.consolidation, streams, baseDir, [
-    "period",
-    "scope",
-    "demand",
-    "headroom",
-    "manager",
-  ]);
+  const consolidation =
+    consolidationPolicy ??
+    makePolicy("consolidation", policies.consolidation, streams, baseDir, [
+      "period",
+      "scope",
+      "demand",
+      "headroom",
+      "manager",
+    ]);
   const controlled = consolidation.schedulesVjobs === true;
   const sky = makePolicy("sky", policies.sky, streams, baseDir, ["period"]);
   const placement = makePolicy("placement", policies.placement, streams, baseDir);
@@ -80,7 +84,7 @@ export function installPolicies(
   const decisions = new ConsolidationMetrics(loop, consolidation.name, period);
   installSkyRelocation(cloud, runner, sky, policies.sky.period);
   // "none" is no control loop at all, rather than one deciding nothing every period.
-  if (policies.consolidation.name !== "none") loop.start();
+  if (consolidationPolicy !== undefined || policies.consolidation.name !== "none") loop.start();
   return { runner, decisions, manager: loop };
 }
 

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { ConsolidationPolicy } from "../policies/consolidation/consolidation-policy.js";
 import type { Scenario } from "../scenario/schema.js";
 import type { VjobsWorkload } from "../scenario/vjobs-section.js";
 import { prepareDemoQueue } from "./demo-queue-run.js";
@@ -53,6 +54,8 @@ export function prepareRun(
     readonly check?: boolean;
     readonly baseDir?: string;
     readonly outputs?: RunOutputs;
+    /** A consolidation policy object in place of the scenario's (a vjobs workload's). */
+    readonly consolidation?: ConsolidationPolicy;
   } = {},
 ): PreparedRun {
   const check = options.check ?? false;
@@ -65,6 +68,7 @@ export function prepareRun(
           baseDir,
           check,
           ...(options.outputs === undefined ? {} : { outputs: options.outputs }),
+          ...(options.consolidation === undefined ? {} : { consolidation: options.consolidation }),
           ...(scenario.output.failureFree
             ? { failureFree: failureFreeTurnarounds(scenario, workload, baseDir) }
             : {}),

@@ -15,6 +15,7 @@ import { Simulation } from "../sim/simulation.js";
 import { formatDuration } from "../sim/units.js";
 import type { VjobRunner } from "../workload/vjob-runner.js";
 import type { ConsolidationManager } from "./consolidation-manager.js";
+import type { ConsolidationPolicy } from "../policies/consolidation/consolidation-policy.js";
 import { hostEnergyModels } from "./host-energy.js";
 import { installFailures } from "./install-failures.js";
 import type { RunOutputs } from "./run-outputs.js";
@@ -37,6 +38,8 @@ export interface VjobsRunOptions {
   readonly outputs?: RunOutputs;
   /** Turnaround of each vjob in the failure-free run, by name, to report inflations. */
   readonly failureFree?: ReadonlyMap<string, number>;
+  /** A consolidation policy object in place of the scenario's (its period, scope... still hold). */
+  readonly consolidation?: ConsolidationPolicy;
 }
 
 /**
@@ -67,6 +70,7 @@ export function prepareVjobs(
       bootDelay: workload.boot.delay,
       ...(imageStore === undefined ? {} : { imageStore }),
     },
+    options.consolidation,
   );
   const metrics = new CloudMetrics(cloud);
   const injector = new FailureInjector(cloud);
