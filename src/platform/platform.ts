@@ -59,3 +59,17 @@ export function route(platform: Platform, from: number, to: number): number[] {
   const siteB = platform.sites[b.site] as Site;
   return [a.link, siteA.uplink, ...platform.backboneRoute(a.site, b.site), siteB.uplink, b.link];
 }
+
+/** Host ids of each site, in id order (computed once per platform). */
+const hostsBySite = new WeakMap<Platform, readonly (readonly number[])[]>();
+
+export function siteHosts(platform: Platform): readonly (readonly number[])[] {
+  let bySite = hostsBySite.get(platform);
+  if (bySite === undefined) {
+    const lists: number[][] = platform.sites.map(() => []);
+    for (const host of platform.hosts) lists[host.site]?.push(host.id);
+    bySite = lists;
+    hostsBySite.set(platform, bySite);
+  }
+  return bySite;
+}

@@ -1,4 +1,5 @@
 import type { Cloud } from "../compute/cloud.js";
+import { siteHosts } from "../platform/platform.js";
 import type { ConsolidationPolicy } from "../policies/consolidation/consolidation-policy.js";
 import { isViable } from "../policies/consolidation/entropy/assignment-metrics.js";
 import { Signal } from "../sim/signal.js";
@@ -167,10 +168,7 @@ export class DistributedManager implements ConsolidationManager {
     let ring = this.rings.get(key);
     if (ring === undefined) {
       const hosts =
-        key === -1
-          ? platform.hosts.map((host) => host.id)
-          : (platform.sites[key]?.clusters ?? []).flatMap((cluster) => cluster.hosts);
-      hosts.sort((a, b) => a - b);
+        key === -1 ? platform.hosts.map((host) => host.id) : (siteHosts(platform)[key] ?? []);
       ring = { ring: hosts, position: new Map(hosts.map((host, i) => [host, i])) };
       this.rings.set(key, ring);
     }

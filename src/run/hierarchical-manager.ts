@@ -1,5 +1,5 @@
 import type { Cloud } from "../compute/cloud.js";
-import type { Platform } from "../platform/platform.js";
+import { type Platform, siteHosts } from "../platform/platform.js";
 import type { ConsolidationPolicy } from "../policies/consolidation/consolidation-policy.js";
 import { Signal } from "../sim/signal.js";
 import { ConsolidationLoop, type Decision } from "./consolidation-loop.js";
@@ -49,8 +49,7 @@ export class HierarchicalManager implements ConsolidationManager {
 /** Each site's hosts in id order, cut into groups of `groupSize` (the last one may be smaller). */
 export function groupsOf(platform: Platform, groupSize: number): number[][] {
   const groups: number[][] = [];
-  for (const site of platform.sites) {
-    const hosts = site.clusters.flatMap((cluster) => cluster.hosts).sort((a, b) => a - b);
+  for (const hosts of siteHosts(platform)) {
     for (let at = 0; at < hosts.length; at += groupSize) {
       groups.push(hosts.slice(at, at + groupSize));
     }

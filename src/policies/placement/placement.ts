@@ -1,5 +1,5 @@
 import type { VmSpec } from "../../compute/vm.js";
-import type { Platform } from "../../platform/platform.js";
+import { type Platform, siteHosts } from "../../platform/platform.js";
 import type { CloudView } from "../cloud-view.js";
 
 /**
@@ -71,20 +71,6 @@ export class HostRoom {
       (this.vcpus(host) - vm.vcpus) / this.vcpuCapacity(host)
     );
   }
-}
-
-/** Host ids of each site, in id order (computed once per platform). */
-const hostsBySite = new WeakMap<Platform, readonly (readonly number[])[]>();
-
-function siteHosts(platform: Platform): readonly (readonly number[])[] {
-  let bySite = hostsBySite.get(platform);
-  if (bySite === undefined) {
-    const lists: number[][] = platform.sites.map(() => []);
-    for (const host of platform.hosts) lists[host.site]?.push(host.id);
-    bySite = lists;
-    hostsBySite.set(platform, bySite);
-  }
-  return bySite;
 }
 
 /**
