@@ -117,7 +117,6 @@ function maxMemoryOf(text: string | undefined): number | undefined {
   throw new UsageError(`--max-memory: expected a size such as 8GiB, got "${text}"`);
 }
 
-/** One line on the terminal, rewritten: simulated time reached and events/s. */
 await yargs(hideBin(process.argv))
   .scriptName("skysim")
   .usage("$0 <command> [options]\n\nDeterministic simulator of federated IaaS clouds.")
@@ -143,7 +142,6 @@ await yargs(hideBin(process.argv))
   .middleware((argv) => {
     debug = argv.debug === true;
   })
-
   .command(
     "run <file>",
     "run a scenario file and write its results",

@@ -2,7 +2,13 @@ import { withSlack, within } from "./capacity.js";
 import type { Assignment, Configuration, VmDemand } from "./configuration.js";
 import { currentAssignment } from "./entropy/assignment-metrics.js";
 import { packingLowerBound } from "./entropy/lower-bounds.js";
-import { buildPackingProblem, fractionOf } from "./entropy/packing-problem.js";
+import {
+  type PackingProblem,
+  buildPackingProblem,
+  fractionOf,
+  hostScales,
+  sizeOf,
+} from "./entropy/packing-problem.js";
 
 /**
  * The drain heuristic, a baseline that any consolidation search should beat (issue 19): keep the
@@ -27,7 +33,11 @@ export interface DrainResult {
   readonly nodes: number;
 }
 
-export function drain(configuration: Configuration): DrainResult {
+/** `problem`: the configuration's packing problem, if the caller has it (for the lower bound). */
+export function drain(
+  configuration: Configuration,
+  problem: PackingProblem = buildPackingProblem(configuration),
+): DrainResult {
   const keep = keepOrder(configuration);
   const order = drainOrder(configuration);
   const forced = keep.forced;
@@ -39,10 +49,7 @@ export function drain(configuration: Configuration): DrainResult {
   };
   const hosts = configuration.hosts.length;
   const anyFree = configuration.vms.some((vm) => !vm.pinned);
-  const lowest = Math.max(
-    forced,
-    Math.min(hosts, anyFree ? packingLowerBound(buildPackingProblem(configuration)) : 0),
-  );
+  const lowest = Math.max(forced, Math.min(hosts, anyFree ? packingLowerBound(problem) : 0));
   // The smallest K that works, by bisection: the larger K, the more room (not strictly
   // monotone, but the bisection keeps the best K it saw work).
   let best: { kept: number; assignment: Assignment } | undefined;
@@ -103,14 +110,10 @@ export function keepOrder(configuration: Configuration): { hosts: number[]; forc
  * and memory they take (as first-fit decreasing sorts), then CPU, memory, id.
  */
 export function drainOrder(configuration: Configuration): VmDemand[] {
-  const { hosts, vms } = configuration;
-  const cpuScale = hosts.reduce((max, host) => Math.max(max, host.cpu), 0);
-  const memoryScale = hosts.reduce((max, host) => Math.max(max, host.memory), 0);
-  const size = (vm: VmDemand): number =>
-    Math.max(fractionOf(vm.cpu, cpuScale), fractionOf(vm.memory, memoryScale));
-  return vms
+  const scales = hostScales(configuration.hosts);
+  return configuration.vms
     .filter((vm) => !vm.pinned)
-    .map((vm) => ({ vm, size: size(vm) }))
+    .map((vm) => ({ vm, size: sizeOf(vm, scales) }))
     .sort(
       (a, b) =>
         b.size - a.size || b.vm.cpu - a.vm.cpu || b.vm.memory - a.vm.memory || a.vm.id - b.vm.id,

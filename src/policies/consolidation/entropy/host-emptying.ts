@@ -1,7 +1,7 @@
 import { within, withSlack } from "../capacity.js";
 import type { Assignment, Configuration, VmDemand } from "../configuration.js";
 import type { NodeBudget } from "./node-budget.js";
-import { fractionOf } from "./packing-problem.js";
+import { fractionOf, hostScales, sizeOf } from "./packing-problem.js";
 
 /**
  * Empties active hosts of an assignment one at a time, moving as few bytes as it can: the local
@@ -82,11 +82,10 @@ class EmptyingState {
       this.add(vm, at);
       if (vm.pinned) this.pinned[at] = 1;
     }
-    const cpuScale = hosts.reduce((max, host) => Math.max(max, host.cpu), 0);
-    const memoryScale = hosts.reduce((max, host) => Math.max(max, host.memory), 0);
-    this.size = (vm) => Math.max(fractionOf(vm.cpu, cpuScale), fractionOf(vm.memory, memoryScale));
+    const scales = hostScales(hosts);
+    this.size = (vm) => sizeOf(vm, scales);
     if (!reference) {
-      this.free = new FreeMemoryIndex(memoryScale, hosts.length);
+      this.free = new FreeMemoryIndex(scales.memory, hosts.length);
       for (let h = 0; h < hosts.length; h++) {
         if ((this.count[h] as number) > 0) this.free.set(h, this.freeMemory(h));
       }

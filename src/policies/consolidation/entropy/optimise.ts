@@ -13,7 +13,7 @@ import { emptyActiveHosts } from "./host-emptying.js";
 import { assignPacking } from "./host-mapping.js";
 import { NodeBudget } from "./node-budget.js";
 import { packVms } from "./packing.js";
-import { buildPackingProblem } from "./packing-problem.js";
+import { type PackingProblem, buildPackingProblem } from "./packing-problem.js";
 import { reconfigure } from "./reconfiguration.js";
 import { coresOf, returnHome } from "./vm-moves.js";
 
@@ -89,7 +89,7 @@ export function optimise(
   const running = configuration.vms.filter((vm) => !vm.pinned && vm.host !== undefined).length;
   const size = running * configuration.hosts.length;
   const improved = consolidate
-    ? improvePlacement(configuration, budget, size / (size + budget.limit))
+    ? improvePlacement(problem, budget, size / (size + budget.limit))
     : undefined;
   // What reconfiguring may need: its first descent examines every host for each VM that moves,
   // and only VMs that run somewhere can move; at most half of what is left.
@@ -146,25 +146,20 @@ export function optimise(
  * share or when neither start is viable. Drain is a heuristic like first-fit, not counted.
  */
 function improvePlacement(
-  configuration: Configuration,
+  problem: PackingProblem,
   budget: NodeBudget,
   share: number,
 ): Assignment | undefined {
+  const { configuration } = problem;
   const local = new NodeBudget(Math.floor(budget.limit * share));
   if (local.limit === 0) return undefined;
   let start: Assignment | undefined;
-  const drained = drain(configuration);
+  const drained = drain(configuration, problem);
   for (const candidate of [
     drained.viable ? drained.assignment : undefined,
     currentAssignment(configuration),
   ]) {
-    if (
-      candidate !== undefined &&
-      isViable(configuration, candidate) &&
-      notWorse(configuration, candidate, start)
-    ) {
-      start = candidate;
-    }
+    if (candidate !== undefined && notWorse(configuration, candidate, start)) start = candidate;
   }
   if (start === undefined) return undefined;
   const emptied = emptyActiveHosts(configuration, start, local);

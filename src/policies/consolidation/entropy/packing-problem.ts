@@ -1,4 +1,4 @@
-import type { Configuration, VmDemand } from "../configuration.js";
+import type { Configuration, HostCapacity, VmDemand } from "../configuration.js";
 
 /**
  * VMs with the same (cpu, memory) demand. They are interchangeable for packing, so the search
@@ -105,11 +105,10 @@ export function buildPackingProblem(configuration: Configuration): PackingProble
       if (at !== undefined) heldMemory[at] = (heldMemory[at] ?? 0) + vm.memory;
     }
   }
-  const cpuScale = hosts.reduce((max, host) => Math.max(max, host.cpu), 0);
-  const memoryScale = hosts.reduce((max, host) => Math.max(max, host.memory), 0);
+  const scales = hostScales(hosts);
   return {
     configuration,
-    types: itemTypes(free, cpuScale, memoryScale),
+    types: itemTypes(free, scales),
     classes: hostClasses(configuration, hasPinned, heldMemory),
     forced: hosts.flatMap((host, i) =>
       hasPinned[i] === 1
@@ -124,17 +123,36 @@ export function buildPackingProblem(configuration: Configuration): PackingProble
           ]
         : [],
     ),
-    cpuScale,
-    memoryScale,
+    cpuScale: scales.cpu,
+    memoryScale: scales.memory,
     hostIndex,
   };
 }
 
-function itemTypes(free: readonly VmDemand[], cpuScale: number, memoryScale: number): ItemType[] {
-  const sizeOf = (vm: VmDemand): number =>
-    Math.max(fractionOf(vm.cpu, cpuScale), fractionOf(vm.memory, memoryScale));
+/** The largest host's CPU and memory: a demand's size is a fraction of them. */
+export interface HostScales {
+  readonly cpu: number;
+  readonly memory: number;
+}
+
+export function hostScales(hosts: readonly HostCapacity[]): HostScales {
+  return {
+    cpu: hosts.reduce((max, host) => Math.max(max, host.cpu), 0),
+    memory: hosts.reduce((max, host) => Math.max(max, host.memory), 0),
+  };
+}
+
+/**
+ * The size VMs are sorted by, largest first (first-fit decreasing, drain, host emptying): the
+ * larger of the shares of the largest host's CPU and memory the demand takes.
+ */
+export function sizeOf(demand: { cpu: number; memory: number }, scales: HostScales): number {
+  return Math.max(fractionOf(demand.cpu, scales.cpu), fractionOf(demand.memory, scales.memory));
+}
+
+function itemTypes(free: readonly VmDemand[], scales: HostScales): ItemType[] {
   const sorted = free
-    .map((vm) => ({ vm, size: sizeOf(vm) }))
+    .map((vm) => ({ vm, size: sizeOf(vm, scales) }))
     .sort(
       (a, b) =>
         b.size - a.size || b.vm.cpu - a.vm.cpu || b.vm.memory - a.vm.memory || a.vm.id - b.vm.id,
