@@ -32,6 +32,7 @@ describe("skysim CLI", () => {
       "jobs.csv",
       "run-info.json",
       "summary.json",
+      "timeline.csv",
       "timeseries.csv",
     ]);
     expect(readdirSync(join(out, "charts"))).toContain("report.html");
@@ -57,6 +58,7 @@ describe("skysim CLI", () => {
       "jobs.csv",
       "run-info.json",
       "summary.json",
+      "timeline.csv",
       "timeseries.csv",
     ]);
     expect(readdirSync(join(out, "charts"))).toContain("report.html");
@@ -64,7 +66,13 @@ describe("skysim CLI", () => {
     expect(skysim("run", "test/fixtures/swf-vjobs.yaml", "--out", bare, "--no-charts").status).toBe(
       0,
     );
-    expect(readdirSync(bare)).not.toContain("charts");
+    // Without charts, no timeline either (the report is what draws it).
+    expect(readdirSync(bare).sort()).toEqual([
+      "jobs.csv",
+      "run-info.json",
+      "summary.json",
+      "timeseries.csv",
+    ]);
   });
 
   it("refuses a scenario naming a site, host or file that does not exist, with exit 2", () => {

@@ -184,6 +184,7 @@ await yargs(hideBin(process.argv))
           ? seeded
           : { ...seeded, output: { ...seeded.output, trace: argv.trace } };
       const outDir = argv.out ?? join("results", scenario.name, String(scenario.seed));
+      const charts = argv.charts ?? scenario.output.charts;
       const {
         summary,
         headline,
@@ -194,11 +195,19 @@ await yargs(hideBin(process.argv))
         check: argv.check === true,
         baseDir: dirname(argv.file),
         onProgress: runProgress(scenario.duration, progressEveryOf(argv.progressEvery)),
+        timeline: charts,
       });
       const files = [...written];
-      if (argv.charts ?? scenario.output.charts) {
+      if (charts) {
         const { writeRunCharts } = await import("../output/charts/write-charts.js");
-        files.push(...(await writeRunCharts(outDir, scenario.name, headline.split("\n"))));
+        const { reportParameters } = await import("../output/charts/report-parameters.js");
+        const report = {
+          title: `${scenario.name} (seed ${scenario.seed})`,
+          ...(scenario.description === undefined ? {} : { description: scenario.description }),
+          facts: headline.split("\n"),
+          parameters: reportParameters(scenario),
+        };
+        files.push(...(await writeRunCharts(outDir, report)));
       }
       const wall = (performance.now() - started) / 1000;
       // Kept apart from summary.json, whose fields are all deterministic.

@@ -19,6 +19,8 @@ export interface RunOptions {
   readonly baseDir?: string;
   /** Called every 1% of the simulated span with the time reached and the events so far. */
   readonly onProgress?: (time: number, events: number) => void;
+  /** Also write timeline.csv (a vjobs run with `outDir`): what the report's timeline draws. */
+  readonly timeline?: boolean;
 }
 
 /** Progress reports per run; running in slices changes nothing (`run({ until })` is inclusive). */
@@ -54,6 +56,8 @@ export function prepareRun(
     readonly check?: boolean;
     readonly baseDir?: string;
     readonly outputs?: RunOutputs;
+    /** Write timeline.csv among the outputs (a vjobs workload's). */
+    readonly timeline?: boolean;
     /** A consolidation policy object in place of the scenario's (a vjobs workload's). */
     readonly consolidation?: ConsolidationPolicy;
   } = {},
@@ -68,6 +72,7 @@ export function prepareRun(
           baseDir,
           check,
           ...(options.outputs === undefined ? {} : { outputs: options.outputs }),
+          timeline: options.timeline ?? false,
           ...(options.consolidation === undefined ? {} : { consolidation: options.consolidation }),
           ...(scenario.output.failureFree
             ? { failureFree: failureFreeTurnarounds(scenario, workload, baseDir) }
@@ -99,6 +104,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
       ...(options.check === undefined ? {} : { check: options.check }),
       ...(options.baseDir === undefined ? {} : { baseDir: options.baseDir }),
       ...(outputs === undefined ? {} : { outputs }),
+      timeline: options.timeline ?? false,
     });
     if (options.onProgress === undefined) run.sim.run({ until: scenario.duration });
     else {

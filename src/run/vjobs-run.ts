@@ -4,6 +4,7 @@ import { CloudMetrics } from "../output/cloud-metrics.js";
 import { FailureMetrics } from "../output/failure-metrics.js";
 import { EVENT_COLUMNS, traceEvents } from "../output/event-trace.js";
 import { TIMESERIES_COLUMNS, sampleTimeseries } from "../output/timeseries.js";
+import { TIMELINE_COLUMNS, VjobTimeline } from "../output/vjob-timeline.js";
 import { VJOB_COLUMNS, VjobStatistics } from "../output/vjob-statistics.js";
 import { buildPlatform } from "../platform/build.js";
 import { installPolicies } from "./install-policies.js";
@@ -36,6 +37,8 @@ export interface VjobsRunOptions {
   readonly check: boolean;
   /** Where timeseries.csv, jobs.csv and (if traced) events.csv go; none: nothing written. */
   readonly outputs?: RunOutputs;
+  /** Also write timeline.csv among the outputs. */
+  readonly timeline?: boolean;
   /** Turnaround of each vjob in the failure-free run, by name, to report inflations. */
   readonly failureFree?: ReadonlyMap<string, number>;
   /** A consolidation policy object in place of the scenario's (its period, scope... still hold). */
@@ -82,6 +85,10 @@ export function prepareVjobs(
     outputs?.csv("jobs.csv", VJOB_COLUMNS),
     options.failureFree,
   );
+  const timeline =
+    outputs !== undefined && options.timeline === true
+      ? new VjobTimeline(cloud, runner, injector, outputs.csv("timeline.csv", TIMELINE_COLUMNS))
+      : undefined;
   if (outputs !== undefined) {
     const step = scenario.output.step;
     sampleTimeseries(
@@ -111,6 +118,7 @@ export function prepareVjobs(
       const lost = failures.summarize(until);
       const consolidated = decisions.summarize();
       statistics.writeUnfinished();
+      timeline?.finish(until);
       return {
         summary: { vjobs, cloud: infrastructure, consolidation: consolidated, failures: lost },
         headline: [

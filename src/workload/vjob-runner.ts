@@ -84,6 +84,9 @@ export interface VjobRunnerOptions {
  */
 export class VjobRunner {
   readonly vjobSubmitted = new Signal<VjobRecord>("vjob submitted");
+  /** Its VMs got hosts and boot or are restored there (`state` says which). */
+  readonly vjobPlaced = new Signal<VjobRecord>("vjob placed");
+  /** Every VM runs: its work begins (or goes on). */
   readonly vjobStarted = new Signal<VjobRecord>("vjob started");
   readonly vjobFinished = new Signal<VjobRecord>("vjob finished");
   /** It lost a VM: its attempt is over. */
@@ -92,6 +95,8 @@ export class VjobRunner {
   readonly vjobRestarted = new Signal<VjobRecord>("vjob restarted");
   /** ...or be restored from a snapshot. */
   readonly vjobRestored = new Signal<VjobRecord>("vjob restored");
+  /** A running vjob stopped, its snapshot stored, to be restored on another site (a flight). */
+  readonly vjobFlies = new Signal<VjobRecord>("vjob flies by snapshot");
   private readonly queue: VjobRecord[] = [];
   /** Submitted vjobs not done yet, in submission order; done ones are forgotten. */
   private readonly unfinished = new Set<VjobRecord>();
@@ -198,6 +203,7 @@ export class VjobRunner {
         );
         this.restoring.set(record, { snapshot, served });
         this.flyingTo.set(record, site);
+        this.vjobFlies.emit(record);
         this.enqueue(record, "front");
         this.serveQueue();
       },
@@ -366,6 +372,7 @@ export class VjobRunner {
       over: false,
     };
     this.attempts.set(record, attempt);
+    this.vjobPlaced.emit(record);
     return attempt;
   }
 
