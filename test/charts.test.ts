@@ -6,7 +6,7 @@ import { dirname, join } from "node:path";
 import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
 import { type Chart, type TimelineRow, isDrawn } from "../src/output/charts/chart-specs.js";
-import { type AggregateRow, comparisonCharts } from "../src/output/charts/comparison-charts.js";
+import { type ComparisonRow, comparisonCharts } from "../src/output/charts/comparison-charts.js";
 import { runCharts } from "../src/output/charts/run-charts.js";
 import { timelineChart } from "../src/output/charts/timeline-chart.js";
 import { renderSvg } from "../src/output/charts/render-svg.js";
@@ -92,14 +92,14 @@ const TIMELINE: TimelineRow[] = [
 }));
 
 describe("a run's charts", () => {
-  const aggregate: AggregateRow[] = ["first-fit", "ffd"].map((cell, i) => ({
-    sweep: "",
-    cell,
+  const aggregate: ComparisonRow[] = ["first-fit", "ffd"].map((cell, i) => ({
+    series: cell,
+    label: cell,
     metric: "cloud.energyKWh",
     runs: 3,
     mean: 10 + i,
-    ci95Low: 9 + i,
-    ci95High: 11 + i,
+    low: 9 + i,
+    high: 11 + i,
   }));
   const charts = [
     timelineChart(TIMELINE),

@@ -3,8 +3,9 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { VEGA_LITE_SCHEMA } from "../src/output/charts/chart-specs.js";
-import { type SweepResult, aggregateSweep } from "../src/sweep/aggregate.js";
-import { compareLines } from "../src/sweep/compare.js";
+import { type SweepResult, aggregateSweep, parseAggregateCsv } from "../src/sweep/aggregate.js";
+import { compareTable } from "../src/sweep/compare.js";
+import { describeCells } from "../src/sweep/cell-labels.js";
 import { formatTable, openExperiment, withCi } from "../src/sweep/experiment-results.js";
 import { skysim } from "./run-cli.js";
 
@@ -196,13 +197,17 @@ describe("tables", () => {
     ).toBe(["variant |    n", "--------|-----", "a       | 10.5", "longer  |    2"].join("\n"));
   });
 
-  it("skysim compare shows an interval only where there is one", () => {
-    const csv = aggregateSweep(VARIANTS).aggregateCsv;
-    expect(compareLines("demo", csv, ["y"])).toEqual([
+  it("skysim compare shows a sweep side by side, an interval only where there is one", () => {
+    const entries = parseAggregateCsv(aggregateSweep(VARIANTS).aggregateCsv);
+    const cells = [...new Map(entries.map((entry) => [entry.cell, entry])).values()];
+    const table = compareTable({ dir: "demo", entries, ...describeCells(cells) }, ["y"]);
+    expect(table.split("\n")).toEqual([
       "demo",
-      "  cell  metric  mean +- 95% CI (runs)",
-      "  slow  y       4 +- 4.96868 (3)",
-      "  fast  y       20 (1)",
+      "metric |  slow | fast",
+      "-------|-------|-----",
+      "runs   |     3 |    1",
+      // 3 runs: mean 4, half-width t(0.975, 2) x sd / sqrt(3) = 4.968...; one run: no interval.
+      "y      | 4 ± 5 |   20",
     ]);
   });
 });

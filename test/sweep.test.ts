@@ -142,7 +142,14 @@ describe("sweep results", () => {
     // 4 cells, each with the same metrics; a row gives runs, mean, sd and the 95% CI.
     const energy = aggregate.filter((line) => line.includes(",cloud.energyKWh,"));
     expect(energy).toHaveLength(4);
-    const [, , , , runs, mean, sd, low, high] = (energy[0] as string).split(
+    // cell, variant, parameters (JSON), then a column per parameter: its value as written.
+    expect(aggregate[0]).toBe(
+      "cell,variant,parameters,workload.arrivals.interarrival,metric,runs,mean,sd,ci95Low,ci95High",
+    );
+    expect(energy[0]).toMatch(/^first-fit__[^,]*,first-fit,"(""|[^"])*",1min,cloud\.energyKWh,3,/);
+    const runsHeader = readFileSync(join(whole, "runs.csv"), "utf8").split("\n")[0];
+    expect(runsHeader).toMatch(/^run,cell,variant,workload\.arrivals\.interarrival,seed,cloud\./);
+    const [, , , , , runs, mean, sd, low, high] = (energy[0] as string).split(
       /,(?=(?:[^"]*"[^"]*")*[^"]*$)/,
     );
     expect(Number(runs)).toBe(3);
@@ -150,17 +157,26 @@ describe("sweep results", () => {
     expect(Number(high) - Number(mean)).toBeCloseTo((4.303 * Number(sd)) / Math.sqrt(3), 9);
     expect(Number(mean) - Number(low)).toBeCloseTo((4.303 * Number(sd)) / Math.sqrt(3), 9);
 
-    // skysim compare prints a line per cell and metric asked for, and draws the comparison.
+    // skysim compare prints the sweep side by side: a column per cell (its short label: the
+    // variant and the interarrival), a row per metric asked for; and draws the comparison.
     const compared = spawnSync(
       process.execPath,
       [CLI, "compare", whole, "--metrics", "cloud.energyKWh", "--out", merged],
       { encoding: "utf8" },
     );
     expect(compared.status).toBe(0);
-    const lines = compared.stdout.split("\n").filter((line) => line.includes(" cloud.energyKWh "));
-    expect(lines).toHaveLength(4);
-    expect(lines[0]).toMatch(
-      /^ {2}first-fit__workload\.arrivals\.interarrival=1min +cloud\.energyKWh +[\d.]+ \+- [\d.]+ \(3\)$/,
+    const [folder, header, , runCounts, energyRow] = compared.stdout.split("\n");
+    expect(folder).toBe(whole);
+    expect(header?.split("|").map((cell) => cell.trim())).toEqual([
+      "metric",
+      "first-fit, 1min",
+      "first-fit, 3min",
+      "overcommit, 1min",
+      "overcommit, 3min",
+    ]);
+    expect(runCounts).toMatch(/^runs +\| +3 \| +3 \| +3 \| +3$/);
+    expect(energyRow).toMatch(
+      /^cloud\.energyKWh \(kWh\) \|( +[\d.]+ ± [\d.]+ \|){3} +[\d.]+ ± [\d.]+$/,
     );
     expect(readdirSync(join(merged, "comparison"))).toContain("compare-cloud-energyKWh.svg");
     // Without --out, the table only: nothing is written into the folders compared.

@@ -55,9 +55,7 @@ export async function sweepCommand(argv: {
     onRunDone: sweepProgress(todo.length, argv.progressEvery ?? DEFAULT_PROGRESS_EVERY),
   });
   const files = writeAggregate(outDir, collectResults([outDir]));
-  const { HEADLINE_METRICS } = await import("../sweep/compare.js");
-  const { writeComparisonCharts } = await import("../output/charts/write-charts.js");
-  files.push(...(await writeComparisonCharts([outDir], outDir, HEADLINE_METRICS)));
+  files.push(...(await writeComparison([outDir], outDir)));
   process.stdout.write(files.map((file) => `wrote ${file}\n`).join(""));
 }
 
@@ -77,27 +75,37 @@ export async function mergeCommand(argv: {
   );
 }
 
-/** `skysim compare DIR...`: the headline metrics of every cell of every sweep, side by side. */
+/** Comparison charts of sweep folders into `<outDir>/comparison/`; returns the paths written. */
+async function writeComparison(
+  dirs: readonly string[],
+  outDir: string,
+  metrics?: readonly string[],
+): Promise<string[]> {
+  const { HEADLINE_METRICS, comparisonRows, readSweeps } = await import("../sweep/compare.js");
+  const { writeComparisonCharts } = await import("../output/charts/write-charts.js");
+  const sweeps = readSweeps(dirs);
+  if (typeof sweeps === "string") return [];
+  const { rows, axis } = comparisonRows(sweeps);
+  const title = `Comparison of ${dirs.join(", ")}`;
+  return writeComparisonCharts(title, rows, outDir, metrics ?? HEADLINE_METRICS, axis);
+}
+
+/** `skysim compare DIR...`: each sweep's metrics side by side, a column per cell. */
 export async function compareCommand(argv: {
   dirs: string[];
   metrics?: string | undefined;
   out?: string | undefined;
 }): Promise<void> {
-  const { readFileSync, existsSync } = await import("node:fs");
-  const { HEADLINE_METRICS, compareLines } = await import("../sweep/compare.js");
-  const { writeComparisonCharts } = await import("../output/charts/write-charts.js");
+  const { compareTable, readSweeps } = await import("../sweep/compare.js");
   const wanted = argv.metrics?.split(",").filter((m) => m !== "");
-  const lines: string[] = [];
-  for (const dir of argv.dirs) {
-    const file = join(dir, "aggregate.csv");
-    if (!existsSync(file))
-      throw new UsageError(`compare: no aggregate.csv in ${dir} (run skysim sweep or merge)`);
-    lines.push(...compareLines(dir, readFileSync(file, "utf8"), wanted));
+  const sweeps = readSweeps(argv.dirs);
+  if (typeof sweeps === "string") {
+    throw new UsageError(`compare: no aggregate.csv in ${sweeps} (run skysim sweep or merge)`);
   }
+  const tables = sweeps.map((sweep) => compareTable(sweep, wanted));
   // Charts only where --out says: the folders compared are results, not scratch space.
-  const charts =
-    argv.out === undefined
-      ? []
-      : await writeComparisonCharts(argv.dirs, argv.out, wanted ?? HEADLINE_METRICS);
-  process.stdout.write(`${lines.join("\n")}\n${charts.map((file) => `wrote ${file}\n`).join("")}`);
+  const charts = argv.out === undefined ? [] : await writeComparison(argv.dirs, argv.out, wanted);
+  process.stdout.write(
+    `${tables.join("\n\n")}\n${charts.map((file) => `wrote ${file}\n`).join("")}`,
+  );
 }

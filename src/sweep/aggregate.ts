@@ -1,6 +1,7 @@
 import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
 import { deviation, mean } from "d3-array";
+import { parameterPairs, parameterPaths } from "./cell-labels.js";
 import { studentT975 } from "./student-t.js";
 
 /** What a finished run of a sweep left: where it sits in the plan, and its summary. */
@@ -26,10 +27,18 @@ export function metricsOf(summary: unknown, prefix = ""): Map<string, number> {
   return metrics;
 }
 
+/** A parameter's value in a table cell: as the scenario writes it ("5min", 64), JSON otherwise. */
+function cellOf(value: unknown): string | number {
+  if (typeof value === "string" || typeof value === "number") return value;
+  return value === undefined ? "" : JSON.stringify(value);
+}
+
 /**
- * runs.csv (one row per run, in plan order, a column per metric) and aggregate.csv (per cell and
- * metric: runs, mean, standard deviation, 95% confidence interval of the mean by Student's t).
- * The same set of results gives the same bytes, whatever order they came in.
+ * runs.csv (one row per run, in plan order: its cell, variant, a column per swept parameter, its
+ * seed, then a column per metric) and aggregate.csv (per cell and metric: the variant, the
+ * parameters as JSON and a column each, runs, mean, standard deviation, 95% confidence interval
+ * of the mean by Student's t). A zipped parameter ("a+b") has a column per path. The same set of
+ * results gives the same bytes, whatever order they came in.
  */
 export function aggregateSweep(results: readonly SweepResult[]): {
   runsCsv: string;
@@ -38,15 +47,21 @@ export function aggregateSweep(results: readonly SweepResult[]): {
   const sorted = [...results].sort((a, b) => a.index - b.index);
   const metricsByRun = sorted.map((r) => metricsOf(r.summary));
   const names = [...new Set(metricsByRun.flatMap((m) => [...m.keys()]))].sort();
+  const paths = parameterPaths(sorted);
+  const parameterCells = (parameters: Readonly<Record<string, unknown>>) => {
+    const values = new Map(parameterPairs(parameters));
+    return paths.map((path) => cellOf(values.get(path)));
+  };
   const runsCsv = stringify(
     sorted.map((r, i) => [
       r.index,
       r.cell,
       r.variant,
+      ...parameterCells(r.parameters),
       r.seed,
       ...names.map((name) => metricsByRun[i]?.get(name) ?? ""),
     ]),
-    { header: true, columns: ["run", "cell", "variant", "seed", ...names] },
+    { header: true, columns: ["run", "cell", "variant", ...paths, "seed", ...names] },
   );
   const cells = [...new Set(sorted.map((r) => r.cell))];
   const rows: (string | number)[][] = [];
@@ -71,6 +86,7 @@ export function aggregateSweep(results: readonly SweepResult[]): {
         cell,
         first?.variant ?? "",
         JSON.stringify(first?.parameters ?? {}),
+        ...parameterCells(first?.parameters ?? {}),
         name,
         values.length,
         average,
@@ -86,6 +102,7 @@ export function aggregateSweep(results: readonly SweepResult[]): {
       "cell",
       "variant",
       "parameters",
+      ...paths,
       "metric",
       "runs",
       "mean",

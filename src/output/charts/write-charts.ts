@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { writeFileAtomic } from "../atomic-file.js";
 import { type ReportChart, type TimelineRow, type TimeseriesRow, isDrawn } from "./chart-specs.js";
-import { type AggregateRow, comparisonCharts } from "./comparison-charts.js";
+import { type ComparisonRow, comparisonCharts } from "./comparison-charts.js";
 import { renderSvg } from "./render-svg.js";
 import { type ReportContext, reportHtml } from "./report-html.js";
 import { runCharts } from "./run-charts.js";
@@ -77,25 +77,18 @@ export async function writeRunCharts(
   return writeCharts(join(outDir, "charts"), { ...report, links }, charts);
 }
 
-/** Comparison charts (a bar per cell of every sweep, with its 95% CI) of sweeps' aggregates. */
+/**
+ * Comparison charts of sweeps' cells (src/sweep/compare.ts labels them) into
+ * `<outDir>/comparison/`, with a report listing them.
+ */
 export async function writeComparisonCharts(
-  dirs: readonly string[],
+  title: string,
+  rows: readonly ComparisonRow[],
   outDir: string,
   metrics: readonly string[],
+  axis?: string,
 ): Promise<string[]> {
-  const rows = dirs.flatMap((dir) =>
-    readCsv(join(dir, "aggregate.csv")).map((row): AggregateRow => ({
-      sweep: dirs.length > 1 ? dir : "",
-      cell: row.cell ?? "",
-      metric: row.metric ?? "",
-      runs: Number(row.runs),
-      mean: Number(row.mean),
-      ci95Low: row.ci95Low === "" ? Number.NaN : Number(row.ci95Low),
-      ci95High: row.ci95High === "" ? Number.NaN : Number(row.ci95High),
-    })),
-  );
-  const charts = comparisonCharts(rows, metrics);
-  const title = `Comparison of ${dirs.join(", ")}`;
+  const charts = comparisonCharts(rows, metrics, axis);
   return writeCharts(
     join(outDir, "comparison"),
     { title, facts: [], parameters: [], links: [] },
