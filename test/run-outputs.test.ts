@@ -28,7 +28,7 @@ describe("streamed CSV files", () => {
   it("a run that fails leaves no file behind, and no folder it created", () => {
     const parent = mkdtempSync(join(tmpdir(), "skysim-abort-"));
     const outputs = new RunOutputs(join(parent, "run"));
-    outputs.csv("timeseries.csv", ["time"]).write([0]);
+    outputs.table({ name: "timeseries", columns: ["time"], text: [] }).write([0]);
     outputs.text("summary.json", "{}");
     outputs.abort();
     expect(existsSync(join(parent, "run"))).toBe(false);
@@ -148,7 +148,10 @@ describe("run outputs", () => {
     const dir = mkdtempSync(join(tmpdir(), "skysim-ts-"));
     const scenario = loadScenarioFile("scenarios/sky-vjobs.yaml");
     runScenario(
-      { ...scenario, output: { step: 3600, trace: "none", charts: false, failureFree: false } },
+      {
+        ...scenario,
+        output: { step: 3600, trace: "none", charts: false, format: "csv", failureFree: false },
+      },
       { outDir: dir, version: "t" },
     );
     const rows = readFileSync(join(dir, "timeseries.csv"), "utf8").trim().split("\n").slice(1);

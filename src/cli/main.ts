@@ -353,10 +353,18 @@ await yargs(hideBin(process.argv))
     "merge <dirs..>",
     "aggregate the runs of several sweep folders (shards) into one",
     (y) =>
-      y.positional("dirs", { type: "string", array: true, demandOption: true }).option("out", {
-        type: "string",
-        describe: "folder of the aggregate [default: the first]",
-      }),
+      y
+        .positional("dirs", { type: "string", array: true, demandOption: true })
+        .option("out", {
+          type: "string",
+          describe: "folder of the aggregate [default: the first]",
+        })
+        .option("format", {
+          choices: ["csv", "parquet", "both"] as const,
+          default: "csv" as const,
+          describe:
+            "runs and aggregate tables as CSV, Parquet or both (as the sweep's output.format)",
+        }),
     async (argv) => {
       const { mergeCommand } = await import("./sweep-commands.js");
       await mergeCommand(argv);
@@ -364,7 +372,7 @@ await yargs(hideBin(process.argv))
   )
   .command(
     "compare <dirs..>",
-    "print the headline metrics of sweeps side by side (mean +- 95% CI)",
+    "print each sweep's headline metrics side by side, a column per cell (mean ± 95% CI)",
     (y) =>
       y
         .positional("dirs", { type: "string", array: true, demandOption: true })

@@ -54,7 +54,8 @@ export async function sweepCommand(argv: {
     jobs,
     onRunDone: sweepProgress(todo.length, argv.progressEvery ?? DEFAULT_PROGRESS_EVERY),
   });
-  const files = writeAggregate(outDir, collectResults([outDir]));
+  const format = planned[0]?.scenario.output.format ?? "csv";
+  const files = writeAggregate(outDir, collectResults([outDir]), format);
   files.push(...(await writeComparison([outDir], outDir)));
   process.stdout.write(files.map((file) => `wrote ${file}\n`).join(""));
 }
@@ -63,13 +64,14 @@ export async function sweepCommand(argv: {
 export async function mergeCommand(argv: {
   dirs: string[];
   out?: string | undefined;
+  format: "csv" | "parquet" | "both";
 }): Promise<void> {
   const { collectResults, writeAggregate } = await import("../sweep/sweep-runs.js");
   const results = collectResults(argv.dirs);
   if (results.length === 0)
     throw new UsageError(`merge: no finished sweep run in ${argv.dirs.join(", ")}`);
   const outDir = argv.out ?? argv.dirs[0] ?? ".";
-  const files = writeAggregate(outDir, results);
+  const files = writeAggregate(outDir, results, argv.format);
   process.stdout.write(
     `${results.length} runs merged\n${files.map((f) => `wrote ${f}\n`).join("")}`,
   );

@@ -2,6 +2,7 @@ import { closeSync, fsyncSync, mkdirSync, openSync, rmSync, writeFileSync } from
 import { dirname } from "node:path";
 import { stringify } from "csv-stringify/sync";
 import { renameInto, temporaryOf } from "./atomic-file.js";
+import type { TableFile } from "./table-file.js";
 
 export type CsvCell = string | number;
 
@@ -12,19 +13,21 @@ export type CsvCell = string | number;
  * never see half a file, even after a kill);
  * `abort` deletes it.
  */
-export class CsvFile {
+export class CsvFile implements TableFile {
   private readonly temporary: string;
   private readonly fd: number;
   private buffer: CsvCell[][] = [];
   private headerWritten = false;
   private open = true;
   rows = 0;
+  readonly paths: readonly string[];
 
   constructor(
     readonly path: string,
     private readonly columns: readonly string[],
     private readonly flushEvery = 4096,
   ) {
+    this.paths = [path];
     mkdirSync(dirname(path), { recursive: true });
     this.temporary = temporaryOf(path);
     this.fd = openSync(this.temporary, "w");

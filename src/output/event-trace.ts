@@ -1,9 +1,15 @@
 import type { Cloud } from "../compute/cloud.js";
 import type { FailureInjector } from "../failures/failure-injector.js";
 import type { VjobRunner } from "../workload/vjob-runner.js";
-import type { CsvFile } from "./csv-file.js";
+import type { TableFile, TableSpec } from "./table-file.js";
 
 export const EVENT_COLUMNS = ["time", "kind", "subject", "what", "where"];
+
+export const EVENTS_TABLE: TableSpec = {
+  name: "events",
+  columns: EVENT_COLUMNS,
+  text: ["kind", "subject", "what", "where"],
+};
 
 /**
  * Every VM state change, migration and snapshot end, vjob submission, start, restart and end, and
@@ -14,7 +20,7 @@ export function traceEvents(
   cloud: Cloud,
   runner: VjobRunner,
   injector: FailureInjector,
-  out: CsvFile,
+  out: TableFile,
 ): void {
   const hostName = (host: number | undefined): string =>
     host === undefined ? "" : (cloud.platform.hosts[host]?.name ?? String(host));

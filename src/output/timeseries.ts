@@ -1,7 +1,7 @@
 import type { Cloud } from "../compute/cloud.js";
 import { BackboneTraffic } from "./backbone-traffic.js";
 import type { CloudMetrics } from "./cloud-metrics.js";
-import type { CsvFile } from "./csv-file.js";
+import type { TableFile, TableSpec } from "./table-file.js";
 
 export const TIMESERIES_COLUMNS = [
   "time",
@@ -23,6 +23,12 @@ export const TIMESERIES_COLUMNS = [
   "watts",
 ];
 
+export const TIMESERIES_TABLE: TableSpec = {
+  name: "timeseries",
+  columns: TIMESERIES_COLUMNS,
+  text: ["site"],
+};
+
 /**
  * Samples the cloud every `step` seconds from 0 to `until` (both included), one row per site:
  * hosts, hosts up (not crashed), hosts on, booting, switching off and off, hosts holding a VM,
@@ -36,7 +42,7 @@ export function sampleTimeseries(
   metrics: CloudMetrics,
   step: number,
   until: number,
-  out: CsvFile,
+  out: TableFile,
 ): void {
   const { platform } = cloud;
   const siteOf = (host: number): number => platform.hosts[host]?.site ?? 0;

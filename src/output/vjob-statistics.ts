@@ -1,7 +1,7 @@
 import type { Cloud } from "../compute/cloud.js";
 import type { VjobRecord } from "../workload/vjob-record.js";
 import type { VjobRunner } from "../workload/vjob-runner.js";
-import type { CsvFile } from "./csv-file.js";
+import type { TableFile, TableSpec } from "./table-file.js";
 import { Samples, type Spread, spread } from "./spread.js";
 
 export interface VjobSummary {
@@ -77,6 +77,12 @@ export const VJOB_COLUMNS = [
   "inflation",
 ];
 
+export const VJOBS_TABLE: TableSpec = {
+  name: "jobs",
+  columns: VJOB_COLUMNS,
+  text: ["vjob", "hosts", "state"],
+};
+
 /**
  * Per-vjob rows and summary statistics, from the runner's signals: a vjob's row is written when
  * it finishes (the ones still running or waiting at the end, when the run ends), and only the
@@ -97,7 +103,7 @@ export class VjobStatistics {
   constructor(
     private readonly runner: VjobRunner,
     private readonly cloud: Cloud,
-    private readonly table?: CsvFile,
+    private readonly table?: TableFile,
     /** Turnaround of each vjob, by name, in the failure-free run. */
     private readonly failureFree?: ReadonlyMap<string, number>,
   ) {

@@ -3,9 +3,13 @@ import type { Vm } from "../compute/vm.js";
 import type { FailureInjector } from "../failures/failure-injector.js";
 import type { VjobRecord } from "../workload/vjob-record.js";
 import type { VjobRunner } from "../workload/vjob-runner.js";
-import type { CsvFile } from "./csv-file.js";
+import type { TableFile, TableSpec } from "./table-file.js";
 
-export const TIMELINE_COLUMNS = ["subject", "site", "what", "start", "end", "value"];
+export const TIMELINE_TABLE: TableSpec = {
+  name: "timeline",
+  columns: ["subject", "site", "what", "start", "end", "value"],
+  text: ["subject", "site", "what"],
+};
 
 /** What a vjob is doing in a segment of the timeline. */
 type Activity = "queued" | "booting" | "restoring" | "running";
@@ -44,7 +48,7 @@ export class VjobTimeline {
     private readonly cloud: Cloud,
     runner: VjobRunner,
     injector: FailureInjector,
-    private readonly out: CsvFile,
+    private readonly out: TableFile,
   ) {
     runner.vjobSubmitted.subscribe((record) => {
       this.begin(record, "queued", "");

@@ -53,7 +53,11 @@ export function prepareDemoQueue(
     finish: (until) => {
       const jobs = statistics.summarize(until, workload.servers);
       if (outputs !== undefined) {
-        const table = outputs.csv("jobs.csv", ["job", "submit", "start", "end", "server"]);
+        const table = outputs.table({
+          name: "jobs",
+          columns: ["job", "submit", "start", "end", "server"],
+          text: ["job"],
+        });
         for (const row of statistics.jobRows()) {
           table.write([row.job, row.submit, row.start ?? "", row.end ?? "", row.server ?? ""]);
         }

@@ -2,6 +2,13 @@ import { existsSync, mkdirSync, readdirSync, rmdirSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../output/atomic-file.js";
 import { CsvFile } from "../output/csv-file.js";
+import { ParquetFile } from "../output/parquet-file.js";
+import {
+  type TableFile,
+  type TableFormat,
+  type TableSpec,
+  TableTwins,
+} from "../output/table-file.js";
 
 /**
  * The files of one run. Tables stream into hidden temporary files while the run goes on; nothing
@@ -9,18 +16,28 @@ import { CsvFile } from "../output/csv-file.js";
  * folder as it was (results of an earlier run included) and a folder it created is removed.
  */
 export class RunOutputs {
-  private readonly tables: CsvFile[] = [];
+  private readonly tables: TableFile[] = [];
   private readonly texts: { name: string; text: string }[] = [];
   private readonly created: boolean;
 
-  constructor(readonly outDir: string) {
+  constructor(
+    readonly outDir: string,
+    private readonly format: TableFormat = "csv",
+  ) {
     this.created = !existsSync(outDir);
   }
 
-  /** A CSV table written as the run goes. */
-  csv(name: string, columns: readonly string[]): CsvFile {
+  /** A table written as the run goes: `<name>.csv`, `<name>.parquet` or both (`format`). */
+  table(spec: TableSpec): TableFile {
     if (this.tables.length === 0 && this.created) mkdirSync(this.outDir, { recursive: true });
-    const table = new CsvFile(join(this.outDir, name), columns);
+    const csv = () => new CsvFile(join(this.outDir, `${spec.name}.csv`), spec.columns);
+    const parquet = () => new ParquetFile(join(this.outDir, `${spec.name}.parquet`), spec);
+    const table =
+      this.format === "csv"
+        ? csv()
+        : this.format === "parquet"
+          ? parquet()
+          : new TableTwins([csv(), parquet()]);
     this.tables.push(table);
     return table;
   }
@@ -38,7 +55,7 @@ export class RunOutputs {
     const paths: string[] = [];
     for (const table of this.tables) {
       table.commit();
-      paths.push(table.path);
+      paths.push(...table.paths);
     }
     for (const { name, text } of this.texts) {
       const path = join(this.outDir, name);

@@ -98,7 +98,10 @@ export function prepareRun(
  * written and the summary is returned.
  */
 export function runScenario(scenario: Scenario, options: RunOptions = {}): RunResult {
-  const outputs = options.outDir === undefined ? undefined : new RunOutputs(options.outDir);
+  const outputs =
+    options.outDir === undefined
+      ? undefined
+      : new RunOutputs(options.outDir, scenario.output.format);
   try {
     const run = prepareRun(scenario, {
       ...(options.check === undefined ? {} : { check: options.check }),

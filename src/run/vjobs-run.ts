@@ -2,10 +2,10 @@ import { Cloud } from "../compute/cloud.js";
 import { FailureInjector } from "../failures/failure-injector.js";
 import { CloudMetrics } from "../output/cloud-metrics.js";
 import { FailureMetrics } from "../output/failure-metrics.js";
-import { EVENT_COLUMNS, traceEvents } from "../output/event-trace.js";
-import { TIMESERIES_COLUMNS, sampleTimeseries } from "../output/timeseries.js";
-import { TIMELINE_COLUMNS, VjobTimeline } from "../output/vjob-timeline.js";
-import { VJOB_COLUMNS, VjobStatistics } from "../output/vjob-statistics.js";
+import { EVENTS_TABLE, traceEvents } from "../output/event-trace.js";
+import { TIMESERIES_TABLE, sampleTimeseries } from "../output/timeseries.js";
+import { TIMELINE_TABLE, VjobTimeline } from "../output/vjob-timeline.js";
+import { VJOBS_TABLE, VjobStatistics } from "../output/vjob-statistics.js";
 import { buildPlatform } from "../platform/build.js";
 import { installPolicies } from "./install-policies.js";
 import { platformSpecOf } from "../scenario/platform-section.js";
@@ -82,24 +82,18 @@ export function prepareVjobs(
   const statistics = new VjobStatistics(
     runner,
     cloud,
-    outputs?.csv("jobs.csv", VJOB_COLUMNS),
+    outputs?.table(VJOBS_TABLE),
     options.failureFree,
   );
   const timeline =
     outputs !== undefined && options.timeline === true
-      ? new VjobTimeline(cloud, runner, injector, outputs.csv("timeline.csv", TIMELINE_COLUMNS))
+      ? new VjobTimeline(cloud, runner, injector, outputs.table(TIMELINE_TABLE))
       : undefined;
   if (outputs !== undefined) {
     const step = scenario.output.step;
-    sampleTimeseries(
-      cloud,
-      metrics,
-      step,
-      scenario.duration,
-      outputs.csv("timeseries.csv", TIMESERIES_COLUMNS),
-    );
+    sampleTimeseries(cloud, metrics, step, scenario.duration, outputs.table(TIMESERIES_TABLE));
     if (scenario.output.trace === "events") {
-      traceEvents(cloud, runner, injector, outputs.csv("events.csv", EVENT_COLUMNS));
+      traceEvents(cloud, runner, injector, outputs.table(EVENTS_TABLE));
     }
   }
   installFailures(scenario.failures, platform, injector, streams, options.baseDir);

@@ -16,6 +16,10 @@ export const outputSection = z
       .boolean()
       .default(true)
       .meta({ description: "write charts/ (Vega-Lite specs, SVGs, report.html) after a run" }),
+    format: z.enum(["csv", "parquet", "both"]).default("csv").meta({
+      description:
+        "tables (jobs, timeseries, timeline, events; a sweep's runs and aggregate) as CSV, Apache Parquet, or both",
+    }),
     failureFree: z.boolean().default(false).meta({
       description:
         "also run the scenario without failures and without fault tolerance (same seed), and report each vjob's completion-time inflation over that run",

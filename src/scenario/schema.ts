@@ -90,7 +90,13 @@ export const scenarioSchema = z
         energy: TAURUS_POWER_STATES.shutdown.joules,
       },
     }),
-    output: outputSection.default({ step: 300, trace: "none", charts: true, failureFree: false }),
+    output: outputSection.default({
+      step: 300,
+      trace: "none",
+      charts: true,
+      format: "csv",
+      failureFree: false,
+    }),
     sweep: sweepSection.optional(),
   })
   .meta({ title: "skysim scenario" });

@@ -3,6 +3,7 @@ import { stringify } from "csv-stringify/sync";
 import { deviation, mean } from "d3-array";
 import { parameterPairs, parameterPaths } from "./cell-labels.js";
 import { studentT975 } from "./student-t.js";
+import type { TableSpec } from "../output/table-file.js";
 
 /** What a finished run of a sweep left: where it sits in the plan, and its summary. */
 export interface SweepResult {
@@ -33,16 +34,23 @@ function cellOf(value: unknown): string | number {
   return value === undefined ? "" : JSON.stringify(value);
 }
 
+/** A table of a sweep: what it is (columns, which hold text) and its rows. */
+export interface SweepTable {
+  readonly spec: TableSpec;
+  readonly rows: readonly (string | number)[][];
+}
+
 /**
- * runs.csv (one row per run, in plan order: its cell, variant, a column per swept parameter, its
- * seed, then a column per metric) and aggregate.csv (per cell and metric: the variant, the
- * parameters as JSON and a column each, runs, mean, standard deviation, 95% confidence interval
- * of the mean by Student's t). A zipped parameter ("a+b") has a column per path. The same set of
- * results gives the same bytes, whatever order they came in.
+ * The runs table (one row per run, in plan order: its cell, variant, a column per swept
+ * parameter, its seed, then a column per metric) and the aggregate table (per cell and metric:
+ * the variant, the parameters as JSON and a column each, runs, mean, standard deviation, 95%
+ * confidence interval of the mean by Student's t). A zipped parameter ("a+b") has a column per
+ * path; a parameter column holds text if any value is not a number. The same set of results
+ * gives the same tables, whatever order they came in.
  */
-export function aggregateSweep(results: readonly SweepResult[]): {
-  runsCsv: string;
-  aggregateCsv: string;
+export function sweepTables(results: readonly SweepResult[]): {
+  runs: SweepTable;
+  aggregate: SweepTable;
 } {
   const sorted = [...results].sort((a, b) => a.index - b.index);
   const metricsByRun = sorted.map((r) => metricsOf(r.summary));
@@ -52,17 +60,17 @@ export function aggregateSweep(results: readonly SweepResult[]): {
     const values = new Map(parameterPairs(parameters));
     return paths.map((path) => cellOf(values.get(path)));
   };
-  const runsCsv = stringify(
-    sorted.map((r, i) => [
-      r.index,
-      r.cell,
-      r.variant,
-      ...parameterCells(r.parameters),
-      r.seed,
-      ...names.map((name) => metricsByRun[i]?.get(name) ?? ""),
-    ]),
-    { header: true, columns: ["run", "cell", "variant", ...paths, "seed", ...names] },
+  const textPaths = paths.filter((_, i) =>
+    sorted.some((r) => typeof parameterCells(r.parameters)[i] === "string"),
   );
+  const runs = sorted.map((r, i) => [
+    r.index,
+    r.cell,
+    r.variant,
+    ...parameterCells(r.parameters),
+    r.seed,
+    ...names.map((name) => metricsByRun[i]?.get(name) ?? ""),
+  ]);
   const cells = [...new Set(sorted.map((r) => r.cell))];
   const rows: (string | number)[][] = [];
   for (const cell of cells) {
@@ -96,22 +104,49 @@ export function aggregateSweep(results: readonly SweepResult[]): {
       ]);
     }
   }
-  const aggregateCsv = stringify(rows, {
-    header: true,
-    columns: [
-      "cell",
-      "variant",
-      "parameters",
-      ...paths,
-      "metric",
-      "runs",
-      "mean",
-      "sd",
-      "ci95Low",
-      "ci95High",
-    ],
-  });
-  return { runsCsv, aggregateCsv };
+  return {
+    runs: {
+      spec: {
+        name: "runs",
+        columns: ["run", "cell", "variant", ...paths, "seed", ...names],
+        text: ["cell", "variant", ...textPaths],
+      },
+      rows: runs,
+    },
+    aggregate: {
+      spec: {
+        name: "aggregate",
+        columns: [
+          "cell",
+          "variant",
+          "parameters",
+          ...paths,
+          "metric",
+          "runs",
+          "mean",
+          "sd",
+          "ci95Low",
+          "ci95High",
+        ],
+        text: ["cell", "variant", "parameters", ...textPaths, "metric"],
+      },
+      rows,
+    },
+  };
+}
+
+/** A sweep table as CSV text. */
+export function tableCsv(table: SweepTable): string {
+  return stringify([...table.rows], { header: true, columns: [...table.spec.columns] });
+}
+
+/** runs.csv and aggregate.csv of a sweep's results (sweepTables). */
+export function aggregateSweep(results: readonly SweepResult[]): {
+  runsCsv: string;
+  aggregateCsv: string;
+} {
+  const { runs, aggregate } = sweepTables(results);
+  return { runsCsv: tableCsv(runs), aggregateCsv: tableCsv(aggregate) };
 }
 
 /** A row of aggregate.csv, numbers parsed: one metric of one cell over its runs. */

@@ -3,7 +3,9 @@ import { join } from "node:path";
 import { writeFileAtomic } from "../output/atomic-file.js";
 import { runScenario, scenarioHash } from "../run/run-scenario.js";
 import type { Scenario } from "../scenario/schema.js";
-import { type SweepResult, aggregateSweep } from "./aggregate.js";
+import { type SweepResult, sweepTables, tableCsv } from "./aggregate.js";
+import { ParquetFile } from "../output/parquet-file.js";
+import type { TableFormat } from "../output/table-file.js";
 import type { SweepRun } from "./plan.js";
 
 /** Where a run of a sweep writes: `<out>/<cell>/<seed>/`. */
@@ -76,11 +78,28 @@ export function collectResults(dirs: readonly string[]): SweepResult[] {
   return [...byIndex.values()];
 }
 
-/** Writes runs.csv and aggregate.csv of the results into `outDir`; returns their paths. */
-export function writeAggregate(outDir: string, results: readonly SweepResult[]): string[] {
-  const { runsCsv, aggregateCsv } = aggregateSweep(results);
-  const paths = [join(outDir, "runs.csv"), join(outDir, "aggregate.csv")];
-  writeFileAtomic(paths[0] as string, runsCsv);
-  writeFileAtomic(paths[1] as string, aggregateCsv);
+/**
+ * Writes the sweep's runs and aggregate tables into `outDir` as CSV, Parquet or both; returns
+ * their paths.
+ */
+export function writeAggregate(
+  outDir: string,
+  results: readonly SweepResult[],
+  format: TableFormat = "csv",
+): string[] {
+  const paths: string[] = [];
+  for (const table of Object.values(sweepTables(results))) {
+    if (format !== "parquet") {
+      const path = join(outDir, `${table.spec.name}.csv`);
+      writeFileAtomic(path, tableCsv(table));
+      paths.push(path);
+    }
+    if (format !== "csv") {
+      const file = new ParquetFile(join(outDir, `${table.spec.name}.parquet`), table.spec);
+      for (const row of table.rows) file.write(row);
+      file.commit();
+      paths.push(...file.paths);
+    }
+  }
   return paths;
 }
