@@ -65,7 +65,9 @@ describe("Parquet tables", () => {
   it("refuses text in a column of numbers (a bug, not data)", () => {
     const dir = mkdtempSync(join(tmpdir(), "skysim-parquet-"));
     const file = new ParquetFile(join(dir, "t.parquet"), spec);
-    expect(() => file.write(["a", "12", ""])).toThrow('column x holds numbers, got "12"');
+    expect(() => {
+      file.write(["a", "12", ""]);
+    }).toThrow('column x holds numbers, got "12"');
     file.abort();
     expect(readdirSync(dir)).toEqual([]);
   });

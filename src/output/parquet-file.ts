@@ -9,6 +9,14 @@ import type { TableFile, TableSpec } from "./table-file.js";
 const ROW_GROUP = 65_536;
 
 /**
+ * The writer returns a promise only if its file writer's flush does; skysim's (hyparquet-writer's
+ * fileWriter) writes synchronously, so a promise here would be a bug.
+ */
+function synchronous(result: void | Promise<void>): void {
+  if (result instanceof Promise) throw new Error("the Parquet file writer went asynchronous");
+}
+
+/**
  * A table as an Apache Parquet file (hyparquet-writer), the CSV file's twin: text columns are
  * UTF-8 strings, the others doubles, and an empty cell is null. Rows are buffered a row group at
  * a time, then appended to a hidden temporary file that takes its name at `commit`. The bytes
@@ -61,7 +69,7 @@ export class ParquetFile implements TableFile {
 
   commit(): void {
     this.flush();
-    this.writer.finish();
+    synchronous(this.writer.finish());
     const fd = openSync(this.temporary, "r+");
     try {
       fsyncSync(fd);
@@ -77,10 +85,12 @@ export class ParquetFile implements TableFile {
 
   private flush(): void {
     if (this.rows === 0) return;
-    this.writer.write({
-      columnData: this.table.columns.map((name, i) => ({ name, data: this.columns[i] ?? [] })),
-      rowGroupSize: this.rows,
-    });
+    synchronous(
+      this.writer.write({
+        columnData: this.table.columns.map((name, i) => ({ name, data: this.columns[i] ?? [] })),
+        rowGroupSize: this.rows,
+      }),
+    );
     this.columns = this.table.columns.map(() => []);
     this.rows = 0;
   }
