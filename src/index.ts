@@ -48,3 +48,33 @@ export type { FaultTolerancePolicy } from "./policies/faulttolerance/fault-toler
 export type { SkyPolicy } from "./policies/sky/sky-policy.js";
 export type { PowerPolicy } from "./policies/power/power-policy.js";
 export type { Platform, Host, Site, Cluster } from "./platform/platform.js";
+// Types the ones above refer to (read from a run or handed to a policy; not built by users).
+export type { PowerSummary } from "./output/cloud-metrics.js";
+export type { SlaSummary } from "./output/sla-metrics.js";
+export type { Spread } from "./output/spread.js";
+export type { SiteTotalsView } from "./compute/site-totals.js";
+export type { Vm, VmSpec } from "./compute/vm.js";
+export type { ReconfigurationPlan } from "./policies/consolidation/entropy/plan.js";
+export type { PowerActions } from "./run/power-plan.js";
+export type { WorkloadOutputs } from "./run/workload-run.js";
+export type { RunOutputs } from "./run/run-outputs.js";
+export type { TargetKind } from "./failures/failure-target.js";
+export type { SnapshotPolicy } from "./policies/faulttolerance/fault-tolerance.js";
+export type { Relocation, SkyRequest } from "./policies/sky/sky-policy.js";
+export type { PowerView } from "./policies/power/power-policy.js";
+export type { LinkSpec } from "./network/network.js";
+export type { Simulation } from "./sim/simulation.js";
+export type { RandomStream } from "./sim/random.js";
+export type { FailureTarget } from "./failures/failure-target.js";
+export type { VmState } from "./compute/vm.js";
+export type { PowerState } from "./compute/power-model.js";
+export type { PlanAction, PlanPool } from "./policies/consolidation/entropy/plan-actions.js";
+export type { TableFile, TableSpec } from "./output/table-file.js";
+export type {
+  Action,
+  EventId,
+  Invariant,
+  RunOutcome,
+  RunOptions as SimulationRunOptions,
+} from "./sim/simulation.js";
+export type { CsvCell } from "./output/csv-file.js";
