@@ -55,7 +55,7 @@ const nondeterminism = {
 };
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", "results/"] },
+  { ignores: ["dist/", "node_modules/", "results/", "docs/api/"] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
