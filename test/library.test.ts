@@ -13,7 +13,7 @@ import { describe, expect, it } from "vitest";
 import { runScenario } from "../src/run/run-scenario.js";
 import { SteppedRun } from "../src/run/stepped-run.js";
 import { loadScenarioFile } from "../src/scenario/load.js";
-import type { ConsolidationPolicy } from "../src/policies/consolidation/consolidation-policy.js";
+import type { ConsolidationPolicy, Placement, PowerPolicy } from "../src/index.js";
 
 const ROOT = resolve(".");
 const TSC = join(ROOT, "node_modules/typescript/bin/tsc");
@@ -199,5 +199,57 @@ describe("acting through a policy object", () => {
     run.advanceBy(30);
     expect([...run.cloud.liveVms()].find((vm) => vm.id === first.id)?.host).toBe(to);
     expect(run.cloudSummary().migrations.completed).toBe(1);
+  });
+
+  it("places vjobs and switches hosts off through placement and power objects", () => {
+    // sky-vjobs (first-fit, always on) for 2 hours, with the caller's placement (each VM on the
+    // highest-numbered host up with room: the reverse of first-fit) and power policy (a host
+    // empty for 10 minutes goes off).
+    const scenario = { ...loadScenarioFile("scenarios/sky-vjobs.yaml"), duration: 7200 };
+    const placed: number[] = [];
+    const lastFit: Placement = {
+      name: "last-fit",
+      place: (view, vms) => {
+        const taken = new Map<number, { memory: number; vcpus: number }>();
+        const hosts: number[] = [];
+        for (const vm of vms) {
+          const host = [...view.platform.hosts].reverse().find((h) => {
+            const used = taken.get(h.id) ?? { memory: 0, vcpus: 0 };
+            return (
+              view.isHostUp(h.id) &&
+              view.freeMemory(h.id) - used.memory >= vm.memory &&
+              view.vcpusOn(h.id) + used.vcpus + vm.vcpus <= h.cores
+            );
+          });
+          if (host === undefined) return undefined;
+          const used = taken.get(host.id) ?? { memory: 0, vcpus: 0 };
+          taken.set(host.id, { memory: used.memory + vm.memory, vcpus: used.vcpus + vm.vcpus });
+          hosts.push(host.id);
+        }
+        placed.push(...hosts);
+        return hosts;
+      },
+    };
+    const offWhenIdle: PowerPolicy = {
+      name: "off-when-idle",
+      idleFor: 600,
+      switchOff: () => true,
+      wakeOnDemand: true,
+    };
+    const run = SteppedRun.start(scenario, {
+      baseDir: "scenarios",
+      placement: lastFit,
+      power: offWhenIdle,
+    });
+    run.advanceTo(7200);
+    // The first VM went to the last host that can hold it (lyon's 2 GiB hosts cannot), where
+    // first-fit puts it on the first.
+    const big = run.cloud.platform.hosts.filter((host) => host.memory >= 4 * 2 ** 30);
+    expect(placed[0]).toBe(big.at(-1)?.id);
+    expect(placed[0]).toBeGreaterThan(big[0]?.id ?? Infinity);
+    for (const vm of run.cloud.liveVms()) expect(placed).toContain(vm.host);
+    // Hosts never used went off; the scenario says always-on.
+    expect(run.cloudSummary().power.hostHoursOff).toBeGreaterThan(0);
+    expect(scenario.policies.power.name).toBe("always-on");
   });
 });

@@ -12,6 +12,7 @@ import { makePolicy } from "./make-policy.js";
 import { installSkyRelocation } from "./sky-relocation.js";
 import { PowerManager } from "./power-manager.js";
 import type { FaultTolerancePolicy } from "../policies/faulttolerance/fault-tolerance.js";
+import type { PolicyObjects } from "../policies/policy-objects.js";
 
 /**
  * Makes the scenario's policies and wires them to the cloud: the vjob runner with the placement
@@ -25,17 +26,19 @@ export function installPolicies(
   streams: RandomStreams,
   baseDir: string,
   boot: Pick<VjobRunnerOptions, "bootDelay" | "imageStore">,
-  /** A consolidation policy given as an object (the library's), instead of the scenario's. */
-  consolidationPolicy?: ConsolidationPolicy,
+  /** Policies given as objects (the library's), instead of the scenario's of their kinds. */
+  objects: PolicyObjects = {},
 ): {
   readonly runner: VjobRunner;
   readonly decisions: ConsolidationMetrics;
   readonly manager: ConsolidationManager;
 } {
-  const faultTolerance = makePolicy("faultTolerance", policies.faultTolerance, streams, baseDir);
+  const faultTolerance =
+    objects.faultTolerance ??
+    makePolicy("faultTolerance", policies.faultTolerance, streams, baseDir);
   const { period, scope, demand, headroom, manager } = policies.consolidation;
   const consolidation =
-    consolidationPolicy ??
+    objects.consolidation ??
     makePolicy("consolidation", policies.consolidation, streams, baseDir, [
       "period",
       "scope",
@@ -44,11 +47,12 @@ export function installPolicies(
       "manager",
     ]);
   const controlled = consolidation.schedulesVjobs === true;
-  const sky = makePolicy("sky", policies.sky, streams, baseDir, ["period"]);
-  const placement = makePolicy("placement", policies.placement, streams, baseDir);
+  const sky = objects.sky ?? makePolicy("sky", policies.sky, streams, baseDir, ["period"]);
+  const placement =
+    objects.placement ?? makePolicy("placement", policies.placement, streams, baseDir);
   const power = new PowerManager(
     cloud,
-    makePolicy("power", policies.power, streams, baseDir),
+    objects.power ?? makePolicy("power", policies.power, streams, baseDir),
     storageHosts(cloud, boot.imageStore, faultTolerance),
   );
   const planPower = power.planPower();
@@ -84,7 +88,7 @@ export function installPolicies(
   const decisions = new ConsolidationMetrics(loop, consolidation.name, period);
   installSkyRelocation(cloud, runner, sky, policies.sky.period);
   // "none" is no control loop at all, rather than one deciding nothing every period.
-  if (consolidationPolicy !== undefined || policies.consolidation.name !== "none") loop.start();
+  if (objects.consolidation !== undefined || policies.consolidation.name !== "none") loop.start();
   return { runner, decisions, manager: loop };
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { ConsolidationPolicy } from "../policies/consolidation/consolidation-policy.js";
+import type { PolicyObjects } from "../policies/policy-objects.js";
 import type { Scenario } from "../scenario/schema.js";
 import type { VjobsWorkload } from "../scenario/vjobs-section.js";
 import { prepareDemoQueue } from "./demo-queue-run.js";
@@ -21,6 +21,8 @@ export interface RunOptions {
   readonly onProgress?: (time: number, events: number) => void;
   /** Also write timeline.csv (a vjobs run with `outDir`): what the report's timeline draws. */
   readonly timeline?: boolean;
+  /** Policy objects in place of the scenario's of their kinds (a vjobs workload's). */
+  readonly policies?: PolicyObjects;
 }
 
 /** Progress reports per run; running in slices changes nothing (`run({ until })` is inclusive). */
@@ -58,8 +60,8 @@ export function prepareRun(
     readonly outputs?: RunOutputs;
     /** Write timeline.csv among the outputs (a vjobs workload's). */
     readonly timeline?: boolean;
-    /** A consolidation policy object in place of the scenario's (a vjobs workload's). */
-    readonly consolidation?: ConsolidationPolicy;
+    /** Policy objects in place of the scenario's of their kinds (a vjobs workload's). */
+    readonly policies?: PolicyObjects;
   } = {},
 ): PreparedRun {
   const check = options.check ?? false;
@@ -73,7 +75,7 @@ export function prepareRun(
           check,
           ...(options.outputs === undefined ? {} : { outputs: options.outputs }),
           timeline: options.timeline ?? false,
-          ...(options.consolidation === undefined ? {} : { consolidation: options.consolidation }),
+          ...(options.policies === undefined ? {} : { policies: options.policies }),
           ...(scenario.output.failureFree
             ? { failureFree: failureFreeTurnarounds(scenario, workload, baseDir) }
             : {}),
@@ -108,6 +110,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
       ...(options.baseDir === undefined ? {} : { baseDir: options.baseDir }),
       ...(outputs === undefined ? {} : { outputs }),
       timeline: options.timeline ?? false,
+      ...(options.policies === undefined ? {} : { policies: options.policies }),
     });
     if (options.onProgress === undefined) run.sim.run({ until: scenario.duration });
     else {

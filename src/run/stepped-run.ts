@@ -1,25 +1,23 @@
 import type { CloudSummary } from "../output/cloud-metrics.js";
 import type { CloudView } from "../policies/cloud-view.js";
-import type { ConsolidationPolicy } from "../policies/consolidation/consolidation-policy.js";
+import { type PolicyObjects, policyObjectsOf } from "../policies/policy-objects.js";
 import type { Scenario } from "../scenario/schema.js";
 import type { Decision } from "./consolidation-loop.js";
 import { type Summary, prepareRun, summaryOf } from "./run-scenario.js";
 import type { VjobsRun } from "./vjobs-run.js";
 
-/** What `startRun` may be given. */
-export interface StepOptions {
+/**
+ * What `SteppedRun.start` may be given: besides the options below, policy objects (placement,
+ * consolidation, faultTolerance, sky, power) in place of the scenario's of their kinds, e.g. an
+ * agent called at each decision of the scenario's consolidation loop.
+ */
+export interface StepOptions extends PolicyObjects {
   /** Check the model's invariants after every event (slower). */
   readonly check?: boolean;
   /** Folder of the scenario file: files it names (an SWF log) are found from there. */
   readonly baseDir?: string;
   /** skysim's version, recorded in the summary (default: the package's). */
   readonly version?: string;
-  /**
-   * A consolidation policy object in place of the scenario's: the caller's agent, called at each
-   * decision of the scenario's loop (its period, scope, manager), may act on what the caller set
-   * between steps. Its loop runs even where the scenario says `none`.
-   */
-  readonly consolidation?: ConsolidationPolicy;
 }
 
 /**
@@ -27,9 +25,9 @@ export interface StepOptions {
  * advances to a time or to the consolidation's next decision, and between steps the cloud and its
  * metrics can be read. Stepping changes nothing: the same scenario and seed give the same events
  * and summary whatever the steps (the engine's `run({ until })` is inclusive and resumable). It
- * writes no file. Act on the run through the policies: a consolidation policy object given to
- * `start` (or a user policy module named in the scenario) is called at each decision and may act
- * on whatever the caller set between steps.
+ * writes no file. Act on the run through the policies: policy objects given to `start` (or user
+ * policy modules named in the scenario) are called as the run goes (a consolidation at each
+ * decision) and may act on whatever the caller set between steps.
  */
 export class SteppedRun {
   private readonly decisions: Decision[] = [];
@@ -52,7 +50,7 @@ export class SteppedRun {
     const run = prepareRun(scenario, {
       ...(options.check === undefined ? {} : { check: options.check }),
       ...(options.baseDir === undefined ? {} : { baseDir: options.baseDir }),
-      ...(options.consolidation === undefined ? {} : { consolidation: options.consolidation }),
+      policies: policyObjectsOf(options),
     }) as VjobsRun;
     return new SteppedRun(scenario, run, options.version);
   }

@@ -16,7 +16,7 @@ import { Simulation } from "../sim/simulation.js";
 import { formatDuration } from "../sim/units.js";
 import type { VjobRunner } from "../workload/vjob-runner.js";
 import type { ConsolidationManager } from "./consolidation-manager.js";
-import type { ConsolidationPolicy } from "../policies/consolidation/consolidation-policy.js";
+import type { PolicyObjects } from "../policies/policy-objects.js";
 import { hostEnergyModels } from "./host-energy.js";
 import { installFailures } from "./install-failures.js";
 import type { RunOutputs } from "./run-outputs.js";
@@ -41,8 +41,8 @@ export interface VjobsRunOptions {
   readonly timeline?: boolean;
   /** Turnaround of each vjob in the failure-free run, by name, to report inflations. */
   readonly failureFree?: ReadonlyMap<string, number>;
-  /** A consolidation policy object in place of the scenario's (its period, scope... still hold). */
-  readonly consolidation?: ConsolidationPolicy;
+  /** Policy objects in place of the scenario's of their kinds (its periods, scope... still hold). */
+  readonly policies?: PolicyObjects;
 }
 
 /**
@@ -73,7 +73,7 @@ export function prepareVjobs(
       bootDelay: workload.boot.delay,
       ...(imageStore === undefined ? {} : { imageStore }),
     },
-    options.consolidation,
+    options.policies,
   );
   const metrics = new CloudMetrics(cloud);
   const injector = new FailureInjector(cloud);
