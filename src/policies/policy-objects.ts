@@ -33,5 +33,5 @@ export function policyObjectsOf(options: PolicyObjects): PolicyObjects {
     POLICY_OBJECT_KINDS.flatMap((kind) =>
       options[kind] === undefined ? [] : [[kind, options[kind]]],
     ),
-  ) as PolicyObjects;
+  );
 }
