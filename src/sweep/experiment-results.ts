@@ -29,6 +29,35 @@ export interface Bar {
   readonly high: number;
 }
 
+/**
+ * Jupyter's display protocol, as Deno's kernel reads it: a cell whose value has this method shows
+ * what it returns (a MIME bundle) instead of the value. Under the headless runner it is unused.
+ */
+const JUPYTER_DISPLAY = Symbol.for("Jupyter.display");
+
+/** A chart written by `saveChart`: its files, and its SVG shown inline by Jupyter. */
+export interface SavedChart {
+  /** The Vega-Lite spec's file and the SVG's. */
+  readonly paths: readonly string[];
+  readonly svg: string;
+  [JUPYTER_DISPLAY](): Record<string, string>;
+}
+
+/** One or more saved charts shown inline when a notebook cell ends with them. */
+export interface ChartDisplay {
+  [JUPYTER_DISPLAY](): Record<string, string>;
+}
+
+/** Several saved charts as one cell output: their SVGs one under the other. */
+export function showCharts(...charts: readonly SavedChart[]): ChartDisplay {
+  return {
+    [JUPYTER_DISPLAY]: () => ({
+      "text/html": charts.map((chart) => `<div>${chart.svg}</div>`).join("\n"),
+      "text/plain": charts.flatMap((chart) => chart.paths).join("\n"),
+    }),
+  };
+}
+
 /** An experiment's sweep results. The functions need no `this`: they can be destructured. */
 export interface Experiment {
   readonly name: string;
@@ -53,9 +82,11 @@ export interface Experiment {
   /**
    * Writes `<figuresDir>/<name>-<chart>.vl.json` (the Vega-Lite spec, data inlined: it opens in
    * the Vega editor) and `.svg` (rendered headlessly, as skysim renders its own charts); returns
-   * their paths.
+   * their paths and the SVG, which Jupyter shows inline when a cell ends with the result.
    */
-  readonly saveChart: (chart: string, spec: TopLevelSpec) => Promise<string[]>;
+  readonly saveChart: (chart: string, spec: TopLevelSpec) => Promise<SavedChart>;
+  /** Saved charts shown inline together when a cell ends with this (`showCharts`). */
+  readonly show: typeof showCharts;
   /** Where the scenario, the results and the figures are, and the aggregate's size: lines to print. */
   readonly describe: () => string;
 }
@@ -120,10 +151,16 @@ export function openExperiment(name: string, options: ExperimentOptions): Experi
     saveChart: async (chart, spec) => {
       const path = join(figuresDir, `${name}-${chart}`);
       const paths = [`${path}.vl.json`, `${path}.svg`] as const;
+      const svg = await renderSvg({ spec });
       writeFileAtomic(paths[0], `${JSON.stringify(spec, null, 2)}\n`);
-      writeFileAtomic(paths[1], await renderSvg({ spec }));
-      return [...paths];
+      writeFileAtomic(paths[1], svg);
+      return {
+        paths: [...paths],
+        svg,
+        [JUPYTER_DISPLAY]: () => ({ "image/svg+xml": svg, "text/plain": paths.join("\n") }),
+      };
     },
+    show: showCharts,
     describe: () =>
       [
         `scenario ${scenarioFile}`,
