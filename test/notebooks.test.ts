@@ -9,7 +9,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 
 // The compiled CLI and the project code the notebooks import (`npm test` builds them first).
@@ -26,6 +26,52 @@ const CHARTS: Readonly<Record<string, readonly string[]>> = {
   "planetlab-day": ["energy-violations", "active-hosts"],
   "sky-site-outage": ["lost-work", "completion"],
 };
+
+/**
+ * Jupyter (Debian's jupyter-nbconvert brings jupyter_client) with Deno's kernel (the npm package
+ * deno): where both are here, each notebook also runs under them and must show its charts inline.
+ * .ci/run installs them: in CI this never skips.
+ */
+const DENO = resolve("node_modules/.bin/deno");
+const JUPYTER =
+  spawnSync("/usr/bin/python3", ["-c", "import jupyter_client"], { encoding: "utf8" }).status === 0;
+const UNDER_JUPYTER = (JUPYTER && existsSync(DENO)) || process.env["CI"] === "true";
+
+/** A Jupyter data folder whose only kernel is Deno's (what `deno jupyter --install` writes). */
+function denoKernel(): string {
+  const folder = join(TMP, "jupyter");
+  mkdirSync(join(folder, "kernels", "deno"), { recursive: true });
+  const argv = [DENO, "jupyter", "--kernel", "--conn", "{connection_file}"];
+  writeFileSync(
+    join(folder, "kernels", "deno", "kernel.json"),
+    JSON.stringify({ argv, display_name: "Deno", language: "typescript" }),
+  );
+  return folder;
+}
+
+/** Debian's python3, whose jupyter_client comes with jupyter-nbconvert. */
+const PYTHON = existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+
+/**
+ * The SVGs a notebook shows inline when its cells run in Deno's kernel (test/jupyter-cells.py
+ * runs them as a frontend does, in the notebook's folder).
+ */
+function svgsShownUnderJupyter(name: string, env: Record<string, string>): number {
+  const run = spawnSync(PYTHON, [resolve("test/jupyter-cells.py"), "deno", `${name}.ipynb`], {
+    cwd: "notebooks",
+    encoding: "utf8",
+    env: { ...process.env, ...env, JUPYTER_PATH: denoKernel() },
+    maxBuffer: 256 * 2 ** 20,
+  });
+  if (run.status !== 0) throw new Error(`${name} under Jupyter: ${run.stderr}`);
+  const shown = JSON.parse(run.stdout.trim().split("\n").at(-1) ?? "[]") as [
+    number,
+    Record<string, string>,
+  ][];
+  return shown
+    .map(([, bundle]) => `${bundle["image/svg+xml"] ?? ""}${bundle["text/html"] ?? ""}`)
+    .reduce((count, html) => count + (html.match(/<svg/g)?.length ?? 0), 0);
+}
 
 // Every folder the tests write, removed at the end.
 const TMP = mkdtempSync(join(tmpdir(), "skysim-notebooks-"));
@@ -99,6 +145,11 @@ describe("notebooks", () => {
       expect(spec.$schema).toMatch(/^https:\/\/vega\.github\.io\/schema\/vega-lite\//);
     }
     expect(leftovers(run.pid)).toEqual([]);
+    if (!UNDER_JUPYTER) return;
+    // The same notebook under Jupyter with Deno's kernel (run in its folder too) shows every
+    // chart inline.
+    const env = { SKYSIM_CI: "1", SKYSIM_RESULTS: results, SKYSIM_FIGURES: figures };
+    expect(svgsShownUnderJupyter(name, env)).toBe(charts.length);
   });
 
   it("says which command makes missing results, and in which cell it stopped", () => {
@@ -129,7 +180,10 @@ describe("notebooks", () => {
     const syntax = notebook([{ cell_type: "code", source: "const x: number = ;" }]);
     const runtime = notebook([
       { cell_type: "markdown", source: "# A notebook" },
-      { cell_type: "code", source: 'import { join } from "node:path";\nconst a: number = 1;' },
+      {
+        cell_type: "code",
+        source: 'import { join, resolve } from "node:path";\nconst a: number = 1;',
+      },
       { cell_type: "code", source: "console.log(join('a', 'b'), a);\n\nnull.boom;" },
     ]);
     const run = node([RUNNER, syntax, runtime]);
