@@ -1,55 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { prepareRun } from "../src/run/run-scenario.js";
 import type { VjobsRun } from "../src/run/vjobs-run.js";
-import { validateScenario } from "../src/scenario/load.js";
 import type { VjobRecord } from "../src/workload/vjob-record.js";
+import { SALINE_FIXTURES, salineScenario } from "./saline-fixture.js";
 
 /*
- * Three sites of 4 hosts (4 cores, 8 GB, 100 MB/s disks, 10 Gb/s = 1.25e9 B/s everywhere, no
- * latency). Each vjob is one VM of 4 vCPUs and 4 GB doing 16 core-hours (57,600 core-s: 4 h on
- * its 4 vCPUs); first-fit puts one per host. It boots in 60 s, so it runs from t = 60 s.
- * Saline snapshots every 1,800 s of running: the capture pauses the VM while 4e9 B go to its
+ * The platform and vjobs of salineScenario (test/saline-fixture.ts). Saline snapshots every 1,800 s of running: the capture pauses the VM while 4e9 B go to its
  * disk, 4e9 / 1e8 = 40 s; captures start at 60 + 1800 = 1860, 1900 + 1800 = 3700, 5540, 7380.
  */
 const CAPTURE = 4e9 / 1e8;
 
 function runOf(faultTolerance: object, trace: string, jobs: number): VjobRecord[] {
-  const scenario = validateScenario(
-    {
-      name: "saline",
-      duration: "8h",
-      platform: {
-        type: "synthetic",
-        sites: 3,
-        hostsPerSite: 4,
-        cores: 4,
-        memory: "8GB",
-        disk: "100MB/s",
-        nic: { bandwidth: "10Gbps" },
-        uplink: { bandwidth: "10Gbps" },
-        backbone: { type: "shared", bandwidth: "10Gbps" },
-      },
-      workload: {
-        type: "vjobs",
-        vm: { vcpus: 4, memory: "4GB" },
-        arrivals: {
-          type: "list",
-          jobs: Array.from({ length: jobs }, (_, i) => ({
-            name: `j${i}`,
-            submit: 0,
-            homeSite: "s0",
-            work: { coreSeconds: "16h" },
-          })),
-        },
-        boot: { delay: 60 },
-      },
-      policies: { faultTolerance },
-      failures: [{ type: "trace", file: trace }],
-      output: { charts: false },
-    },
-    "saline.yaml",
-  );
-  const run = prepareRun(scenario, { check: true, baseDir: "test/fixtures/saline" }) as VjobsRun;
+  const scenario = salineScenario(faultTolerance, trace, jobs);
+  const run = prepareRun(scenario, { check: true, baseDir: SALINE_FIXTURES }) as VjobsRun;
   const records: VjobRecord[] = [];
   run.runner.vjobFinished.subscribe((record) => records.push(record));
   run.sim.run({ until: scenario.duration });

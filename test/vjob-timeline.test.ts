@@ -5,7 +5,8 @@ import { parse } from "csv-parse/sync";
 import { group } from "d3-array";
 import { describe, expect, it } from "vitest";
 import { runScenario } from "../src/run/run-scenario.js";
-import { loadScenarioFile, validateScenario } from "../src/scenario/load.js";
+import { loadScenarioFile } from "../src/scenario/load.js";
+import { SALINE_FIXTURES, salineScenario } from "./saline-fixture.js";
 
 interface Row {
   subject: string;
@@ -31,47 +32,18 @@ function timelineOf(dir: string): Row[] {
 
 describe("the vjobs' timeline (timeline.csv)", () => {
   it("follows a vjob through a site outage and its restore elsewhere, as test/saline computes", () => {
-    // The scenario of test/saline.test.ts: three sites of 4 hosts, 3 one-VM vjobs (4 vCPUs, 16
-    // core-hours) submitted at 0 on s0, booting 60 s; Saline every 1,800 s to a remote store; s0
-    // down from 2 h to 10 h (the run ends at 8 h).
-    const scenario = validateScenario(
-      {
-        name: "saline",
-        duration: "8h",
-        platform: {
-          type: "synthetic",
-          sites: 3,
-          hostsPerSite: 4,
-          cores: 4,
-          memory: "8GB",
-          disk: "100MB/s",
-          nic: { bandwidth: "10Gbps" },
-          uplink: { bandwidth: "10Gbps" },
-          backbone: { type: "shared", bandwidth: "10Gbps" },
-        },
-        workload: {
-          type: "vjobs",
-          vm: { vcpus: 4, memory: "4GB" },
-          arrivals: {
-            type: "list",
-            jobs: ["j0", "j1", "j2"].map((name) => ({
-              name,
-              submit: 0,
-              homeSite: "s0",
-              work: { coreSeconds: "16h" },
-            })),
-          },
-          boot: { delay: 60 },
-        },
-        policies: { faultTolerance: { name: "saline", period: 1800, store: "remote" } },
-        failures: [{ type: "trace", file: "site-outage.csv" }],
-      },
-      "saline.yaml",
+    // The scenario of test/saline.test.ts (test/saline-fixture.ts): three sites of 4 hosts, 3
+    // one-VM vjobs (4 vCPUs, 16 core-hours) submitted at 0 on s0, booting 60 s; Saline every
+    // 1,800 s to a remote store; s0 down from 2 h to 10 h (the run ends at 8 h).
+    const scenario = salineScenario(
+      { name: "saline", period: 1800, store: "remote" },
+      "site-outage.csv",
+      3,
     );
     const dir = mkdtempSync(join(tmpdir(), "skysim-timeline-"));
     const { summary } = runScenario(scenario, {
       outDir: dir,
-      baseDir: "test/fixtures/saline",
+      baseDir: SALINE_FIXTURES,
       timeline: true,
     });
     const rows = timelineOf(dir);

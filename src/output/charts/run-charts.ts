@@ -26,6 +26,65 @@ function empty(name: string, title: string, note: string): EmptyChart {
   return { name, title, empty: note };
 }
 
+/** What a step line per site plots: its y field, the axis title, the tooltip's number format. */
+interface LineValue {
+  readonly field: string;
+  readonly title: string;
+  readonly format: string;
+}
+
+/**
+ * A step line per site over time (hours), zoomable (drag), with a tooltip per sample; `series`
+ * splits each site's line in dashed styles by another field.
+ */
+function siteLines(sites: readonly string[], y: LineValue, series?: LineValue) {
+  return {
+    params: [zoomTime()],
+    mark: {
+      type: "line" as const,
+      interpolate: "step-after" as const,
+      point: { opacity: 0, size: 30 },
+    },
+    encoding: {
+      x: HOURS_AXIS,
+      y: { field: y.field, type: "quantitative" as const, title: y.title },
+      color: siteColor(sites),
+      ...(series === undefined
+        ? {}
+        : { strokeDash: { field: series.field, type: "nominal" as const, title: series.title } }),
+      tooltip: [
+        { field: "site", type: "nominal" as const },
+        ...(series === undefined
+          ? []
+          : [{ field: series.field, type: "nominal" as const, title: series.title }]),
+        HOURS_TOOLTIP,
+        { field: y.field, type: "quantitative" as const, title: y.title, format: y.format },
+      ],
+    },
+  };
+}
+
+/** A chart of one layer of lines (`siteLines`) over `values`. */
+function lineChart(
+  name: string,
+  title: string,
+  values: readonly object[],
+  lines: ReturnType<typeof siteLines>,
+): ReportChart {
+  return {
+    name,
+    title,
+    spec: {
+      $schema: VEGA_LITE_SCHEMA,
+      title,
+      width: WIDTH,
+      height: HEIGHT,
+      data: { values: [...values] },
+      ...lines,
+    },
+  };
+}
+
 /** The sampling step of a timeseries (its first two distinct times), s. */
 function stepOf(rows: readonly TimeseriesRow[]): number {
   const first = rows[0]?.time ?? 0;
@@ -47,29 +106,8 @@ function perSiteLine(
   if (chart.note !== undefined && values.every((v) => v.value === 0)) {
     return empty(chart.name, chart.title, chart.note);
   }
-  return {
-    name: chart.name,
-    title: chart.title,
-    spec: {
-      $schema: VEGA_LITE_SCHEMA,
-      title: chart.title,
-      width: WIDTH,
-      height: HEIGHT,
-      data: { values },
-      params: [zoomTime()],
-      mark: { type: "line", interpolate: "step-after", point: { opacity: 0, size: 30 } },
-      encoding: {
-        x: HOURS_AXIS,
-        y: { field: "value", type: "quantitative", title: chart.axis },
-        color: siteColor(sites),
-        tooltip: [
-          { field: "site", type: "nominal" },
-          HOURS_TOOLTIP,
-          { field: "value", type: "quantitative", title: chart.axis, format: ",.3~f" },
-        ],
-      },
-    },
-  };
+  const y = { field: "value", title: chart.axis, format: ",.3~f" };
+  return lineChart(chart.name, chart.title, values, siteLines(sites, y));
 }
 
 /** Cores demanded (solid) and cores of the hosts on (dashed), per site. */
@@ -79,31 +117,9 @@ function cpuChart(rows: readonly TimeseriesRow[], sites: readonly string[]): Rep
     { hours: row.time / 3600, site: row.site, series: "demanded", cores: row["cpuDemandCores"] },
     { hours: row.time / 3600, site: row.site, series: "on", cores: row["cpuCores"] },
   ]);
-  return {
-    name: "cpu-demand",
-    title,
-    spec: {
-      $schema: VEGA_LITE_SCHEMA,
-      title,
-      width: WIDTH,
-      height: HEIGHT,
-      data: { values },
-      params: [zoomTime()],
-      mark: { type: "line", interpolate: "step-after", point: { opacity: 0, size: 30 } },
-      encoding: {
-        x: HOURS_AXIS,
-        y: { field: "cores", type: "quantitative", title: "cores" },
-        color: siteColor(sites),
-        strokeDash: { field: "series", type: "nominal", title: "cores" },
-        tooltip: [
-          { field: "site", type: "nominal" },
-          { field: "series", type: "nominal", title: "cores" },
-          HOURS_TOOLTIP,
-          { field: "cores", type: "quantitative", format: ",.2~f" },
-        ],
-      },
-    },
-  };
+  const y = { field: "cores", title: "cores", format: ",.2~f" };
+  const series = { field: "series", title: "cores", format: "" };
+  return lineChart("cpu-demand", title, values, siteLines(sites, y, series));
 }
 
 /** Interval lengths a chart of counts may use, s. */
@@ -208,18 +224,7 @@ function failuresChart(
       layer: [
         {
           data: { values: up },
-          params: [zoomTime()],
-          mark: { type: "line", interpolate: "step-after", point: { opacity: 0, size: 30 } },
-          encoding: {
-            x: HOURS_AXIS,
-            y: { field: "up", type: "quantitative", title: "hosts up" },
-            color: siteColor(sites),
-            tooltip: [
-              { field: "site", type: "nominal" },
-              HOURS_TOOLTIP,
-              { field: "up", type: "quantitative", title: "hosts up" },
-            ],
-          },
+          ...siteLines(sites, { field: "up", title: "hosts up", format: "d" }),
         },
         ...(failures.length === 0
           ? []
@@ -262,29 +267,8 @@ function lostWorkChart(
   }
   for (const site of losing)
     values.push({ hours: span / 3600, site, coreHours: totals.get(site) ?? 0 });
-  return {
-    name,
-    title,
-    spec: {
-      $schema: VEGA_LITE_SCHEMA,
-      title,
-      width: WIDTH,
-      height: HEIGHT,
-      data: { values },
-      params: [zoomTime()],
-      mark: { type: "line", interpolate: "step-after", point: { opacity: 0, size: 30 } },
-      encoding: {
-        x: HOURS_AXIS,
-        y: { field: "coreHours", type: "quantitative", title: "core-hours lost" },
-        color: siteColor(sites),
-        tooltip: [
-          { field: "site", type: "nominal" },
-          HOURS_TOOLTIP,
-          { field: "coreHours", type: "quantitative", title: "core-hours lost", format: ",.1f" },
-        ],
-      },
-    },
-  };
+  const y = { field: "coreHours", title: "core-hours lost", format: ",.1f" };
+  return lineChart(name, title, values, siteLines(sites, y));
 }
 
 const RECOVERY_KINDS: Record<string, string> = {
