@@ -151,12 +151,19 @@ describe("openExperiment", () => {
         y: { field: "mean", type: "quantitative" },
       },
     } as const;
-    const paths = await saveChart("bars", spec);
-    expect(paths).toEqual([join(figures, "demo-bars.vl.json"), join(figures, "demo-bars.svg")]);
+    const saved = await saveChart("bars", spec);
+    expect(saved.paths).toEqual([
+      join(figures, "demo-bars.vl.json"),
+      join(figures, "demo-bars.svg"),
+    ]);
     expect(readFileSync(join(figures, "demo-bars.vl.json"), "utf8")).toBe(
       `${JSON.stringify(spec, null, 2)}\n`,
     );
-    expect(readFileSync(join(figures, "demo-bars.svg"), "utf8")).toMatch(/^<svg/);
+    const svg = readFileSync(join(figures, "demo-bars.svg"), "utf8");
+    expect(svg).toMatch(/^<svg/);
+    // What Jupyter shows when a cell ends with it: the SVG, and the files as text.
+    const display = saved[Symbol.for("Jupyter.display") as keyof typeof saved] as () => unknown;
+    expect(display()).toEqual({ "image/svg+xml": svg, "text/plain": saved.paths.join("\n") });
   });
 });
 
