@@ -27,4 +27,10 @@ export interface CloudView {
   readonly siteTotals?: SiteTotalsView;
   /** The operation the VM is busy with (boot, migration...), if any. */
   operationOf(vm: Readonly<Vm>): { readonly kind: string } | undefined;
+  /**
+   * Placement constraints of the set being placed (scenario `constraints`): whether its next VM
+   * may go to `host`, given the hosts its earlier VMs were given (`chosen`). Absent: no
+   * constraint. Built-in placements ask it through HostRoom.fits; a user placement should too.
+   */
+  admits?(host: number, chosen: readonly number[]): boolean;
 }

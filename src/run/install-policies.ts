@@ -13,6 +13,9 @@ import { installSkyRelocation } from "./sky-relocation.js";
 import { PowerManager } from "./power-manager.js";
 import type { FaultTolerancePolicy } from "../policies/faulttolerance/fault-tolerance.js";
 import type { PolicyObjects } from "../policies/policy-objects.js";
+import { constrainedPlacement } from "../policies/constraints/constrained-placement.js";
+import type { Constraint } from "../policies/constraints/placement-constraints.js";
+import { VjobPlaces } from "../policies/constraints/vjob-places.js";
 
 /**
  * Makes the scenario's policies and wires them to the cloud: the vjob runner with the placement
@@ -28,8 +31,12 @@ export function installPolicies(
   boot: Pick<VjobRunnerOptions, "bootDelay" | "imageStore">,
   /** Policies given as objects (the library's), instead of the scenario's of their kinds. */
   objects: PolicyObjects = {},
+  /** The scenario's placement constraints, resolved on the platform. */
+  constraints: readonly Constraint[] = [],
 ): {
   readonly runner: VjobRunner;
+  /** Where each vjob's VMs are (followed for the constraints). */
+  readonly places: VjobPlaces;
   readonly decisions: ConsolidationMetrics;
   readonly manager: ConsolidationManager;
 } {
@@ -48,8 +55,10 @@ export function installPolicies(
     ]);
   const controlled = consolidation.schedulesVjobs === true;
   const sky = objects.sky ?? makePolicy("sky", policies.sky, streams, baseDir, ["period"]);
+  const places = new VjobPlaces();
+  const chosen = objects.placement ?? makePolicy("placement", policies.placement, streams, baseDir);
   const placement =
-    objects.placement ?? makePolicy("placement", policies.placement, streams, baseDir);
+    constraints.length === 0 ? chosen : constrainedPlacement(chosen, constraints, places);
   const power = new PowerManager(
     cloud,
     objects.power ?? makePolicy("power", policies.power, streams, baseDir),
@@ -67,6 +76,7 @@ export function installPolicies(
     faultTolerance,
     admission: controlled ? "controller" : "queue",
   });
+  places.follow(runner);
   // What every decision sees and may do, whoever schedules the vjobs.
   const seen = {
     scope,
@@ -89,7 +99,7 @@ export function installPolicies(
   installSkyRelocation(cloud, runner, sky, policies.sky.period);
   // "none" is no control loop at all, rather than one deciding nothing every period.
   if (objects.consolidation !== undefined || policies.consolidation.name !== "none") loop.start();
-  return { runner, decisions, manager: loop };
+  return { runner, places, decisions, manager: loop };
 }
 
 /** The consolidation's managers: one loop per site or for the sky, group managers, or partitions. */

@@ -1,6 +1,8 @@
 import { Cloud } from "../compute/cloud.js";
 import { FailureInjector } from "../failures/failure-injector.js";
 import { CloudMetrics } from "../output/cloud-metrics.js";
+import { ConstraintMetrics } from "../output/constraint-metrics.js";
+import { resolveConstraints } from "../policies/constraints/placement-constraints.js";
 import { FailureMetrics } from "../output/failure-metrics.js";
 import { EVENTS_TABLE, traceEvents } from "../output/event-trace.js";
 import { TIMESERIES_TABLE, sampleTimeseries } from "../output/timeseries.js";
@@ -64,7 +66,8 @@ export function prepareVjobs(
     energyOf: hostEnergyModels(scenario.energy, platform),
   });
   const imageStore = platform.hosts.find((h) => h.name === workload.boot.imageStore)?.id;
-  const { runner, decisions, manager } = installPolicies(
+  const constraints = resolveConstraints(scenario.constraints, platform);
+  const { runner, places, decisions, manager } = installPolicies(
     scenario.policies,
     cloud,
     streams,
@@ -74,7 +77,12 @@ export function prepareVjobs(
       ...(imageStore === undefined ? {} : { imageStore }),
     },
     options.policies,
+    constraints,
   );
+  const kept =
+    constraints.length === 0
+      ? undefined
+      : new ConstraintMetrics(cloud, runner, places, constraints);
   const metrics = new CloudMetrics(cloud);
   const injector = new FailureInjector(cloud);
   const failures = new FailureMetrics(cloud, injector);
@@ -111,10 +119,17 @@ export function prepareVjobs(
       const infrastructure = metrics.summarize(until);
       const lost = failures.summarize(until);
       const consolidated = decisions.summarize();
+      const constrained = kept?.summarize(until);
       statistics.writeUnfinished();
       timeline?.finish(until);
       return {
-        summary: { vjobs, cloud: infrastructure, consolidation: consolidated, failures: lost },
+        summary: {
+          vjobs,
+          cloud: infrastructure,
+          consolidation: consolidated,
+          failures: lost,
+          ...(constrained === undefined ? {} : { constraints: constrained }),
+        },
         headline: [
           `vjobs: ${vjobs.submitted} submitted, ${vjobs.finished} finished, mean wait ${formatDuration(vjobs.wait.mean, 3)}, mean turnaround ${formatDuration(vjobs.turnaround.mean, 3)}, ${vjobs.vms} VMs`,
           `cloud: ${infrastructure.activeHostHours.toFixed(1)} active host-hours, ${infrastructure.energyKWh.toFixed(1)} kWh, violation ${formatDuration(infrastructure.violationHostSeconds, 3)} host-time, ${infrastructure.migrations.completed} migrations`,
@@ -132,6 +147,16 @@ export function prepareVjobs(
                   .join(
                     ", ",
                   )}; ${lost.vmsLost} VMs lost, ${vjobs.restarts} restarts, ${vjobs.restores} restores, ${(vjobs.lostCoreSeconds / 3600).toFixed(1)} core-hours lost`,
+              ]),
+          ...(constrained === undefined
+            ? []
+            : [
+                `constraints: ${constrained
+                  .map(
+                    (c) =>
+                      `#${c.constraint} ${c.type} ${c.violations} violations (${formatDuration(c.violationSeconds, 3)})`,
+                  )
+                  .join(", ")}`,
               ]),
           ...(vjobs.snapshots.stored + vjobs.snapshots.failed === 0
             ? []

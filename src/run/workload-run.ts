@@ -8,13 +8,16 @@ import type { Simulation } from "../sim/simulation.js";
 /**
  * A workload's part of summary.json (deterministic values only): a `vjobs` workload gives the
  * first four, a `demo-queue` gives `jobs`.
- */
+ */ import type { ConstraintSummary } from "../output/constraint-metrics.js";
+
 export interface WorkloadSummary {
   readonly vjobs?: VjobSummary;
   readonly cloud?: CloudSummary;
   readonly consolidation?: ConsolidationSummary;
   readonly failures?: FailureSummary;
   readonly jobs?: JobSummary;
+  /** Each of the scenario's placement constraints and how well it was kept (if it has any). */
+  readonly constraints?: readonly ConstraintSummary[];
 }
 
 /** What a workload's run hands back once simulated. */

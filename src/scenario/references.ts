@@ -11,6 +11,7 @@ import { loadUserPolicy } from "../policies/user-module.js";
 import type { PoliciesSection, PolicyChoice } from "./policies-section.js";
 import { type PlatformSection, platformSpecOf } from "./platform-section.js";
 import { type Problem, ScenarioError } from "./problems.js";
+import { constraintProblems } from "./constraint-references.js";
 import type { Scenario } from "./schema.js";
 import type { VjobsWorkload } from "./vjobs-section.js";
 
@@ -21,14 +22,25 @@ import type { VjobsWorkload } from "./vjobs-section.js";
 export function checkReferences(scenario: Scenario, file: string, baseDir: string): void {
   const workload = scenario.workload;
   if (workload.type !== "vjobs") {
-    if (scenario.failures.length > 0) {
-      throw new ScenarioError(file, [
-        {
-          path: "failures",
-          message: "expected no failures for a demo-queue workload (it has no platform)",
-        },
-      ]);
-    }
+    const problems = [
+      ...(scenario.failures.length > 0
+        ? [
+            {
+              path: "failures",
+              message: "expected no failures for a demo-queue workload (it has no platform)",
+            },
+          ]
+        : []),
+      ...(scenario.constraints.length > 0
+        ? [
+            {
+              path: "constraints",
+              message: "expected no constraints for a demo-queue workload (it has no VMs)",
+            },
+          ]
+        : []),
+    ];
+    if (problems.length > 0) throw new ScenarioError(file, problems);
     return;
   }
   const problems: Problem[] = [];
@@ -48,6 +60,7 @@ export function checkReferences(scenario: Scenario, file: string, baseDir: strin
     problems.push(...failureReferences(scenario.failures, platform, baseDir));
     problems.push(...storeReferences(scenario.policies, platform));
     problems.push(...managerProblems(scenario.policies));
+    problems.push(...constraintProblems(scenario.constraints, workload, platform));
   }
   const arrivals = workload.arrivals;
   if (arrivals.type === "swf") {

@@ -1,3 +1,4 @@
+import { constraintsSection } from "./constraints-section.js";
 import * as z from "zod";
 import { durationDistributionSpec } from "./distribution-spec.js";
 import { platformSection } from "./platform-section.js";
@@ -76,6 +77,7 @@ export const scenarioSchema = z
       power: { name: "always-on" },
     }),
     failures: failuresSection.default([]),
+    constraints: constraintsSection.default([]),
     energy: energySection.default({
       type: "linear",
       idle: TAURUS_WATTS.idle,

@@ -25,6 +25,8 @@ export interface Placement {
  */
 export class HostRoom {
   private readonly takenMemory = new Map<number, number>();
+  /** The hosts the set's VMs were given so far, in order. */
+  private readonly chosen: number[] = [];
   private readonly takenVcpus = new Map<number, number>();
 
   constructor(
@@ -46,14 +48,21 @@ export class HostRoom {
     return (this.view.platform.hosts[host]?.cores ?? 0) * this.vcpusPerCore;
   }
 
-  /** The host is up and has the VM's RAM and vCPUs left. */
+  /**
+   * The host is up, has the VM's RAM and vCPUs left, and the view's constraints admit it there
+   * after the set's earlier VMs.
+   */
   fits(host: number, vm: VmSpec): boolean {
     return (
-      this.view.isHostUp(host) && this.memory(host) >= vm.memory && this.vcpus(host) >= vm.vcpus
+      this.view.isHostUp(host) &&
+      this.memory(host) >= vm.memory &&
+      this.vcpus(host) >= vm.vcpus &&
+      (this.view.admits?.(host, this.chosen) ?? true)
     );
   }
 
   take(host: number, vm: VmSpec): void {
+    this.chosen.push(host);
     this.takenMemory.set(host, (this.takenMemory.get(host) ?? 0) + vm.memory);
     this.takenVcpus.set(host, (this.takenVcpus.get(host) ?? 0) + vm.vcpus);
   }

@@ -1,0 +1,99 @@
+import type { Cloud } from "../compute/cloud.js";
+import type { Vm } from "../compute/vm.js";
+import {
+  type Constraint,
+  appliesTo,
+  holds,
+} from "../policies/constraints/placement-constraints.js";
+import type { VjobPlaces } from "../policies/constraints/vjob-places.js";
+import type { VjobRunner } from "../workload/vjob-runner.js";
+
+/** How well one of the scenario's constraints was kept. */
+export interface ConstraintSummary {
+  /** Its place in the scenario's `constraints` list, and its type. */
+  readonly constraint: number;
+  readonly type: Constraint["type"];
+  /** Times it went from kept to broken (per vjob for `each`, for the group otherwise). */
+  readonly violations: number;
+  /** Seconds it was broken, summed over its vjobs (or its group). */
+  readonly violationSeconds: number;
+}
+
+interface Tally {
+  violations: number;
+  seconds: number;
+  /** When each broken subject (a vjob, or the group "") broke. */
+  readonly since: Map<string, number>;
+}
+
+/**
+ * Measures the scenario's constraints at every instant, whoever moves the VMs: each time a VM of
+ * a vjob changes state or lands by migration, the constraints on that vjob (or its group) are
+ * checked against where its VMs are (a migrating VM on both its hosts), and a violation's start
+ * and end are recorded.
+ */
+export class ConstraintMetrics {
+  private readonly tallies: Tally[];
+  private readonly vjobOfVm = new WeakMap<Vm, string>();
+
+  constructor(
+    private readonly cloud: Cloud,
+    runner: VjobRunner,
+    private readonly places: VjobPlaces,
+    private readonly constraints: readonly Constraint[],
+  ) {
+    this.tallies = constraints.map(() => ({ violations: 0, seconds: 0, since: new Map() }));
+    runner.vjobPlaced.subscribe((record) => {
+      for (const vm of record.vms) this.vjobOfVm.set(vm, record.spec.name);
+    });
+    const check = (vm: Vm) => {
+      const vjob = this.vjobOfVm.get(vm);
+      if (vjob !== undefined) this.check(vjob);
+    };
+    cloud.vmStateChanged.subscribe(({ vm }) => {
+      check(vm);
+    });
+    cloud.migrationEnded.subscribe(({ vm }) => {
+      check(vm);
+    });
+    runner.vjobFinished.subscribe((record) => {
+      this.check(record.spec.name);
+    });
+  }
+
+  /** Checks every constraint on the vjob (over its group's VMs for a group's). */
+  private check(vjob: string): void {
+    this.constraints.forEach((constraint, i) => {
+      if (!appliesTo(constraint, vjob)) return;
+      const subject = constraint.vjobs === "each" ? vjob : "";
+      const members = constraint.vjobs === "each" ? [vjob] : [...constraint.vjobs];
+      const occupied = members.flatMap((member) => this.places.occupied(member));
+      const kept = holds(constraint, this.cloud.platform, occupied);
+      const tally = this.tallies[i] as Tally;
+      const since = tally.since.get(subject);
+      const now = this.cloud.sim.now;
+      if (!kept && since === undefined) {
+        tally.since.set(subject, now);
+        tally.violations++;
+      } else if (kept && since !== undefined) {
+        tally.since.delete(subject);
+        tally.seconds += now - since;
+      }
+    });
+  }
+
+  /** Each constraint's violations, ongoing ones counted until `until`. */
+  summarize(until: number): ConstraintSummary[] {
+    return this.constraints.map((constraint, i) => {
+      const tally = this.tallies[i] as Tally;
+      let seconds = tally.seconds;
+      for (const since of tally.since.values()) seconds += until - since;
+      return {
+        constraint: constraint.index,
+        type: constraint.type,
+        violations: tally.violations,
+        violationSeconds: seconds,
+      };
+    });
+  }
+}

@@ -1,0 +1,50 @@
+import type { VmSpec } from "../../compute/vm.js";
+import type { CloudView } from "../cloud-view.js";
+import type { Placement } from "../placement/placement.js";
+import { type Constraint, admits, appliesTo } from "./placement-constraints.js";
+import type { VjobPlaces } from "./vjob-places.js";
+
+/** The view seen through, with the set's constraints as `admits` (the view's own methods kept). */
+function withAdmits(
+  view: CloudView,
+  admit: (host: number, chosen: readonly number[]) => boolean,
+): CloudView {
+  return Object.assign(Object.create(view) as CloudView, { admits: admit });
+}
+
+/**
+ * The placement honouring the scenario's constraints: the vjob's VMs go only where every
+ * constraint on it admits them (after its earlier VMs, and the VMs of the vjobs it is grouped
+ * with). If there is no such placement, the constraints that `allow` a violation are dropped and
+ * the placement tried again; those that `wait` keep the vjob waiting.
+ */
+export function constrainedPlacement(
+  base: Placement,
+  constraints: readonly Constraint[],
+  places: VjobPlaces,
+): Placement {
+  return {
+    name: base.name,
+    place(view: CloudView, vms: readonly VmSpec[], homeSite: number | undefined) {
+      const vjob = places.vjobOf(vms);
+      const mine = vjob === undefined ? [] : constraints.filter((c) => appliesTo(c, vjob));
+      if (vjob === undefined || mine.length === 0) return base.place(view, vms, homeSite);
+      const under = (kept: readonly Constraint[]) => {
+        // The hosts the rest of each constraint's group occupies.
+        const others = kept.map((c) =>
+          c.vjobs === "each"
+            ? []
+            : [...c.vjobs].filter((v) => v !== vjob).flatMap((v) => places.hostsOf(v)),
+        );
+        const admit = (host: number, chosen: readonly number[]) =>
+          kept.every((c, i) => admits(c, view.platform, host, [...chosen, ...(others[i] ?? [])]));
+        return base.place(withAdmits(view, admit), vms, homeSite);
+      };
+      const hosts = under(mine);
+      if (hosts !== undefined) return hosts;
+      const waiting = mine.filter((c) => c.onViolation === "wait");
+      if (waiting.length === mine.length) return undefined;
+      return waiting.length === 0 ? base.place(view, vms, homeSite) : under(waiting);
+    },
+  };
+}

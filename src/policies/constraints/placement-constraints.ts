@@ -1,0 +1,111 @@
+import type { Platform } from "../../platform/platform.js";
+import type { ConstraintSpec } from "../../scenario/constraints-section.js";
+
+/** A constraint of the scenario, its names resolved on the platform. */
+export interface Constraint {
+  /** Its place in the scenario's `constraints` list. */
+  readonly index: number;
+  readonly type: ConstraintSpec["type"];
+  /** "each": every vjob on its own; else the group of vjobs it holds together. */
+  readonly vjobs: "each" | ReadonlySet<string>;
+  /** spread: what the VMs must not share. */
+  readonly across: "host" | "site";
+  /** fence: the hosts allowed; ban: the hosts forbidden (ids). */
+  readonly hosts: ReadonlySet<number>;
+  readonly onViolation: "wait" | "allow";
+}
+
+/** The host ids a fence or ban names: its hosts, its clusters' and its sites'. */
+function hostsNamed(spec: ConstraintSpec, platform: Platform): Set<number> {
+  if (spec.type === "spread") return new Set();
+  const hosts = new Set<number>();
+  const names = (list: readonly string[] | undefined) => new Set(list ?? []);
+  const [byHost, byCluster, bySite] = [names(spec.hosts), names(spec.clusters), names(spec.sites)];
+  for (const site of platform.sites) {
+    for (const cluster of site.clusters) {
+      for (const host of cluster.hosts) {
+        const name = platform.hosts[host]?.name ?? "";
+        if (byHost.has(name) || byCluster.has(cluster.name) || bySite.has(site.name)) {
+          hosts.add(host);
+        }
+      }
+    }
+  }
+  return hosts;
+}
+
+/** The scenario's constraints, resolved. */
+export function resolveConstraints(
+  specs: readonly ConstraintSpec[],
+  platform: Platform,
+): Constraint[] {
+  return specs.map((spec, index) => ({
+    index,
+    type: spec.type,
+    vjobs: spec.vjobs === "each" ? "each" : new Set(spec.vjobs),
+    across: spec.type === "spread" ? spec.across : "host",
+    hosts: hostsNamed(spec, platform),
+    onViolation: spec.onViolation,
+  }));
+}
+
+/** Whether a constraint holds over some vjobs' VMs. */
+export function appliesTo(constraint: Constraint, vjob: string): boolean {
+  return constraint.vjobs === "each" || constraint.vjobs.has(vjob);
+}
+
+/**
+ * Whether a VM may go to `host`, given the hosts `taken` by the other VMs the constraint holds
+ * together (its vjob's, or its group's): a spread forbids a host (or a site) already taken, a
+ * fence every host it does not name, a ban every host it names.
+ */
+export function admits(
+  constraint: Constraint,
+  platform: Platform,
+  host: number,
+  taken: Iterable<number>,
+): boolean {
+  switch (constraint.type) {
+    case "fence":
+      return constraint.hosts.has(host);
+    case "ban":
+      return !constraint.hosts.has(host);
+    case "spread": {
+      const siteOf = (id: number) => platform.hosts[id]?.site;
+      for (const other of taken) {
+        if (constraint.across === "host" ? other === host : siteOf(other) === siteOf(host)) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+}
+
+/**
+ * Whether a constraint holds for VMs occupying `hosts` (a VM migrating occupies its source and
+ * its destination; each VM's hosts are one entry): spread, no host (site) occupied by two VMs;
+ * fence and ban, every host occupied admitted.
+ */
+export function holds(
+  constraint: Constraint,
+  platform: Platform,
+  occupied: readonly (readonly number[])[],
+): boolean {
+  if (constraint.type !== "spread") {
+    return occupied.every((hosts) => hosts.every((host) => admits(constraint, platform, host, [])));
+  }
+  const seen = new Set<number>();
+  for (const hosts of occupied) {
+    const places = new Set(
+      hosts.map((host) =>
+        constraint.across === "host" ? host : (platform.hosts[host]?.site ?? -1),
+      ),
+    );
+    for (const place of places) {
+      if (seen.has(place)) return false;
+      seen.add(place);
+    }
+  }
+  return true;
+}

@@ -1,0 +1,48 @@
+import type { Vm, VmSpec } from "../../compute/vm.js";
+import type { VjobRecord } from "../../workload/vjob-record.js";
+import type { VjobRunner } from "../../workload/vjob-runner.js";
+
+/**
+ * Where each vjob's VMs are, for its constraints: the vjob a set of VM specs belongs to (as the
+ * runner hands them to placement), and the hosts its current VMs occupy, read from the VMs when
+ * asked (a vjob has a handful). It follows a runner (`follow`) made after the placement that
+ * asks it.
+ */
+export class VjobPlaces {
+  private readonly names = new WeakMap<readonly VmSpec[], string>();
+  private readonly records = new Map<string, VjobRecord>();
+
+  /** Follows the runner's vjobs from their submission. */
+  follow(runner: VjobRunner): void {
+    runner.vjobSubmitted.subscribe((record) => {
+      this.names.set(record.spec.vms, record.spec.name);
+      this.records.set(record.spec.name, record);
+    });
+    runner.vjobFinished.subscribe((record) => {
+      this.records.delete(record.spec.name);
+    });
+  }
+
+  /** The vjob whose VM specs these are (placement is handed its spec's list). */
+  vjobOf(vms: readonly VmSpec[]): string | undefined {
+    return this.names.get(vms);
+  }
+
+  /** The hosts each of the vjob's VMs occupies now: one, two while migrating, none if not placed. */
+  occupied(vjob: string): number[][] {
+    return (this.records.get(vjob)?.vms ?? []).map(hostsOf);
+  }
+
+  /** Every host the vjob's VMs occupy. */
+  hostsOf(vjob: string): number[] {
+    return this.occupied(vjob).flat();
+  }
+}
+
+/** The hosts a VM occupies: none once failed or stopped (or before it has one). */
+export function hostsOf(vm: Readonly<Vm>): number[] {
+  if (vm.host === undefined || vm.state === "failed" || vm.state === "stopped") return [];
+  return vm.state === "migrating" && vm.destination !== undefined
+    ? [vm.host, vm.destination]
+    : [vm.host];
+}

@@ -1,0 +1,133 @@
+import type { Platform } from "../platform/platform.js";
+import {
+  type Constraint,
+  appliesTo,
+  resolveConstraints,
+} from "../policies/constraints/placement-constraints.js";
+import type { ConstraintSpec } from "./constraints-section.js";
+import type { Problem } from "./problems.js";
+import type { VjobsWorkload } from "./vjobs-section.js";
+
+/** The vjobs a workload will submit, by name, with their VM counts (unknown for an SWF log). */
+function vjobsOf(workload: VjobsWorkload): Map<string, number> | undefined {
+  const arrivals = workload.arrivals;
+  if (arrivals.type === "list") return new Map(arrivals.jobs.map((job) => [job.name, job.vms]));
+  if (arrivals.type === "poisson" && typeof arrivals.count === "number") {
+    return new Map(Array.from({ length: arrivals.count }, (_, i) => [`job${i}`, arrivals.vms]));
+  }
+  return undefined;
+}
+
+/** Names a fence or ban gives that the platform lacks, with their paths. */
+function unknownPlaces(spec: ConstraintSpec, i: number, platform: Platform): Problem[] {
+  if (spec.type === "spread") return [];
+  const known = {
+    hosts: platform.hosts.map((host) => host.name),
+    clusters: platform.sites.flatMap((site) => site.clusters.map((cluster) => cluster.name)),
+    sites: platform.sites.map((site) => site.name),
+  };
+  const problems = (["hosts", "clusters", "sites"] as const).flatMap((kind) =>
+    (spec[kind] ?? []).flatMap((name, j) =>
+      known[kind].includes(name)
+        ? []
+        : [
+            {
+              path: `constraints[${i}].${kind}[${j}]`,
+              message: `expected a ${kind.slice(0, -1)} of the platform, got ${JSON.stringify(name)}`,
+            },
+          ],
+    ),
+  );
+  if (spec.hosts === undefined && spec.clusters === undefined && spec.sites === undefined) {
+    problems.push({
+      path: `constraints[${i}]`,
+      message: `expected hosts, clusters or sites to ${spec.type}, got none`,
+    });
+  }
+  return problems;
+}
+
+/**
+ * Whether the VMs a set of waiting constraints holds (`vms` of `memory` bytes each) can ever be
+ * placed: enough hosts admitted by its fences and bans with the RAM for one VM, on enough hosts
+ * or sites for its spreads. Undefined if they can; else why not.
+ */
+function neverPlaced(
+  constraints: readonly Constraint[],
+  platform: Platform,
+  vms: number,
+  memory: number,
+): string | undefined {
+  const admitted = platform.hosts.filter(
+    (host) =>
+      host.memory >= memory &&
+      constraints.every(
+        (c) => c.type === "spread" || (c.type === "fence") === c.hosts.has(host.id),
+      ),
+  );
+  if (admitted.length === 0) {
+    return `no host its fences and bans admit has the RAM for one of its VMs (${memory} B)`;
+  }
+  for (const c of constraints) {
+    if (c.type !== "spread") continue;
+    const places = new Set(admitted.map((host) => (c.across === "host" ? host.id : host.site)));
+    if (places.size < vms) {
+      return `its ${vms} VMs cannot be spread over the ${places.size} ${c.across}s its fences and bans admit`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * What the schema cannot see of the constraints: names of the platform and of the workload's
+ * vjobs, fences and bans that name something, and constraints no placement can meet (they would
+ * keep vjobs waiting for ever): a fence to hosts without room for a VM, a spread over fewer hosts
+ * or sites than VMs.
+ */
+export function constraintProblems(
+  specs: readonly ConstraintSpec[],
+  workload: VjobsWorkload,
+  platform: Platform,
+): Problem[] {
+  const problems = specs.flatMap((spec, i) => unknownPlaces(spec, i, platform));
+  const vjobs = vjobsOf(workload);
+  specs.forEach((spec, i) => {
+    if (spec.vjobs === "each" || vjobs === undefined) return;
+    spec.vjobs.forEach((name, j) => {
+      if (!vjobs.has(name)) {
+        problems.push({
+          path: `constraints[${i}].vjobs[${j}]`,
+          message: `expected a vjob of the workload, got ${JSON.stringify(name)}`,
+        });
+      }
+    });
+  });
+  if (problems.length > 0 || vjobs === undefined) return problems;
+  const constraints = resolveConstraints(specs, platform).filter((c) => c.onViolation === "wait");
+  const memory = workload.vm.memory;
+  // Each vjob on its own (the constraints on it), then each group (its VMs together). Vjobs
+  // under the same constraints with as many VMs are alike: checked once.
+  const checked = new Map<string, string | undefined>();
+  for (const [name, vms] of vjobs) {
+    const mine = constraints.filter((c) => appliesTo(c, name));
+    const key = `${mine.map((c) => c.index).join(",")}/${vms}`;
+    if (!checked.has(key)) checked.set(key, neverPlaced(mine, platform, vms, memory));
+    const why = checked.get(key);
+    if (why !== undefined) {
+      problems.push({ path: "constraints", message: `expected room for vjob ${name}: ${why}` });
+      return problems;
+    }
+  }
+  for (const c of constraints) {
+    if (c.vjobs === "each" || c.type !== "spread") continue;
+    const vms = [...c.vjobs].reduce((sum, name) => sum + (vjobs.get(name) ?? 0), 0);
+    const why = neverPlaced([c], platform, vms, memory);
+    if (why !== undefined) {
+      problems.push({
+        path: `constraints[${c.index}]`,
+        message: `expected room for its group: ${why}`,
+      });
+    }
+  }
+  return problems;
+}

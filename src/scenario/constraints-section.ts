@@ -1,0 +1,48 @@
+import * as z from "zod";
+
+/**
+ * The `constraints` section: what users expect of their VMs' placement (BtrPlace's vocabulary,
+ * Hermenier et al., IEEE TDSC 2013), each over some vjobs' VMs.
+ */
+
+const vjobs = z.union([z.literal("each"), z.array(z.string().min(1)).min(1)]).meta({
+  description:
+    "each: every vjob on its own (its VMs); or a list of vjob names: their VMs together, as one group",
+});
+
+const onViolation = z.enum(["wait", "allow"]).default("wait").meta({
+  description:
+    "when a vjob cannot start without breaking it: wait (for room that keeps it), or allow (start anyway; the violation is counted)",
+});
+
+const places = {
+  hosts: z.array(z.string()).min(1).optional(),
+  clusters: z.array(z.string()).min(1).optional(),
+  sites: z.array(z.string()).min(1).optional(),
+};
+
+export const constraintSpec = z.discriminatedUnion("type", [
+  z
+    .strictObject({
+      type: z.literal("spread"),
+      vjobs,
+      across: z.enum(["host", "site"]).default("host").meta({
+        description: "host: the VMs on distinct hosts; site: on distinct sites (availability)",
+      }),
+      onViolation,
+    })
+    .meta({ description: "the VMs apart: no two on one host (or site)" }),
+  z
+    .strictObject({ type: z.literal("fence"), vjobs, ...places, onViolation })
+    .meta({ description: "the VMs only on these hosts, clusters or sites (data residency)" }),
+  z
+    .strictObject({ type: z.literal("ban"), vjobs, ...places, onViolation })
+    .meta({ description: "the VMs never on these hosts, clusters or sites" }),
+]);
+
+export const constraintsSection = z.array(constraintSpec).meta({
+  description:
+    "placement constraints on vjobs' VMs, honoured by placement and measured at every instant (summary.constraints)",
+});
+
+export type ConstraintSpec = z.output<typeof constraintSpec>;
