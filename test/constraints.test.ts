@@ -116,31 +116,59 @@ describe("placement constraints", () => {
     });
   });
 
-  it("counts the violation a migration causes from its start, whoever moves the VM", () => {
-    // j0's 2 VMs spread on s0h0 and s0h1; at the first decision (30 s) an agent moves the second
-    // onto the first's host: the spread is broken from the migration's start (the VM occupies both
-    // hosts) until the vjob ends.
+  /** j0's 2 VMs spread on s0h0 and s0h1, and a consolidation deciding every 30 s. */
+  function spreadPair() {
     const base = scenario([{ name: "j0", vms: 2 }], [{ type: "spread", vjobs: "each" }]);
-    const s = {
+    return {
       ...base,
       policies: { ...base.policies, consolidation: { ...base.policies.consolidation, period: 30 } },
     };
-    const agent: ConsolidationPolicy = {
+  }
+
+  it("a consolidation cannot move a VM into violation: the move is undone", () => {
+    // An agent moves the second VM onto the first's host at every decision: the spread would
+    // break, so the move is undone and no plan runs.
+    const together: ConsolidationPolicy = {
       name: "together",
       decide: ({ configuration }) => ({
         target: configuration.vms.map((vm) => configuration.vms[0]?.host ?? vm.host),
         computeTime: 0,
       }),
     };
-    const run = SteppedRun.start(s, { consolidation: agent });
-    const decision = run.nextDecision();
-    expect(decision?.plan.migrations).toBe(1);
-    // The migration starts when the plan is carried out, at the decision (no compute time).
-    const moved = decision?.time ?? Number.NaN;
+    const run = SteppedRun.start(spreadPair(), { consolidation: together });
+    expect(run.nextDecision()?.plan.migrations).toBe(0);
     const summary = run.finish();
-    const end = Number(summary.vjobs?.turnaround.max);
+    expect(summary.cloud?.migrations.completed).toBe(0);
+    expect(summary.constraints?.[0]).toMatchObject({ violations: 0, violationSeconds: 0 });
+  });
+
+  it("a swap that keeps a spread once done breaks it while both VMs migrate, and it is measured", () => {
+    // At the first decision (30 s) an agent swaps the two VMs: the target keeps the spread, so
+    // it runs; while they migrate each VM occupies both hosts, so the spread is broken from the
+    // migrations' start (30 s, no compute time) until the last one ends.
+    const s = spreadPair();
+    let decided = false;
+    const swap: ConsolidationPolicy = {
+      name: "swap",
+      decide: ({ configuration }) => {
+        const [a, b] = configuration.vms;
+        const target = configuration.vms.map((vm) => vm.host);
+        if (!decided && a !== undefined && b !== undefined) {
+          target[a.id] = b.host;
+          target[b.id] = a.host;
+        }
+        decided = true;
+        return { target, computeTime: 0 };
+      },
+    };
+    const run = prepareRun(s, { policies: { consolidation: swap } }) as VjobsRun;
+    const ends: number[] = [];
+    run.cloud.migrationEnded.subscribe((m) => ends.push(m.end));
+    run.sim.run({ until: s.duration });
+    const summary = run.finish(s.duration).summary;
+    expect(ends).toHaveLength(2);
     expect(summary.constraints).toEqual([
-      { constraint: 0, type: "spread", violations: 1, violationSeconds: end - moved },
+      { constraint: 0, type: "spread", violations: 1, violationSeconds: Math.max(...ends) - 30 },
     ]);
   });
 
@@ -278,6 +306,84 @@ describe("constraints honoured by every built-in placement (property)", () => {
         },
       ),
       { numRuns: 150, seed: 21 },
+    );
+  });
+});
+
+describe("fences and bans kept by every consolidation (property)", () => {
+  it("no VM is ever on a host its fence or ban forbids, whatever the consolidation moves", () => {
+    // Random small platforms and vjobs with changing loads, first-fit packing 2 vCPUs per core
+    // (overloads to repair), fences and bans that validation accepts, and a consolidation every
+    // minute: Entropy (consolidate or repair), FFD-lazy or drain. Their moves into a forbidden
+    // host are undone; a fence or ban holds per VM, so no migration breaks it on the way either.
+    const consolidations = fc.constantFrom(
+      { name: "entropy", objective: "consolidate" },
+      { name: "entropy", objective: "repair" },
+      { name: "ffd-lazy" },
+      { name: "drain" },
+    );
+    const constraintArb = fc.record({
+      type: fc.constantFrom("fence", "ban"),
+      vjobs: fc.constantFrom<"each" | string[]>("each", ["j0", "j1"], ["j2"]),
+      hosts: fc.constantFrom(["s0h0"], ["s0h1", "s1h0"], ["s1h1"]),
+    });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 3 }),
+        fc.array(
+          fc.record({
+            vms: fc.integer({ min: 1, max: 2 }),
+            submit: fc.integer({ min: 0, max: 1800 }),
+          }),
+          {
+            minLength: 3,
+            maxLength: 6,
+          },
+        ),
+        fc.array(constraintArb, { minLength: 1, maxLength: 2 }),
+        consolidations,
+        fc.integer({ min: 1, max: 1000 }),
+        (hostsPerSite, jobs, constraints, consolidation, seed) => {
+          const document = {
+            name: "constraints-consolidation",
+            seed,
+            duration: "2h",
+            platform: { type: "synthetic", sites: 2, hostsPerSite, cores: 4, memory: "16GB" },
+            workload: {
+              type: "vjobs",
+              vm: { vcpus: 2, memory: "2GB" },
+              load: { type: "injector", mean: 0.6, sd: 0.3, interval: "5min" },
+              arrivals: {
+                type: "list",
+                jobs: [...jobs]
+                  .sort((a, b) => a.submit - b.submit)
+                  .map((job, i) => ({ name: `j${i}`, work: { coreSeconds: "1h" }, ...job })),
+              },
+              boot: { delay: 0 },
+            },
+            policies: {
+              placement: { name: "first-fit", vcpusPerCore: 2 },
+              consolidation: { ...consolidation, period: 60 },
+            },
+            constraints,
+            output: { charts: false },
+          };
+          let s;
+          try {
+            s = checkedScenario(document, "property.yaml");
+          } catch (error) {
+            if (!(error instanceof ScenarioError)) throw error;
+            return;
+          }
+          const run = prepareRun(s, { check: true });
+          run.sim.run({ until: s.duration });
+          const summary = run.finish(s.duration).summary;
+          for (const kept of summary.constraints ?? []) {
+            expect(kept, JSON.stringify(document)).toMatchObject({ violations: 0 });
+          }
+        },
+      ),
+      { numRuns: 60, seed: 21 },
     );
   });
 });

@@ -20,6 +20,10 @@ import { planSwitch } from "./plan-switch.js";
 import { decisionRoundTrip } from "./manager-messages.js";
 import type { ConsolidationManager } from "./consolidation-manager.js";
 import type { ReconfigurationPlan } from "../policies/consolidation/entropy/plan.js";
+import {
+  type TargetConstraints,
+  keepConstraints,
+} from "../policies/constraints/constrained-target.js";
 
 /** One decision of the loop, as the metrics see it. */
 export interface Decision {
@@ -63,6 +67,8 @@ export class ConsolidationLoop implements ConsolidationManager {
       readonly power?: PlanPower;
       /** The hosts of a group manager (it sees and moves only their VMs); all when undefined. */
       readonly hosts?: readonly number[];
+      /** The scenario's placement constraints: moves that would break one are undone. */
+      readonly constraints?: TargetConstraints;
     } = {},
   ) {
     this.monitor = new DemandMonitor(
@@ -109,14 +115,18 @@ export class ConsolidationLoop implements ConsolidationManager {
     const perSite =
       this.options.scope === "site" && policy.schedulesVjobs !== true && this.group === undefined;
     const decision = perSite ? decidePerSite(policy, view, cloud.platform) : policy.decide(view);
+    const target =
+      this.options.constraints === undefined
+        ? decision.target
+        : keepConstraints(this.options.constraints, configuration, decision.target);
     const messageTime = decisionRoundTrip(
       cloud,
       configuration.hosts.map((host) => host.id),
       perSite,
     );
     const delay = decision.computeTime + messageTime;
-    const plan = planSwitch(cloud, policy.name, configuration, decision.target, suspended);
-    const power = powerActionsOf(cloud, configuration, decision.target, this.options.power);
+    const plan = planSwitch(cloud, policy.name, configuration, target, suspended);
+    const power = powerActionsOf(cloud, configuration, target, this.options.power);
     this.decided.emit({
       time,
       computeTime: decision.computeTime,

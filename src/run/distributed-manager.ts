@@ -1,3 +1,7 @@
+import {
+  type TargetConstraints,
+  keepConstraints,
+} from "../policies/constraints/constrained-target.js";
 import type { Cloud } from "../compute/cloud.js";
 import { siteHosts } from "../platform/platform.js";
 import type { ConsolidationPolicy } from "../policies/consolidation/consolidation-policy.js";
@@ -50,6 +54,8 @@ export class DistributedManager implements ConsolidationManager {
       readonly scope: "site" | "sky";
       /** The fraction of each host's cores a decision may fill (default 1). */
       readonly headroom?: number;
+      /** The scenario's placement constraints: moves that would break one are undone. */
+      readonly constraints?: TargetConstraints;
     },
   ) {
     this.partitionOf = new Int32Array(cloud.platform.hosts.length).fill(-1);
@@ -109,15 +115,13 @@ export class DistributedManager implements ConsolidationManager {
       cloud,
       watts: (host, utilization) => cloud.energyOf(host).power.watts(utilization),
     });
-    const solved = isViable(configuration, decision.target);
+    const target =
+      this.options.constraints === undefined
+        ? decision.target
+        : keepConstraints(this.options.constraints, configuration, decision.target);
+    const solved = isViable(configuration, target);
     const stay = configuration.vms.map((vm) => vm.host);
-    const plan = planSwitch(
-      cloud,
-      policy.name,
-      configuration,
-      solved ? decision.target : stay,
-      suspended,
-    );
+    const plan = planSwitch(cloud, policy.name, configuration, solved ? target : stay, suspended);
     const messageTime = roundTrip(cloud, members[0] as number, members);
     this.decided.emit({
       time: now,

@@ -83,6 +83,9 @@ export function installPolicies(
     demand,
     headroom,
     ...(planPower === undefined ? {} : { power: planPower }),
+    ...(constraints.length === 0
+      ? {}
+      : { constraints: { constraints, platform: cloud.platform, places } }),
   };
   // A policy scheduling vjobs has one queue for the sky: one manager (validation refuses the
   // built-in context switch with another; a user module's is given one).
@@ -119,6 +122,7 @@ function managerOf(
       return new DistributedManager(cloud, policy, period, {
         scope: seen.scope,
         ...(seen.headroom === undefined ? {} : { headroom: seen.headroom }),
+        ...(seen.constraints === undefined ? {} : { constraints: seen.constraints }),
       });
   }
 }

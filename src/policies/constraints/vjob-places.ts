@@ -11,6 +11,8 @@ import type { VjobRunner } from "../../workload/vjob-runner.js";
 export class VjobPlaces {
   private readonly names = new WeakMap<readonly VmSpec[], string>();
   private readonly records = new Map<string, VjobRecord>();
+  private readonly vmOwners = new Map<number, string>();
+  private readonly attemptVms = new Map<string, readonly number[]>();
 
   /** Follows the runner's vjobs from their submission. */
   follow(runner: VjobRunner): void {
@@ -18,7 +20,15 @@ export class VjobPlaces {
       this.names.set(record.spec.vms, record.spec.name);
       this.records.set(record.spec.name, record);
     });
+    // A vjob's VMs of its previous attempt are forgotten when it is placed again or done.
+    runner.vjobPlaced.subscribe((record) => {
+      this.forgetVms(record.spec.name);
+      const ids = record.vms.map((vm) => vm.id);
+      for (const id of ids) this.vmOwners.set(id, record.spec.name);
+      this.attemptVms.set(record.spec.name, ids);
+    });
     runner.vjobFinished.subscribe((record) => {
+      this.forgetVms(record.spec.name);
       this.records.delete(record.spec.name);
     });
   }
@@ -30,7 +40,22 @@ export class VjobPlaces {
 
   /** The hosts each of the vjob's VMs occupies now: one, two while migrating, none if not placed. */
   occupied(vjob: string): number[][] {
-    return (this.records.get(vjob)?.vms ?? []).map(hostsOf);
+    return this.vmsOf(vjob).map(hostsOf);
+  }
+
+  /** The vjob's VMs of its current attempt. */
+  vmsOf(vjob: string): readonly Vm[] {
+    return this.records.get(vjob)?.vms ?? [];
+  }
+
+  private forgetVms(vjob: string): void {
+    for (const id of this.attemptVms.get(vjob) ?? []) this.vmOwners.delete(id);
+    this.attemptVms.delete(vjob);
+  }
+
+  /** The vjob a VM (by its cloud id) belongs to, for the VMs of current attempts. */
+  vjobOfVm(vm: number): string | undefined {
+    return this.vmOwners.get(vm);
   }
 
   /** Every host the vjob's VMs occupy. */
