@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { ConsolidationPolicy } from "../src/policies/consolidation/consolidation-policy.js";
@@ -114,6 +117,30 @@ describe("placement constraints", () => {
       violations: 1,
       violationSeconds: 1800,
     });
+  });
+
+  it("writes each vjob's violation seconds in jobs.csv and each change in events.csv", () => {
+    // The allowed fence of the test above: j1 in violation from 0 to 1,800 s.
+    const s = scenario(
+      [
+        { name: "j0", vms: 2 },
+        { name: "j1", vms: 1 },
+      ],
+      [{ type: "fence", vjobs: ["j1"], hosts: ["s0h0"], onViolation: "allow" }],
+    );
+    const dir = mkdtempSync(join(tmpdir(), "skysim-constraints-"));
+    runScenario({ ...s, output: { ...s.output, trace: "events" } }, { outDir: dir });
+    const jobs = readFileSync(join(dir, "jobs.csv"), "utf8").trim().split("\n");
+    expect(jobs[0]?.endsWith(",constraintViolationSeconds")).toBe(true);
+    expect(jobs.slice(1).map((row) => [row.split(",")[0], row.split(",").at(-1)])).toEqual([
+      ["j0", "0"],
+      ["j1", "1800"],
+    ]);
+    const events = readFileSync(join(dir, "events.csv"), "utf8").trim().split("\n");
+    expect(events.filter((row) => row.includes(",constraint,"))).toEqual([
+      "0,constraint,j1,broken #0 fence,",
+      "1800,constraint,j1,kept #0 fence,",
+    ]);
   });
 
   /** j0's 2 VMs spread on s0h0 and s0h1, and a consolidation deciding every 30 s. */

@@ -192,11 +192,12 @@ describe("failure effects", () => {
     });
     const rows = readFileSync(join(out, "jobs.csv"), "utf8").trim().split("\n");
     expect(rows[0]).toBe(
-      "vjob,submit,start,end,vms,hosts,state,restarts,restores,crossSiteMoves,lostCoreSeconds,snapshots,snapshotsFailed,snapshotSeconds,snapshotBytes,inflation",
+      "vjob,submit,start,end,vms,hosts,state,restarts,restores,crossSiteMoves,lostCoreSeconds,snapshots,snapshotsFailed,snapshotSeconds,snapshotBytes,inflation,constraintViolationSeconds",
     );
     // No snapshots without fault tolerance; restarted on the same site (s0h1); no inflation
     // (the failure-free run was not asked for).
-    expect(rows[1]).toBe("a,0,0,10890,1,s0h1,done,1,0,0,7080,0,0,0,0,");
+    // No constraint either: an empty last cell.
+    expect(rows[1]).toBe("a,0,0,10890,1,s0h1,done,1,0,0,7080,0,0,0,0,,");
     expect(result.summary).toMatchObject({
       vjobs: { restarts: 1, lostCoreSeconds: 7080, finished: 1 },
       failures: { failures: { host: 1 }, vmsLost: 1 },
@@ -226,7 +227,8 @@ describe("failure effects", () => {
       { outDir: out, version: "t", baseDir: "test/fixtures/failures" },
     );
     const row = readFileSync(join(out, "jobs.csv"), "utf8").trim().split("\n")[1]?.split(",");
-    expect(Number(row?.at(-1))).toBeCloseTo(10_890 / 7260, 12);
+    // inflation is the column before the (empty) constraints' one.
+    expect(Number(row?.at(-2))).toBeCloseTo(10_890 / 7260, 12);
     expect(result.summary).toMatchObject({
       vjobs: { inflation: { mean: 10_890 / 7260, max: 10_890 / 7260 } },
     });

@@ -33,8 +33,9 @@ describe("vjobs scenarios", () => {
     ]);
     // Job 1 (4 processors) fills the 4 cores of s0h0 from t = 0 to 3600. Job 2 (1 processor,
     // 120 s) goes to the next host, s0h1: starts at 60 (no boot delay), ends at 60 + 120 = 180.
-    expect(byName.get("swf1")).toBe("swf1,0,0,3600,1,s0h0,done,0,0,0,0,0,0,0,0,");
-    expect(byName.get("swf2")).toBe("swf2,60,60,180,1,s0h1,done,0,0,0,0,0,0,0,0,"); // no restart, move, loss or snapshot
+    // No restart, move, loss or snapshot; no inflation asked, no constraint (empty cells).
+    expect(byName.get("swf1")).toBe("swf1,0,0,3600,1,s0h0,done,0,0,0,0,0,0,0,0,,");
+    expect(byName.get("swf2")).toBe("swf2,60,60,180,1,s0h1,done,0,0,0,0,0,0,0,0,,");
     expect(rows).toHaveLength(10);
   });
 

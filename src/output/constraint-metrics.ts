@@ -7,6 +7,7 @@ import {
 } from "../policies/constraints/placement-constraints.js";
 import type { VjobPlaces } from "../policies/constraints/vjob-places.js";
 import type { VjobRunner } from "../workload/vjob-runner.js";
+import { Signal } from "../sim/signal.js";
 
 /** How well one of the scenario's constraints was kept. */
 export interface ConstraintSummary {
@@ -17,6 +18,15 @@ export interface ConstraintSummary {
   readonly violations: number;
   /** Seconds it was broken, summed over its vjobs (or its group). */
   readonly violationSeconds: number;
+}
+
+/** A constraint going from kept to broken, or back, for a vjob (or a group: "j0+j1"). */
+export interface ConstraintChange {
+  readonly constraint: number;
+  readonly type: Constraint["type"];
+  readonly subject: string;
+  readonly broken: boolean;
+  readonly time: number;
 }
 
 interface Tally {
@@ -33,8 +43,11 @@ interface Tally {
  * and end are recorded.
  */
 export class ConstraintMetrics {
+  readonly changed = new Signal<ConstraintChange>("constraint kept or broken");
   private readonly tallies: Tally[];
   private readonly vjobOfVm = new WeakMap<Vm, string>();
+  /** Seconds of closed violations per vjob (a group's count for each of its vjobs), until taken. */
+  private readonly vjobSeconds = new Map<string, number>();
 
   constructor(
     private readonly cloud: Cloud,
@@ -65,8 +78,8 @@ export class ConstraintMetrics {
   private check(vjob: string): void {
     this.constraints.forEach((constraint, i) => {
       if (!appliesTo(constraint, vjob)) return;
-      const subject = constraint.vjobs === "each" ? vjob : "";
       const members = constraint.vjobs === "each" ? [vjob] : [...constraint.vjobs];
+      const subject = members.join("+");
       const occupied = members.flatMap((member) => this.places.occupied(member));
       const kept = holds(constraint, this.cloud.platform, occupied);
       const tally = this.tallies[i] as Tally;
@@ -78,8 +91,35 @@ export class ConstraintMetrics {
       } else if (kept && since !== undefined) {
         tally.since.delete(subject);
         tally.seconds += now - since;
-      }
+        for (const member of members) {
+          this.vjobSeconds.set(member, (this.vjobSeconds.get(member) ?? 0) + now - since);
+        }
+      } else return;
+      this.changed.emit({
+        constraint: constraint.index,
+        type: constraint.type,
+        subject,
+        broken: !kept,
+        time: now,
+      });
     });
+  }
+
+  /**
+   * Seconds the vjob's constraints were broken (its group's counting for it), ongoing violations
+   * until now; taken once, for its row of jobs.csv.
+   */
+  takeViolationSeconds(vjob: string): number {
+    let seconds = this.vjobSeconds.get(vjob) ?? 0;
+    this.vjobSeconds.delete(vjob);
+    const now = this.cloud.sim.now;
+    this.constraints.forEach((constraint, i) => {
+      if (!appliesTo(constraint, vjob)) return;
+      const subject = constraint.vjobs === "each" ? vjob : [...constraint.vjobs].join("+");
+      const since = this.tallies[i]?.since.get(subject);
+      if (since !== undefined) seconds += now - since;
+    });
+    return seconds;
   }
 
   /** Each constraint's violations, ongoing ones counted until `until`. */

@@ -1,6 +1,7 @@
 import type { Cloud } from "../compute/cloud.js";
 import type { FailureInjector } from "../failures/failure-injector.js";
 import type { VjobRunner } from "../workload/vjob-runner.js";
+import type { ConstraintMetrics } from "./constraint-metrics.js";
 import type { TableFile, TableSpec } from "./table-file.js";
 
 export const EVENT_COLUMNS = ["time", "kind", "subject", "what", "where"];
@@ -12,8 +13,9 @@ export const EVENTS_TABLE: TableSpec = {
 };
 
 /**
- * Every VM state change, migration and snapshot end, vjob submission, start, restart and end, and
- * failure and repair (kind host, cluster, site or link), one row each in the order they happen
+ * Every VM state change, migration and snapshot end, vjob submission, start, restart and end,
+ * failure and repair (kind host, cluster, site or link), and, with constraints, each one broken or
+ * kept again (kind constraint, subject its vjob or group), one row each in the order they happen
  * (`--trace events`).
  */
 export function traceEvents(
@@ -21,6 +23,7 @@ export function traceEvents(
   runner: VjobRunner,
   injector: FailureInjector,
   out: TableFile,
+  constraints?: ConstraintMetrics,
 ): void {
   const hostName = (host: number | undefined): string =>
     host === undefined ? "" : (cloud.platform.hosts[host]?.name ?? String(host));
@@ -50,5 +53,9 @@ export function traceEvents(
   runner.vjobRestored.subscribe(vjob("restored"));
   injector.changed.subscribe((e) => {
     out.write([e.time, e.target.kind, e.target.name, e.event, ""]);
+  });
+  constraints?.changed.subscribe((c) => {
+    const what = `${c.broken ? "broken" : "kept"} #${c.constraint} ${c.type}`;
+    out.write([c.time, "constraint", c.subject, what, ""]);
   });
 }

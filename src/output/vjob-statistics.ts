@@ -75,6 +75,7 @@ export const VJOB_COLUMNS = [
   "state",
   ...COUNTED,
   "inflation",
+  "constraintViolationSeconds",
 ];
 
 export const VJOBS_TABLE: TableSpec = {
@@ -106,6 +107,8 @@ export class VjobStatistics {
     private readonly table?: TableFile,
     /** Turnaround of each vjob, by name, in the failure-free run. */
     private readonly failureFree?: ReadonlyMap<string, number>,
+    /** Seconds a vjob's constraints were broken, taken when its row is written (if any). */
+    private readonly violationSecondsOf?: (vjob: string) => number,
   ) {
     runner.vjobSubmitted.subscribe(() => {
       this.submitted++;
@@ -172,6 +175,7 @@ export class VjobStatistics {
       r.state,
       ...COUNTED.map((field) => r[field]),
       this.inflationOf(r) ?? "",
+      this.violationSecondsOf?.(r.spec.name) ?? "",
     ]);
   }
 

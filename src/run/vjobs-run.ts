@@ -92,6 +92,7 @@ export function prepareVjobs(
     cloud,
     outputs?.table(VJOBS_TABLE),
     options.failureFree,
+    kept === undefined ? undefined : (vjob) => kept.takeViolationSeconds(vjob),
   );
   const timeline =
     outputs !== undefined && options.timeline === true
@@ -101,7 +102,7 @@ export function prepareVjobs(
     const step = scenario.output.step;
     sampleTimeseries(cloud, metrics, step, scenario.duration, outputs.table(TIMESERIES_TABLE));
     if (scenario.output.trace === "events") {
-      traceEvents(cloud, runner, injector, outputs.table(EVENTS_TABLE));
+      traceEvents(cloud, runner, injector, outputs.table(EVENTS_TABLE), kept);
     }
   }
   installFailures(scenario.failures, platform, injector, streams, options.baseDir);
