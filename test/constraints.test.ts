@@ -84,6 +84,19 @@ describe("placement constraints", () => {
     expect(banned.placed.get("j0")?.hosts).toEqual(["s0h1", "s0h1", "s0h2"]);
   });
 
+  it("gather: all the VMs on one host, the first host that has room for them all", () => {
+    // j0 (1 VM, 2 vCPUs) takes half of s0h0. j1's 2 VMs: first-fit puts the first on s0h0 (2
+    // vCPUs left) and the second on s0h1; gathered, s0h0 cannot hold both: both on s0h1.
+    const jobs = [
+      { name: "j0", vms: 1 },
+      { name: "j1", vms: 2 },
+    ];
+    expect(placements(jobs, []).placed.get("j1")?.hosts).toEqual(["s0h0", "s0h1"]);
+    const gathered = placements(jobs, [{ type: "gather", vjobs: ["j1"] }]);
+    expect(gathered.placed.get("j1")?.hosts).toEqual(["s0h1", "s0h1"]);
+    expect(gathered.summary.constraints?.[0]).toMatchObject({ violations: 0 });
+  });
+
   it("a group spread keeps the group's vjobs off each other's hosts", () => {
     const jobs = [
       { name: "j0", vms: 2 },
@@ -169,6 +182,25 @@ describe("placement constraints", () => {
     expect(summary.constraints?.[0]).toMatchObject({ violations: 0, violationSeconds: 0 });
   });
 
+  it("root: a consolidation never migrates a rooted VM", () => {
+    // The swap of the next test, on a vjob whose VMs are rooted: both moves are undone.
+    const base = scenario([{ name: "j0", vms: 2 }], [{ type: "root", vjobs: "each" }]);
+    const s = {
+      ...base,
+      policies: { ...base.policies, consolidation: { ...base.policies.consolidation, period: 30 } },
+    };
+    const swap: ConsolidationPolicy = {
+      name: "swap",
+      decide: ({ configuration }) => ({
+        target: configuration.vms.map((vm, i) => configuration.vms[1 - i]?.host ?? vm.host),
+        computeTime: 0,
+      }),
+    };
+    const run = SteppedRun.start(s, { consolidation: swap });
+    expect(run.nextDecision()?.plan.migrations).toBe(0);
+    expect(run.finish().constraints?.[0]).toMatchObject({ violations: 0, violationSeconds: 0 });
+  });
+
   it("a swap that keeps a spread once done breaks it while both VMs migrate, and it is measured", () => {
     // At the first decision (30 s) an agent swaps the two VMs: the target keeps the spread, so
     // it runs; while they migrate each VM occupies both hosts, so the spread is broken from the
@@ -229,6 +261,29 @@ describe("placement constraints", () => {
     ).toEqual([
       "constraints: expected room for vjob j0: its 3 VMs cannot be spread over the 2 hosts its fences and bans admit",
     ]);
+    expect(
+      problems([
+        { type: "gather", vjobs: "each" },
+        { type: "spread", vjobs: "each" },
+      ]),
+    ).toEqual([
+      "constraints: expected room for vjob j0: its 3 VMs cannot be both gathered on one host and spread",
+    ]);
+    const pair = [
+      { name: "j0", vms: 1 },
+      { name: "j1", vms: 1 },
+    ];
+    expect(
+      problems(
+        [
+          { type: "gather", vjobs: ["j0", "j1"] },
+          { type: "spread", vjobs: ["j1", "j0"], across: "site" },
+        ],
+        pair,
+      ),
+    ).toEqual([
+      "constraints[1]: expected VMs that can be spread, got VMs that constraints[0] gathers (j0, j1)",
+    ]);
     // Allowed to break, it may start anyway: no problem.
     expect(
       problems([{ type: "spread", vjobs: "each", across: "site", onViolation: "allow" }]),
@@ -256,7 +311,7 @@ describe("constraints in a whole run", () => {
 describe("constraints honoured by every built-in placement (property)", () => {
   it("no constraint a placement is given is ever broken, at any event", () => {
     // Random small platforms and vjobs (arriving over time, some of them long), random spreads,
-    // fences and bans that validation accepts (it refuses those no placement can meet), every
+    // gathers, roots, fences and bans that validation accepts (it refuses those no placement can meet), every
     // built-in placement; no consolidation, no failures: nothing else moves VMs, so any violation
     // the monitor measures is the placement's.
     const placementArb = fc.constantFrom(
@@ -276,6 +331,10 @@ describe("constraints honoured by every built-in placement (property)", () => {
         type: fc.constantFrom("fence", "ban"),
         vjobs: fc.constantFrom<"each" | string[]>("each", ["j0"], ["j2", "j3"]),
         sites: fc.constantFrom(["s0"], ["s1"], ["s0", "s1"]),
+      }),
+      fc.record({
+        type: fc.constantFrom("gather", "root"),
+        vjobs: fc.constantFrom<"each" | string[]>("each", ["j1"], ["j2", "j3"]),
       }),
     );
     fc.assert(

@@ -17,6 +17,8 @@ export function installSkyRelocation(
   runner: VjobRunner,
   sky: SkyPolicy,
   period: number,
+  /** Vjobs that must not be live-migrated (a root constraint): they fly only by snapshot. */
+  rooted: (vjob: string) => boolean = () => false,
 ): void {
   const relocation = sky.relocation;
   if (relocation === undefined) return;
@@ -45,6 +47,7 @@ export function installSkyRelocation(
         const to = target === undefined ? undefined : loads[target];
         if (to === undefined || to.cores === 0) continue;
         if ((demand[to.site] ?? 0) + cores > relocation.overload * to.cores) continue;
+        if (relocation.move === "live-migration" && rooted(record.spec.name)) continue;
         if (!runner.fly(record, to.site, relocation.move)) continue;
         demand[site.site] = (demand[site.site] ?? 0) - cores;
         demand[to.site] = (demand[to.site] ?? 0) + cores;

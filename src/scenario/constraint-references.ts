@@ -20,7 +20,7 @@ function vjobsOf(workload: VjobsWorkload): Map<string, number> | undefined {
 
 /** Names a fence or ban gives that the platform lacks, with their paths. */
 function unknownPlaces(spec: ConstraintSpec, i: number, platform: Platform): Problem[] {
-  if (spec.type === "spread") return [];
+  if (spec.type !== "fence" && spec.type !== "ban") return [];
   const known = {
     hosts: platform.hosts.map((host) => host.name),
     clusters: platform.sites.flatMap((site) => site.clusters.map((cluster) => cluster.name)),
@@ -58,15 +58,23 @@ function neverPlaced(
   vms: number,
   memory: number,
 ): string | undefined {
+  const gathered = constraints.some((c) => c.type === "gather");
+  const needed = gathered ? vms * memory : memory;
   const admitted = platform.hosts.filter(
     (host) =>
-      host.memory >= memory &&
+      host.memory >= needed &&
       constraints.every(
-        (c) => c.type === "spread" || (c.type === "fence") === c.hosts.has(host.id),
+        (c) =>
+          (c.type !== "fence" && c.type !== "ban") || (c.type === "fence") === c.hosts.has(host.id),
       ),
   );
   if (admitted.length === 0) {
-    return `no host its fences and bans admit has the RAM for one of its VMs (${memory} B)`;
+    return gathered
+      ? `no host its fences and bans admit has the RAM for its ${vms} VMs together (${needed} B)`
+      : `no host its fences and bans admit has the RAM for one of its VMs (${memory} B)`;
+  }
+  if (gathered && vms > 1 && constraints.some((c) => c.type === "spread")) {
+    return `its ${vms} VMs cannot be both gathered on one host and spread`;
   }
   for (const c of constraints) {
     if (c.type !== "spread") continue;
@@ -118,8 +126,23 @@ export function constraintProblems(
       return problems;
     }
   }
+  // A gather and a spread over two VMs or more in common can never both hold.
+  for (const gather of constraints.filter((c) => c.type === "gather")) {
+    for (const spread of constraints.filter((c) => c.type === "spread")) {
+      if (gather.vjobs === "each" && spread.vjobs === "each") continue;
+      const common = [...vjobs].filter(
+        ([name]) => appliesTo(gather, name) && appliesTo(spread, name),
+      );
+      if (common.reduce((sum, [, vms]) => sum + vms, 0) >= 2) {
+        problems.push({
+          path: `constraints[${spread.index}]`,
+          message: `expected VMs that can be spread, got VMs that constraints[${gather.index}] gathers (${common.map(([name]) => name).join(", ")})`,
+        });
+      }
+    }
+  }
   for (const c of constraints) {
-    if (c.vjobs === "each" || c.type !== "spread") continue;
+    if (c.vjobs === "each" || (c.type !== "spread" && c.type !== "gather")) continue;
     const vms = [...c.vjobs].reduce((sum, name) => sum + (vjobs.get(name) ?? 0), 0);
     const why = neverPlaced([c], platform, vms, memory);
     if (why !== undefined) {

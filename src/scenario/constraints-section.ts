@@ -33,6 +33,12 @@ export const constraintSpec = z.discriminatedUnion("type", [
     })
     .meta({ description: "the VMs apart: no two on one host (or site)" }),
   z
+    .strictObject({ type: z.literal("gather"), vjobs, onViolation })
+    .meta({ description: "the VMs together on one host" }),
+  z
+    .strictObject({ type: z.literal("root"), vjobs })
+    .meta({ description: "the VMs never live-migrated (placed once, restored or restarted only)" }),
+  z
     .strictObject({ type: z.literal("fence"), vjobs, ...places, onViolation })
     .meta({ description: "the VMs only on these hosts, clusters or sites (data residency)" }),
   z

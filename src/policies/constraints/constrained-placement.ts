@@ -36,9 +36,26 @@ export function constrainedPlacement(
             ? []
             : [...c.vjobs].filter((v) => v !== vjob).flatMap((v) => places.hostsOf(v)),
         );
-        const admit = (host: number, chosen: readonly number[]) =>
-          kept.every((c, i) => admits(c, view.platform, host, [...chosen, ...(others[i] ?? [])]));
-        return base.place(withAdmits(view, admit), vms, homeSite);
+        // A gathered vjob whose first VM's host has no room for the others tries again without
+        // that host, until one holds them all or none is left.
+        const gathered = kept.some((c) => c.type === "gather");
+        const tried = new Set<number>();
+        // The host the first VM took, seen when the next VMs are asked about.
+        const firsts: number[] = [];
+        const admit = (host: number, chosen: readonly number[]) => {
+          if (chosen.length === 0 && tried.has(host)) return false;
+          if (chosen.length > 0 && chosen[0] !== undefined) firsts[0] = chosen[0];
+          return kept.every((c, i) =>
+            admits(c, view.platform, host, [...chosen, ...(others[i] ?? [])]),
+          );
+        };
+        for (;;) {
+          firsts.length = 0;
+          const hosts = base.place(withAdmits(view, admit), vms, homeSite);
+          const first = firsts[0];
+          if (hosts !== undefined || !gathered || first === undefined) return hosts;
+          tried.add(first);
+        }
       };
       const hosts = under(mine);
       if (hosts !== undefined) return hosts;

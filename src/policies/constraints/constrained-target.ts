@@ -58,7 +58,10 @@ export function keepConstraints(
           : [[...constraint.vjobs].filter((vjob) => byVjob.has(vjob))];
       for (const members of subjects) {
         if (members.length === 0 || !members.every((vjob) => appliesTo(constraint, vjob))) continue;
-        if (holds(constraint, platform, members.flatMap(occupied))) continue;
+        // A root VM never moves; the others' moves stand if the constraint holds after them.
+        if (constraint.type !== "root" && holds(constraint, platform, members.flatMap(occupied))) {
+          continue;
+        }
         for (const vm of members.flatMap((vjob) => byVjob.get(vjob) ?? [])) {
           if (!moved(vm)) continue;
           trimmed[vm.id] = vm.host;

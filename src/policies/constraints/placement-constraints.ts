@@ -17,7 +17,7 @@ export interface Constraint {
 
 /** The host ids a fence or ban names: its hosts, its clusters' and its sites'. */
 function hostsNamed(spec: ConstraintSpec, platform: Platform): Set<number> {
-  if (spec.type === "spread") return new Set();
+  if (spec.type !== "fence" && spec.type !== "ban") return new Set();
   const hosts = new Set<number>();
   const names = (list: readonly string[] | undefined) => new Set(list ?? []);
   const [byHost, byCluster, bySite] = [names(spec.hosts), names(spec.clusters), names(spec.sites)];
@@ -45,7 +45,8 @@ export function resolveConstraints(
     vjobs: spec.vjobs === "each" ? "each" : new Set(spec.vjobs),
     across: spec.type === "spread" ? spec.across : "host",
     hosts: hostsNamed(spec, platform),
-    onViolation: spec.onViolation,
+    // A root constraint is never broken by a placement: nothing to wait for.
+    onViolation: spec.type === "root" ? "wait" : spec.onViolation,
   }));
 }
 
@@ -57,7 +58,8 @@ export function appliesTo(constraint: Constraint, vjob: string): boolean {
 /**
  * Whether a VM may go to `host`, given the hosts `taken` by the other VMs the constraint holds
  * together (its vjob's, or its group's): a spread forbids a host (or a site) already taken, a
- * fence every host it does not name, a ban every host it names.
+ * gather every host but the one taken, a fence every host it does not name, a ban every host it
+ * names; a root constraint says nothing of where VMs start.
  */
 export function admits(
   constraint: Constraint,
@@ -70,6 +72,12 @@ export function admits(
       return constraint.hosts.has(host);
     case "ban":
       return !constraint.hosts.has(host);
+    case "root":
+      return true;
+    case "gather": {
+      for (const other of taken) if (other !== host) return false;
+      return true;
+    }
     case "spread": {
       const siteOf = (id: number) => platform.hosts[id]?.site;
       for (const other of taken) {
@@ -85,13 +93,15 @@ export function admits(
 /**
  * Whether a constraint holds for VMs occupying `hosts` (a VM migrating occupies its source and
  * its destination; each VM's hosts are one entry): spread, no host (site) occupied by two VMs;
- * fence and ban, every host occupied admitted.
+ * gather, one host for all; root, no VM migrating; fence and ban, every host occupied admitted.
  */
 export function holds(
   constraint: Constraint,
   platform: Platform,
   occupied: readonly (readonly number[])[],
 ): boolean {
+  if (constraint.type === "root") return occupied.every((hosts) => hosts.length <= 1);
+  if (constraint.type === "gather") return new Set(occupied.flat()).size <= 1;
   if (constraint.type !== "spread") {
     return occupied.every((hosts) => hosts.every((host) => admits(constraint, platform, host, [])));
   }
