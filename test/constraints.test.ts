@@ -4,6 +4,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { ConsolidationPolicy } from "../src/policies/consolidation/consolidation-policy.js";
+import type { Placement } from "../src/policies/placement/placement.js";
 import { prepareRun, runScenario } from "../src/run/run-scenario.js";
 import { SteppedRun } from "../src/run/stepped-run.js";
 import type { VjobsRun } from "../src/run/vjobs-run.js";
@@ -229,6 +230,21 @@ describe("placement constraints", () => {
     expect(summary.constraints).toEqual([
       { constraint: 0, type: "spread", violations: 1, violationSeconds: Math.max(...ends) - 30 },
     ]);
+  });
+
+  it("--check stops a run at a placement that ignores the constraints", () => {
+    // A user placement that never asks CloudView.admits puts j0 on the banned s0h0: with the
+    // model's checks on, the run stops at that event, naming the constraint.
+    const naive: Placement = { name: "naive", place: (_view, vms) => vms.map(() => 0) };
+    const s = scenario([{ name: "j0", vms: 1 }], [{ type: "ban", vjobs: "each", hosts: ["s0h0"] }]);
+    const checked = prepareRun(s, { check: true, policies: { placement: naive } });
+    expect(() => {
+      checked.sim.run({ until: s.duration });
+    }).toThrow(/constraint #0 \(ban\) of j0 broken since 0 s/);
+    // Without checks it runs, and the violation is counted.
+    const run = prepareRun(s, { policies: { placement: naive } });
+    run.sim.run({ until: s.duration });
+    expect(run.finish(s.duration).summary.constraints?.[0]).toMatchObject({ violations: 1 });
   });
 
   it("refuses unknown names, empty fences, and constraints no placement can meet, each with its path", () => {

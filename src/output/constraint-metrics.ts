@@ -122,6 +122,23 @@ export class ConstraintMetrics {
     return seconds;
   }
 
+  /**
+   * The invariant `--check` adds: no constraint that makes vjobs wait is broken while none of its
+   * VMs migrates (placement and consolidations keep them; a migration may break a spread on its
+   * way, allowed constraints may be broken). A description of the first broken one, or undefined.
+   */
+  brokenUnlessMigrating(): string | undefined {
+    for (const [i, constraint] of this.constraints.entries()) {
+      if (constraint.onViolation !== "wait") continue;
+      for (const [subject, since] of this.tallies[i]?.since ?? []) {
+        const occupied = subject.split("+").flatMap((vjob) => this.places.occupied(vjob));
+        if (occupied.some((hosts) => hosts.length > 1)) continue;
+        return `constraint #${constraint.index} (${constraint.type}) of ${subject} broken since ${since} s, no VM of it migrating`;
+      }
+    }
+    return undefined;
+  }
+
   /** Each constraint's violations, ongoing ones counted until `until`. */
   summarize(until: number): ConstraintSummary[] {
     return this.constraints.map((constraint, i) => {

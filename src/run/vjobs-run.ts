@@ -108,6 +108,9 @@ export function prepareVjobs(
   installFailures(scenario.failures, platform, injector, streams, options.baseDir);
   runner.submitAll(vjobSpecsOf(workload, platform, options.baseDir, streams, scenario.seed));
   if (options.check) sim.addInvariant("cloud", () => cloud.checkInvariants());
+  if (options.check && kept !== undefined) {
+    sim.addInvariant("constraints kept", () => kept.brokenUnlessMigrating());
+  }
   return {
     sim,
     cloud,
