@@ -324,6 +324,34 @@ describe("constraints in a whole run", () => {
   });
 });
 
+/** Random vjobs as a list workload's: named j0, j1... in submission order, an hour of work each. */
+function listed(jobs: readonly { vms: number; submit: number }[]) {
+  return [...jobs]
+    .sort((a, b) => a.submit - b.submit)
+    .map((job, i) => ({ name: `j${i}`, work: { coreSeconds: "1h" }, ...job }));
+}
+
+/**
+ * Runs a random scenario document with the model's checks on (which stop a run at a waiting
+ * constraint broken while none of its VMs migrates) and expects no violation of any constraint.
+ * A document validation refuses (a constraint no placement could meet, a name of a third site)
+ * is fine: nothing to run.
+ */
+function expectNoViolation(document: object): void {
+  let s;
+  try {
+    s = checkedScenario(document, "property.yaml");
+  } catch (error) {
+    if (!(error instanceof ScenarioError)) throw error;
+    return;
+  }
+  const run = prepareRun(s, { check: true });
+  run.sim.run({ until: s.duration });
+  for (const kept of run.finish(s.duration).summary.constraints ?? []) {
+    expect(kept, JSON.stringify(document)).toMatchObject({ violations: 0 });
+  }
+}
+
 describe("constraints honoured by every built-in placement (property)", () => {
   it("no constraint a placement is given is ever broken, at any event", () => {
     // Random small platforms and vjobs (arriving over time, some of them long), random spreads,
@@ -379,32 +407,14 @@ describe("constraints honoured by every built-in placement (property)", () => {
             workload: {
               type: "vjobs",
               vm: { vcpus: 2, memory: "2GB" },
-              arrivals: {
-                type: "list",
-                jobs: [...jobs]
-                  .sort((a, b) => a.submit - b.submit)
-                  .map((job, i) => ({ name: `j${i}`, work: { coreSeconds: "1h" }, ...job })),
-              },
+              arrivals: { type: "list", jobs: listed(jobs) },
               boot: { delay: 0 },
             },
             policies: { placement: { name: placement, vcpusPerCore: 1 } },
             constraints,
             output: { charts: false },
           };
-          let s;
-          try {
-            s = checkedScenario(document, "property.yaml");
-          } catch (error) {
-            if (!(error instanceof ScenarioError)) throw error;
-            // Refused (a constraint no placement could meet, a name of a third site...): fine.
-            return;
-          }
-          const run = prepareRun(s, { check: true });
-          run.sim.run({ until: s.duration });
-          const summary = run.finish(s.duration).summary;
-          for (const kept of summary.constraints ?? []) {
-            expect(kept, JSON.stringify(document)).toMatchObject({ violations: 0 });
-          }
+          expectNoViolation(document);
         },
       ),
       { numRuns: 150, seed: 21 },
@@ -455,12 +465,7 @@ describe("fences and bans kept by every consolidation (property)", () => {
               type: "vjobs",
               vm: { vcpus: 2, memory: "2GB" },
               load: { type: "injector", mean: 0.6, sd: 0.3, interval: "5min" },
-              arrivals: {
-                type: "list",
-                jobs: [...jobs]
-                  .sort((a, b) => a.submit - b.submit)
-                  .map((job, i) => ({ name: `j${i}`, work: { coreSeconds: "1h" }, ...job })),
-              },
+              arrivals: { type: "list", jobs: listed(jobs) },
               boot: { delay: 0 },
             },
             policies: {
@@ -470,19 +475,7 @@ describe("fences and bans kept by every consolidation (property)", () => {
             constraints,
             output: { charts: false },
           };
-          let s;
-          try {
-            s = checkedScenario(document, "property.yaml");
-          } catch (error) {
-            if (!(error instanceof ScenarioError)) throw error;
-            return;
-          }
-          const run = prepareRun(s, { check: true });
-          run.sim.run({ until: s.duration });
-          const summary = run.finish(s.duration).summary;
-          for (const kept of summary.constraints ?? []) {
-            expect(kept, JSON.stringify(document)).toMatchObject({ violations: 0 });
-          }
+          expectNoViolation(document);
         },
       ),
       { numRuns: 60, seed: 21 },
