@@ -98,6 +98,36 @@ describe("placement constraints", () => {
     expect(gathered.summary.constraints?.[0]).toMatchObject({ violations: 0 });
   });
 
+  it("among: all the VMs in one site, the first that has room for them all", () => {
+    // j0 (2 VMs) fills s0h0; j1 (4 VMs) spread over hosts would take s0h1, s0h2, then s1h0 and
+    // s1h1; kept in one site too, s0 (2 hosts left) cannot hold it: it goes to s1.
+    const jobs = [
+      { name: "j0", vms: 2 },
+      { name: "j1", vms: 4 },
+    ];
+    const spread = { type: "spread", vjobs: ["j1"] };
+    expect(placements(jobs, [spread]).placed.get("j1")?.hosts).toEqual([
+      "s0h1",
+      "s0h2",
+      "s1h0",
+      "s1h1",
+    ]);
+    // 4 VMs on distinct hosts of one site of 3: never; validation says so.
+    expect(() => placements(jobs, [spread, { type: "among", vjobs: ["j1"] }])).toThrow(
+      "its 4 VMs cannot be spread over the hosts of one site (3 at most)",
+    );
+    const three = [
+      { name: "j0", vms: 2 },
+      { name: "j1", vms: 3 },
+    ];
+    const inOneSite = placements(three, [spread, { type: "among", vjobs: ["j1"] }]);
+    expect(inOneSite.placed.get("j1")?.hosts).toEqual(["s1h0", "s1h1", "s1h2"]);
+    expect(inOneSite.summary.constraints).toEqual([
+      { constraint: 0, type: "spread", violations: 0, violationSeconds: 0 },
+      { constraint: 1, type: "among", violations: 0, violationSeconds: 0 },
+    ]);
+  });
+
   it("a group spread keeps the group's vjobs off each other's hosts", () => {
     const jobs = [
       { name: "j0", vms: 2 },
@@ -355,7 +385,7 @@ function expectNoViolation(document: object): void {
 describe("constraints honoured by every built-in placement (property)", () => {
   it("no constraint a placement is given is ever broken, at any event", () => {
     // Random small platforms and vjobs (arriving over time, some of them long), random spreads,
-    // gathers, roots, fences and bans that validation accepts (it refuses those no placement can meet), every
+    // gathers, amongs, roots, fences and bans that validation accepts (it refuses those no placement can meet), every
     // built-in placement; no consolidation, no failures: nothing else moves VMs, so any violation
     // the monitor measures is the placement's.
     const placementArb = fc.constantFrom(
@@ -379,6 +409,11 @@ describe("constraints honoured by every built-in placement (property)", () => {
       fc.record({
         type: fc.constantFrom("gather", "root"),
         vjobs: fc.constantFrom<"each" | string[]>("each", ["j1"], ["j2", "j3"]),
+      }),
+      fc.record({
+        type: fc.constant("among"),
+        vjobs: fc.constantFrom<"each" | string[]>("each", ["j0", "j1"], ["j2"]),
+        within: fc.constantFrom("site", "cluster"),
       }),
     );
     fc.assert(

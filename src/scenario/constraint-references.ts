@@ -73,8 +73,26 @@ function neverPlaced(
       ? `no host its fences and bans admit has the RAM for its ${vms} VMs together (${needed} B)`
       : `no host its fences and bans admit has the RAM for one of its VMs (${memory} B)`;
   }
-  if (gathered && vms > 1 && constraints.some((c) => c.type === "spread")) {
-    return `its ${vms} VMs cannot be both gathered on one host and spread`;
+  if (vms > 1) {
+    const conflict = constraints.find((together) =>
+      constraints.some((spread) => cannotBoth(together, spread)),
+    );
+    if (conflict !== undefined) {
+      return `its ${vms} VMs cannot be both ${conflict.type === "gather" ? "gathered on one host" : `in one ${conflict.across}`} and spread`;
+    }
+  }
+  const among = constraints.find((c) => c.type === "among");
+  const spreadHosts = constraints.some((c) => c.type === "spread" && c.across === "host");
+  if (among !== undefined && spreadHosts) {
+    const byPlace = new Map<string, number>();
+    for (const host of admitted) {
+      const place = among.across === "site" ? `${host.site}` : `${host.site} ${host.cluster}`;
+      byPlace.set(place, (byPlace.get(place) ?? 0) + 1);
+    }
+    const most = Math.max(...byPlace.values());
+    if (most < vms) {
+      return `its ${vms} VMs cannot be spread over the hosts of one ${among.across} (${most} at most)`;
+    }
   }
   for (const c of constraints) {
     if (c.type !== "spread") continue;
@@ -84,6 +102,16 @@ function neverPlaced(
     }
   }
   return undefined;
+}
+
+/**
+ * Whether two constraints can never both hold over two VMs: a gather and any spread, VMs kept in
+ * one site (or cluster) and spread across sites.
+ */
+function cannotBoth(together: Constraint, spread: Constraint): boolean {
+  if (spread.type !== "spread") return false;
+  if (together.type === "gather") return true;
+  return together.type === "among" && spread.across === "site";
 }
 
 /**
@@ -126,9 +154,9 @@ export function constraintProblems(
       return problems;
     }
   }
-  // A gather and a spread over two VMs or more in common can never both hold.
-  for (const gather of constraints.filter((c) => c.type === "gather")) {
-    for (const spread of constraints.filter((c) => c.type === "spread")) {
+  // A gather (or among) and a spread over two VMs or more in common can never both hold.
+  for (const gather of constraints) {
+    for (const spread of constraints.filter((c) => cannotBoth(gather, c))) {
       if (gather.vjobs === "each" && spread.vjobs === "each") continue;
       const common = [...vjobs].filter(
         ([name]) => appliesTo(gather, name) && appliesTo(spread, name),
@@ -136,7 +164,7 @@ export function constraintProblems(
       if (common.reduce((sum, [, vms]) => sum + vms, 0) >= 2) {
         problems.push({
           path: `constraints[${spread.index}]`,
-          message: `expected VMs that can be spread, got VMs that constraints[${gather.index}] gathers (${common.map(([name]) => name).join(", ")})`,
+          message: `expected VMs that can be spread, got VMs that constraints[${gather.index}] ${gather.type === "gather" ? "gathers" : `keeps in one ${gather.across}`} (${common.map(([name]) => name).join(", ")})`,
         });
       }
     }

@@ -36,6 +36,16 @@ export const constraintSpec = z.discriminatedUnion("type", [
     .strictObject({ type: z.literal("gather"), vjobs, onViolation })
     .meta({ description: "the VMs together on one host" }),
   z
+    .strictObject({
+      type: z.literal("among"),
+      vjobs,
+      within: z.enum(["site", "cluster"]).default("site").meta({
+        description: "site: all the VMs in one site, whichever; cluster: in one cluster",
+      }),
+      onViolation,
+    })
+    .meta({ description: "the VMs together in one site (or cluster), whichever" }),
+  z
     .strictObject({ type: z.literal("root"), vjobs })
     .meta({ description: "the VMs never live-migrated (placed once, restored or restarted only)" }),
   z

@@ -36,9 +36,9 @@ export function constrainedPlacement(
             ? []
             : [...c.vjobs].filter((v) => v !== vjob).flatMap((v) => places.hostsOf(v)),
         );
-        // A gathered vjob whose first VM's host has no room for the others tries again without
-        // that host, until one holds them all or none is left.
-        const gathered = kept.some((c) => c.type === "gather");
+        // A gathered vjob (or one kept in one site or cluster) whose first VM's host leaves no
+        // room for the others tries again without that host, until one does or none is left.
+        const gathered = kept.some((c) => c.type === "gather" || c.type === "among");
         const tried = new Set<number>();
         // The host the first VM took, seen when the next VMs are asked about.
         const firsts: number[] = [];

@@ -8,8 +8,8 @@ export interface Constraint {
   readonly type: ConstraintSpec["type"];
   /** "each": every vjob on its own; else the group of vjobs it holds together. */
   readonly vjobs: "each" | ReadonlySet<string>;
-  /** spread: what the VMs must not share. */
-  readonly across: "host" | "site";
+  /** spread: what the VMs must not share; among: what they must share. */
+  readonly across: "host" | "site" | "cluster";
   /** fence: the hosts allowed; ban: the hosts forbidden (ids). */
   readonly hosts: ReadonlySet<number>;
   readonly onViolation: "wait" | "allow";
@@ -43,11 +43,19 @@ export function resolveConstraints(
     index,
     type: spec.type,
     vjobs: spec.vjobs === "each" ? "each" : new Set(spec.vjobs),
-    across: spec.type === "spread" ? spec.across : "host",
+    across: spec.type === "spread" ? spec.across : spec.type === "among" ? spec.within : "host",
     hosts: hostsNamed(spec, platform),
     // A root constraint is never broken by a placement: nothing to wait for.
     onViolation: spec.type === "root" ? "wait" : spec.onViolation,
   }));
+}
+
+/** The host, its site or its cluster, as the constraint's `across` counts places. */
+function placeOf(constraint: Constraint, platform: Platform, host: number): string {
+  const at = platform.hosts[host];
+  if (constraint.across === "site") return `site ${at?.site ?? -1}`;
+  if (constraint.across === "cluster") return `cluster ${at?.site ?? -1} ${at?.cluster ?? ""}`;
+  return `host ${host}`;
 }
 
 /** Whether a constraint holds over some vjobs' VMs. */
@@ -78,6 +86,11 @@ export function admits(
       for (const other of taken) if (other !== host) return false;
       return true;
     }
+    case "among": {
+      const place = placeOf(constraint, platform, host);
+      for (const other of taken) if (placeOf(constraint, platform, other) !== place) return false;
+      return true;
+    }
     case "spread": {
       const siteOf = (id: number) => platform.hosts[id]?.site;
       for (const other of taken) {
@@ -102,6 +115,9 @@ export function holds(
 ): boolean {
   if (constraint.type === "root") return occupied.every((hosts) => hosts.length <= 1);
   if (constraint.type === "gather") return new Set(occupied.flat()).size <= 1;
+  if (constraint.type === "among") {
+    return new Set(occupied.flat().map((host) => placeOf(constraint, platform, host))).size <= 1;
+  }
   if (constraint.type !== "spread") {
     return occupied.every((hosts) => hosts.every((host) => admits(constraint, platform, host, [])));
   }
