@@ -5,6 +5,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { ConsolidationPolicy } from "../src/policies/consolidation/consolidation-policy.js";
 import type { Placement } from "../src/policies/placement/placement.js";
+import { SALINE_FIXTURES, salineScenario } from "./saline-fixture.js";
 import { prepareRun, runScenario } from "../src/run/run-scenario.js";
 import { SteppedRun } from "../src/run/stepped-run.js";
 import type { VjobsRun } from "../src/run/vjobs-run.js";
@@ -515,5 +516,32 @@ describe("fences and bans kept by every consolidation (property)", () => {
       ),
       { numRuns: 60, seed: 21 },
     );
+  });
+});
+
+describe("constraints through failures", () => {
+  it("Saline restores a fenced vjob after a site outage only where its fence admits", () => {
+    // The Saline scenario of test/saline.test.ts: s0 down from 2 h; its 3 vjobs (one VM each)
+    // are restored from their snapshots on another site, s1 in id order (test/saline). Fenced to
+    // s0 and s2, they are restored on s2 instead, one per host, and the fence is never broken.
+    const saline = { name: "saline", period: 1800, store: "remote" };
+    const fence = { type: "fence", vjobs: "each", sites: ["s0", "s2"] };
+    const restoredOn = (constraints: unknown[]) => {
+      const s = salineScenario(saline, "site-outage.csv", 3, constraints);
+      const run = prepareRun(s, { check: true, baseDir: SALINE_FIXTURES }) as VjobsRun;
+      const hosts: string[] = [];
+      run.runner.vjobPlaced.subscribe((record) => {
+        if (record.state === "restoring") {
+          hosts.push(...record.hosts.map((id) => run.cloud.platform.hosts[id]?.name ?? ""));
+        }
+      });
+      run.sim.run({ until: s.duration });
+      return { hosts, summary: run.finish(s.duration).summary };
+    };
+    expect(restoredOn([]).hosts).toEqual(["s1h0", "s1h1", "s1h2"]);
+    const fenced = restoredOn([fence]);
+    expect(fenced.hosts).toEqual(["s2h0", "s2h1", "s2h2"]);
+    expect(fenced.summary.vjobs?.restores).toBe(3);
+    expect(fenced.summary.constraints?.[0]).toMatchObject({ violations: 0, violationSeconds: 0 });
   });
 });
