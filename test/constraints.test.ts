@@ -129,6 +129,27 @@ describe("placement constraints", () => {
     ]);
   });
 
+  it("split: groups of vjobs never share a host, a group's own vjobs may", () => {
+    // Three one-VM vjobs of 2 vCPUs: first-fit puts j0 and j1 on s0h0, j2 on s0h1. Split into
+    // [j0] and [j1, j2]: j1 and j2 avoid j0's s0h0 and share s0h1.
+    const jobs = ["j0", "j1", "j2"].map((name) => ({ name, vms: 1 }));
+    const free = placements(jobs, []).placed;
+    expect(["j0", "j1", "j2"].map((name) => free.get(name)?.hosts[0])).toEqual([
+      "s0h0",
+      "s0h0",
+      "s0h1",
+    ]);
+    const split = placements(jobs, [{ type: "split", groups: [["j0"], ["j1", "j2"]] }]);
+    expect(["j0", "j1", "j2"].map((name) => split.placed.get(name)?.hosts[0])).toEqual([
+      "s0h0",
+      "s0h1",
+      "s0h1",
+    ]);
+    expect(split.summary.constraints).toEqual([
+      { constraint: 0, type: "split", violations: 0, violationSeconds: 0 },
+    ]);
+  });
+
   it("a group spread keeps the group's vjobs off each other's hosts", () => {
     const jobs = [
       { name: "j0", vms: 2 },
@@ -294,6 +315,10 @@ describe("placement constraints", () => {
     expect(problems([{ type: "ban", vjobs: ["j7"], hosts: ["s0h0"] }])).toEqual([
       'constraints[0].vjobs[0]: expected a vjob of the workload, got "j7"',
     ]);
+    expect(problems([{ type: "split", groups: [["j0"], ["j9", "j0"]] }])).toEqual([
+      'constraints[0].groups[1][0]: expected a vjob of the workload, got "j9"',
+      "constraints[0].groups[1][1]: expected j0 in one group, got it in groups 0 and 1 too",
+    ]);
     expect(problems([{ type: "fence", vjobs: "each" }])).toEqual([
       "constraints[0]: expected hosts, clusters or sites to fence, got none",
     ]);
@@ -386,7 +411,7 @@ function expectNoViolation(document: object): void {
 describe("constraints honoured by every built-in placement (property)", () => {
   it("no constraint a placement is given is ever broken, at any event", () => {
     // Random small platforms and vjobs (arriving over time, some of them long), random spreads,
-    // gathers, amongs, roots, fences and bans that validation accepts (it refuses those no placement can meet), every
+    // gathers, amongs, splits, roots, fences and bans that validation accepts (it refuses those no placement can meet), every
     // built-in placement; no consolidation, no failures: nothing else moves VMs, so any violation
     // the monitor measures is the placement's.
     const placementArb = fc.constantFrom(
@@ -415,6 +440,16 @@ describe("constraints honoured by every built-in placement (property)", () => {
         type: fc.constant("among"),
         vjobs: fc.constantFrom<"each" | string[]>("each", ["j0", "j1"], ["j2"]),
         within: fc.constantFrom("site", "cluster"),
+      }),
+      fc.record({
+        type: fc.constant("split"),
+        groups: fc.constantFrom(
+          [["j0"], ["j1", "j2"]],
+          [
+            ["j0", "j1"],
+            ["j2", "j3"],
+          ],
+        ),
       }),
     );
     fc.assert(

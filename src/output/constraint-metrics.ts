@@ -4,6 +4,7 @@ import {
   type Constraint,
   appliesTo,
   holds,
+  splitHolds,
 } from "../policies/constraints/placement-constraints.js";
 import type { VjobPlaces } from "../policies/constraints/vjob-places.js";
 import type { VjobRunner } from "../workload/vjob-runner.js";
@@ -80,8 +81,18 @@ export class ConstraintMetrics {
       if (!appliesTo(constraint, vjob)) return;
       const members = constraint.vjobs === "each" ? [vjob] : [...constraint.vjobs];
       const subject = members.join("+");
-      const occupied = members.flatMap((member) => this.places.occupied(member));
-      const kept = holds(constraint, this.cloud.platform, occupied);
+      const kept =
+        constraint.type === "split"
+          ? splitHolds(
+              constraint.groups.map((group) =>
+                [...group].flatMap((member) => this.places.occupied(member)),
+              ),
+            )
+          : holds(
+              constraint,
+              this.cloud.platform,
+              members.flatMap((member) => this.places.occupied(member)),
+            );
       const tally = this.tallies[i] as Tally;
       const since = tally.since.get(subject);
       const now = this.cloud.sim.now;

@@ -127,15 +127,35 @@ export function constraintProblems(
 ): Problem[] {
   const problems = specs.flatMap((spec, i) => unknownPlaces(spec, i, platform));
   const vjobs = vjobsOf(workload);
+  const known = (path: string, name: string) => {
+    if (vjobs === undefined || vjobs.has(name)) return;
+    problems.push({
+      path,
+      message: `expected a vjob of the workload, got ${JSON.stringify(name)}`,
+    });
+  };
   specs.forEach((spec, i) => {
-    if (spec.vjobs === "each" || vjobs === undefined) return;
-    spec.vjobs.forEach((name, j) => {
-      if (!vjobs.has(name)) {
-        problems.push({
-          path: `constraints[${i}].vjobs[${j}]`,
-          message: `expected a vjob of the workload, got ${JSON.stringify(name)}`,
+    if (spec.type === "split") {
+      const groupOf = new Map<string, number>();
+      spec.groups.forEach((group, g) => {
+        group.forEach((name, j) => {
+          const path = `constraints[${i}].groups[${g}][${j}]`;
+          known(path, name);
+          const other = groupOf.get(name);
+          if (other !== undefined && other !== g) {
+            problems.push({
+              path,
+              message: `expected ${name} in one group, got it in groups ${other} and ${g} too`,
+            });
+          }
+          groupOf.set(name, g);
         });
-      }
+      });
+      return;
+    }
+    if (spec.vjobs === "each") return;
+    spec.vjobs.forEach((name, j) => {
+      known(`constraints[${i}].vjobs[${j}]`, name);
     });
   });
   if (problems.length > 0 || vjobs === undefined) return problems;

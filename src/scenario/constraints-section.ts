@@ -46,6 +46,16 @@ export const constraintSpec = z.discriminatedUnion("type", [
     })
     .meta({ description: "the VMs together in one site (or cluster), whichever" }),
   z
+    .strictObject({
+      type: z.literal("split"),
+      groups: z
+        .array(z.array(z.string().min(1)).min(1))
+        .min(2)
+        .meta({ description: "groups of vjob names: no host holds VMs of two groups" }),
+      onViolation,
+    })
+    .meta({ description: "groups of vjobs apart: their VMs never share a host" }),
+  z
     .strictObject({ type: z.literal("root"), vjobs })
     .meta({ description: "the VMs never live-migrated (placed once, restored or restarted only)" }),
   z

@@ -1,7 +1,7 @@
 import type { VmSpec } from "../../compute/vm.js";
 import type { CloudView } from "../cloud-view.js";
 import type { Placement } from "../placement/placement.js";
-import { type Constraint, admits, appliesTo } from "./placement-constraints.js";
+import { type Constraint, admits, apartFrom, appliesTo } from "./placement-constraints.js";
 import type { VjobPlaces } from "./vjob-places.js";
 
 /** The view seen through, with the set's constraints as `admits` (the view's own methods kept). */
@@ -30,11 +30,14 @@ export function constrainedPlacement(
       const mine = vjob === undefined ? [] : constraints.filter((c) => appliesTo(c, vjob));
       if (vjob === undefined || mine.length === 0) return base.place(view, vms, homeSite);
       const under = (kept: readonly Constraint[]) => {
-        // The hosts the rest of each constraint's group occupies.
+        // The hosts the rest of each constraint's group occupies (a split's: the other groups').
         const others = kept.map((c) =>
           c.vjobs === "each"
             ? []
-            : [...c.vjobs].filter((v) => v !== vjob).flatMap((v) => places.hostsOf(v)),
+            : (c.type === "split"
+                ? apartFrom(c, vjob)
+                : [...c.vjobs].filter((v) => v !== vjob)
+              ).flatMap((v) => places.hostsOf(v)),
         );
         // A gathered vjob (or one kept in one site or cluster) whose first VM's host leaves no
         // room for the others tries again without that host, until one does or none is left.
@@ -45,8 +48,14 @@ export function constrainedPlacement(
         const admit = (host: number, chosen: readonly number[]) => {
           if (chosen.length === 0 && tried.has(host)) return false;
           if (chosen.length > 0 && chosen[0] !== undefined) firsts[0] = chosen[0];
+          // A split keeps the vjob's own VMs together at will: only the other groups count.
           return kept.every((c, i) =>
-            admits(c, view.platform, host, [...chosen, ...(others[i] ?? [])]),
+            admits(
+              c,
+              view.platform,
+              host,
+              c.type === "split" ? (others[i] ?? []) : [...chosen, ...(others[i] ?? [])],
+            ),
           );
         };
         for (;;) {

@@ -2,7 +2,7 @@ import type { Platform } from "../../platform/platform.js";
 import { within } from "../consolidation/capacity.js";
 import type { Assignment, Configuration, VmDemand } from "../consolidation/configuration.js";
 import { hostLoads } from "../consolidation/entropy/assignment-metrics.js";
-import { type Constraint, appliesTo, holds } from "./placement-constraints.js";
+import { type Constraint, appliesTo, holds, splitHolds } from "./placement-constraints.js";
 import { type VjobPlaces, hostsOf } from "./vjob-places.js";
 
 /** What a consolidation's target is checked against. */
@@ -59,9 +59,11 @@ export function keepConstraints(
       for (const members of subjects) {
         if (members.length === 0 || !members.every((vjob) => appliesTo(constraint, vjob))) continue;
         // A root VM never moves; the others' moves stand if the constraint holds after them.
-        if (constraint.type !== "root" && holds(constraint, platform, members.flatMap(occupied))) {
-          continue;
-        }
+        const kept =
+          constraint.type === "split"
+            ? splitHolds(constraint.groups.map((group) => [...group].flatMap(occupied)))
+            : constraint.type !== "root" && holds(constraint, platform, members.flatMap(occupied));
+        if (kept) continue;
         for (const vm of members.flatMap((vjob) => byVjob.get(vjob) ?? [])) {
           if (!moved(vm)) continue;
           trimmed[vm.id] = vm.host;

@@ -10,6 +10,8 @@ export interface Constraint {
   readonly vjobs: "each" | ReadonlySet<string>;
   /** spread: what the VMs must not share; among: what they must share. */
   readonly across: "host" | "site" | "cluster";
+  /** split: the groups of vjobs kept apart (their union is `vjobs`). */
+  readonly groups: readonly ReadonlySet<string>[];
   /** fence: the hosts allowed; ban: the hosts forbidden (ids). */
   readonly hosts: ReadonlySet<number>;
   readonly onViolation: "wait" | "allow";
@@ -42,7 +44,13 @@ export function resolveConstraints(
   return specs.map((spec, index) => ({
     index,
     type: spec.type,
-    vjobs: spec.vjobs === "each" ? "each" : new Set(spec.vjobs),
+    vjobs:
+      spec.type === "split"
+        ? new Set(spec.groups.flat())
+        : spec.vjobs === "each"
+          ? "each"
+          : new Set(spec.vjobs),
+    groups: spec.type === "split" ? spec.groups.map((group) => new Set(group)) : [],
     across: spec.type === "spread" ? spec.across : spec.type === "among" ? spec.within : "host",
     hosts: hostsNamed(spec, platform),
     // A root constraint is never broken by a placement: nothing to wait for.
@@ -82,6 +90,10 @@ export function admits(
       return !constraint.hosts.has(host);
     case "root":
       return true;
+    case "split": {
+      for (const other of taken) if (other === host) return false;
+      return true;
+    }
     case "gather": {
       for (const other of taken) if (other !== host) return false;
       return true;
@@ -101,6 +113,24 @@ export function admits(
       return true;
     }
   }
+}
+
+/** The vjobs a split keeps apart from `vjob`: those of the other groups. */
+export function apartFrom(constraint: Constraint, vjob: string): string[] {
+  return constraint.groups.filter((group) => !group.has(vjob)).flatMap((group) => [...group]);
+}
+
+/** Whether a split holds: no host occupied by VMs of two of its groups (`occupied` per group). */
+export function splitHolds(occupiedByGroup: readonly (readonly (readonly number[])[])[]): boolean {
+  const groupOf = new Map<number, number>();
+  for (const [g, occupied] of occupiedByGroup.entries()) {
+    for (const host of occupied.flat()) {
+      const seen = groupOf.get(host);
+      if (seen !== undefined && seen !== g) return false;
+      groupOf.set(host, g);
+    }
+  }
+  return true;
 }
 
 /**
