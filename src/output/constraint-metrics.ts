@@ -4,7 +4,7 @@ import {
   type Constraint,
   appliesTo,
   holds,
-  splitHolds,
+  membersOf,
 } from "../policies/constraints/placement-constraints.js";
 import type { VjobPlaces } from "../policies/constraints/vjob-places.js";
 import type { VjobRunner } from "../workload/vjob-runner.js";
@@ -79,20 +79,11 @@ export class ConstraintMetrics {
   private check(vjob: string): void {
     this.constraints.forEach((constraint, i) => {
       if (!appliesTo(constraint, vjob)) return;
-      const members = constraint.vjobs === "each" ? [vjob] : [...constraint.vjobs];
+      const members = membersOf(constraint, vjob);
       const subject = members.join("+");
-      const kept =
-        constraint.type === "split"
-          ? splitHolds(
-              constraint.groups.map((group) =>
-                [...group].flatMap((member) => this.places.occupied(member)),
-              ),
-            )
-          : holds(
-              constraint,
-              this.cloud.platform,
-              members.flatMap((member) => this.places.occupied(member)),
-            );
+      const kept = holds(constraint, this.cloud.platform, members, (member) =>
+        this.places.occupied(member),
+      );
       const tally = this.tallies[i] as Tally;
       const since = tally.since.get(subject);
       const now = this.cloud.sim.now;
@@ -126,7 +117,7 @@ export class ConstraintMetrics {
     const now = this.cloud.sim.now;
     this.constraints.forEach((constraint, i) => {
       if (!appliesTo(constraint, vjob)) return;
-      const subject = constraint.vjobs === "each" ? vjob : [...constraint.vjobs].join("+");
+      const subject = membersOf(constraint, vjob).join("+");
       const since = this.tallies[i]?.since.get(subject);
       if (since !== undefined) seconds += now - since;
     });

@@ -1,7 +1,8 @@
 import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
 import { deviation, mean } from "d3-array";
-import { parameterPairs, parameterPaths } from "./cell-labels.js";
+import { parameterPaths } from "./cell-labels.js";
+import { parameterPairs } from "./plan.js";
 import { studentT975 } from "./student-t.js";
 import type { TableSpec } from "../output/table-file.js";
 

@@ -1,4 +1,5 @@
 import { parseDuration } from "../sim/units.js";
+import { parameterPairs } from "./plan.js";
 
 /** What names a cell of a sweep: its variant and its parameters' values. */
 export interface CellKey {
@@ -14,16 +15,6 @@ export interface CellAxis {
   readonly title: string;
   /** Each cell's value on the axis. */
   readonly values: ReadonlyMap<string, number>;
-}
-
-/** Each swept path and its value: a zipped key gives one pair per path. */
-export function parameterPairs(parameters: Readonly<Record<string, unknown>>): [string, unknown][] {
-  return Object.entries(parameters).flatMap(([key, value]): [string, unknown][] => {
-    const paths = key.split("+");
-    if (paths.length === 1) return [[key, value]];
-    const values = Array.isArray(value) ? (value as unknown[]) : [];
-    return paths.map((path, i) => [path, values[i]]);
-  });
 }
 
 /** Every swept path, in the order the sweep names them (zipped keys split). */

@@ -78,6 +78,16 @@ function cartesian(lists: readonly (readonly unknown[])[]): unknown[][] {
   );
 }
 
+/** Each swept path and its value: a zipped key gives one pair per path. */
+export function parameterPairs(parameters: Readonly<Record<string, unknown>>): [string, unknown][] {
+  return Object.entries(parameters).flatMap(([key, value]): [string, unknown][] => {
+    const paths = key.split("+");
+    if (paths.length === 1) return [[key, value]];
+    const values = Array.isArray(value) ? (value as unknown[]) : [];
+    return paths.map((path, i) => [path, values[i]]);
+  });
+}
+
 /**
  * A copy of `document` with the parameter set: one field path, or several joined by `+` whose
  * value is a list of as many values, one per path.
@@ -88,20 +98,16 @@ function setParameter(
   value: unknown,
   file: string,
 ): Record<string, unknown> {
-  const paths = parameter.split("+");
-  if (paths.length === 1) return setPath(document, parameter.split("."), value);
-  if (!Array.isArray(value) || value.length !== paths.length) {
+  const pairs = parameterPairs({ [parameter]: value });
+  if (pairs.length > 1 && !(Array.isArray(value) && value.length === pairs.length)) {
     throw new ScenarioError(file, [
       {
         path: `sweep.parameters.${parameter}`,
-        message: `expected lists of ${paths.length} values (one per path), got ${JSON.stringify(value)}`,
+        message: `expected lists of ${pairs.length} values (one per path), got ${JSON.stringify(value)}`,
       },
     ]);
   }
-  return paths.reduce(
-    (result, path, i) => setPath(result, path.split("."), (value as unknown[])[i]),
-    document,
-  );
+  return pairs.reduce((result, [path, one]) => setPath(result, path.split("."), one), document);
 }
 
 /** A copy of `document` with the value at `path` replaced (objects created on the way). */

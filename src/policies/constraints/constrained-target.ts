@@ -2,7 +2,7 @@ import type { Platform } from "../../platform/platform.js";
 import { within } from "../consolidation/capacity.js";
 import type { Assignment, Configuration, VmDemand } from "../consolidation/configuration.js";
 import { hostLoads } from "../consolidation/entropy/assignment-metrics.js";
-import { type Constraint, appliesTo, holds, splitHolds } from "./placement-constraints.js";
+import { type Constraint, appliesTo, holds } from "./placement-constraints.js";
 import { type VjobPlaces, hostsOf } from "./vjob-places.js";
 
 /** What a consolidation's target is checked against. */
@@ -34,7 +34,9 @@ export function keepConstraints(
     const vjob = vm.vm === undefined ? undefined : places.vjobOfVm(vm.vm);
     if (vm.vm === undefined || vjob === undefined) continue;
     inDecision.add(vm.vm);
-    byVjob.set(vjob, [...(byVjob.get(vjob) ?? []), vm]);
+    const mine = byVjob.get(vjob);
+    if (mine === undefined) byVjob.set(vjob, [vm]);
+    else mine.push(vm);
   }
   /** Where a vjob's VMs would be: the decision's at their target, the others where they are. */
   const occupied = (vjob: string): number[][] => [
@@ -59,10 +61,7 @@ export function keepConstraints(
       for (const members of subjects) {
         if (members.length === 0 || !members.every((vjob) => appliesTo(constraint, vjob))) continue;
         // A root VM never moves; the others' moves stand if the constraint holds after them.
-        const kept =
-          constraint.type === "split"
-            ? splitHolds(constraint.groups.map((group) => [...group].flatMap(occupied)))
-            : constraint.type !== "root" && holds(constraint, platform, members.flatMap(occupied));
+        const kept = constraint.type !== "root" && holds(constraint, platform, members, occupied);
         if (kept) continue;
         for (const vm of members.flatMap((vjob) => byVjob.get(vjob) ?? [])) {
           if (!moved(vm)) continue;

@@ -120,8 +120,16 @@ export function apartFrom(constraint: Constraint, vjob: string): string[] {
   return constraint.groups.filter((group) => !group.has(vjob)).flatMap((group) => [...group]);
 }
 
+/**
+ * The vjobs whose VMs a constraint on `vjob` holds together: the vjob alone for `each`, else its
+ * group (a split's: all its groups).
+ */
+export function membersOf(constraint: Constraint, vjob: string): string[] {
+  return constraint.vjobs === "each" ? [vjob] : [...constraint.vjobs];
+}
+
 /** Whether a split holds: no host occupied by VMs of two of its groups (`occupied` per group). */
-export function splitHolds(occupiedByGroup: readonly (readonly (readonly number[])[])[]): boolean {
+function splitHolds(occupiedByGroup: readonly (readonly (readonly number[])[])[]): boolean {
   const groupOf = new Map<number, number>();
   for (const [g, occupied] of occupiedByGroup.entries()) {
     for (const host of occupied.flat()) {
@@ -134,15 +142,22 @@ export function splitHolds(occupiedByGroup: readonly (readonly (readonly number[
 }
 
 /**
- * Whether a constraint holds for VMs occupying `hosts` (a VM migrating occupies its source and
- * its destination; each VM's hosts are one entry): spread, no host (site) occupied by two VMs;
- * gather, one host for all; root, no VM migrating; fence and ban, every host occupied admitted.
+ * Whether a constraint holds over its `members`' VMs, each vjob's VMs occupying the hosts
+ * `occupiedOf` says (a VM migrating occupies its source and its destination; each VM's hosts are
+ * one entry): spread, no host (site) occupied by two VMs; gather, one host for all; among, one
+ * site (cluster); split, no host occupied by two groups; root, no VM migrating; fence and ban,
+ * every host occupied admitted.
  */
 export function holds(
   constraint: Constraint,
   platform: Platform,
-  occupied: readonly (readonly number[])[],
+  members: readonly string[],
+  occupiedOf: (vjob: string) => readonly (readonly number[])[],
 ): boolean {
+  if (constraint.type === "split") {
+    return splitHolds(constraint.groups.map((group) => [...group].flatMap(occupiedOf)));
+  }
+  const occupied = members.flatMap(occupiedOf);
   if (constraint.type === "root") return occupied.every((hosts) => hosts.length <= 1);
   if (constraint.type === "gather") return new Set(occupied.flat()).size <= 1;
   if (constraint.type === "among") {
