@@ -97,6 +97,8 @@ export class VjobRunner {
   readonly vjobRestored = new Signal<VjobRecord>("vjob restored");
   /** A running vjob stopped, its snapshot stored, to be restored on another site (a flight). */
   readonly vjobFlies = new Signal<VjobRecord>("vjob flies by snapshot");
+  /** Controller admission: the queued vjob's VMs were made (waiting), for the controller to plan. */
+  readonly vjobVmsMade = new Signal<VjobRecord>("vjob VMs made");
   private readonly queue: VjobRecord[] = [];
   /** Submitted vjobs not done yet, in submission order; done ones are forgotten. */
   private readonly unfinished = new Set<VjobRecord>();
@@ -217,6 +219,7 @@ export class VjobRunner {
     if (this.options.admission !== "controller") return;
     this.createVms(record);
     record.hosts = [];
+    this.vjobVmsMade.emit(record);
   }
 
   /** Makes the vjob's VMs (waiting), known as its own. */

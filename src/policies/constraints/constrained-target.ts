@@ -2,24 +2,25 @@ import type { Platform } from "../../platform/platform.js";
 import { within } from "../consolidation/capacity.js";
 import type { Assignment, Configuration, VmDemand } from "../consolidation/configuration.js";
 import { hostLoads } from "../consolidation/entropy/assignment-metrics.js";
-import { type Constraint, appliesTo, holds } from "./placement-constraints.js";
+import { type Constraint, holds } from "./placement-constraints.js";
 import { type VjobPlaces, hostsOf } from "./vjob-places.js";
 
 /** What a consolidation's target is checked against. */
 export interface TargetConstraints {
   readonly constraints: readonly Constraint[];
   readonly platform: Platform;
-  readonly places: VjobPlaces;
+  /** Which vjob each VM is of, and where each vjob's VMs are. */
+  readonly places: Pick<VjobPlaces, "vjobOfVm" | "vmsOf">;
 }
 
 /**
- * A consolidation's target with every move that would leave a constraint broken undone: a
- * subject (a vjob, or a group) whose constraint the target breaks gets its moved VMs back on their
- * hosts, until no undo is left to do (the VMs of the subject outside the decision, on other sites,
- * stay where they are). If an undo overloads a host the target had room on, the decision moves
- * nothing. Only VMs that run are moved back: a VM the target starts is left to the policy.
- * Constraints hold once the plan is done (discrete); while it runs, a migrating VM occupies both
- * its hosts, which the monitor measures.
+ * A consolidation's target with every change that would leave a constraint broken undone: a
+ * subject (a vjob, or a group) whose constraint the target breaks gets its moved VMs back on
+ * their hosts and the VMs the target starts left where they are (a controller's queued vjobs stay
+ * queued), until no undo is left to do. A group's vjobs outside the decision (on other sites, or
+ * hosts of another group manager) count where they are. If an undo overloads a host the target
+ * had room on, the decision moves nothing. Constraints hold once the plan is done (discrete);
+ * while it runs, a migrating VM occupies both its hosts, which the monitor measures.
  */
 export function keepConstraints(
   context: TargetConstraints,
@@ -49,7 +50,8 @@ export function keepConstraints(
       .filter((vm) => !inDecision.has(vm.id))
       .map(hostsOf),
   ];
-  const moved = (vm: VmDemand) => vm.host !== undefined && trimmed[vm.id] !== vm.host;
+  /** Whether the target moves the VM or starts it (a suspend never breaks a constraint). */
+  const changed = (vm: VmDemand) => trimmed[vm.id] !== undefined && trimmed[vm.id] !== vm.host;
   let undone = true;
   while (undone) {
     undone = false;
@@ -57,14 +59,15 @@ export function keepConstraints(
       const subjects =
         constraint.vjobs === "each"
           ? [...byVjob.keys()].map((vjob) => [vjob])
-          : [[...constraint.vjobs].filter((vjob) => byVjob.has(vjob))];
+          : [...constraint.vjobs].some((vjob) => byVjob.has(vjob))
+            ? [[...constraint.vjobs]]
+            : [];
       for (const members of subjects) {
-        if (members.length === 0 || !members.every((vjob) => appliesTo(constraint, vjob))) continue;
-        // A root VM never moves; the others' moves stand if the constraint holds after them.
+        // A root VM never moves; the others' changes stand if the constraint holds after them.
         const kept = constraint.type !== "root" && holds(constraint, platform, members, occupied);
         if (kept) continue;
         for (const vm of members.flatMap((vjob) => byVjob.get(vjob) ?? [])) {
-          if (!moved(vm)) continue;
+          if (!changed(vm)) continue;
           trimmed[vm.id] = vm.host;
           undone = true;
         }
@@ -72,10 +75,8 @@ export function keepConstraints(
     }
   }
   if (roomFor(configuration, target, trimmed)) return trimmed;
-  // Nothing moves (VMs the target starts still start).
-  const current = [...target];
-  for (const vm of configuration.vms) if (vm.host !== undefined) current[vm.id] = vm.host;
-  return current;
+  // Nothing moves, nothing starts.
+  return configuration.vms.map((vm) => vm.host);
 }
 
 /** Whether every host is within its capacity under `trimmed`, or at most as loaded as `target` left it. */

@@ -20,13 +20,16 @@ export class VjobPlaces {
       this.names.set(record.spec.vms, record.spec.name);
       this.records.set(record.spec.name, record);
     });
-    // A vjob's VMs of its previous attempt are forgotten when it is placed again or done.
-    runner.vjobPlaced.subscribe((record) => {
+    // A vjob's VMs of its previous attempt are forgotten when it is placed again or done (or,
+    // under a controller, when its new VMs are made: the controller's targets start them).
+    const own = (record: VjobRecord) => {
       this.forgetVms(record.spec.name);
       const ids = record.vms.map((vm) => vm.id);
       for (const id of ids) this.vmOwners.set(id, record.spec.name);
       this.attemptVms.set(record.spec.name, ids);
-    });
+    };
+    runner.vjobVmsMade.subscribe(own);
+    runner.vjobPlaced.subscribe(own);
     runner.vjobFinished.subscribe((record) => {
       this.forgetVms(record.spec.name);
       this.records.delete(record.spec.name);
@@ -44,7 +47,7 @@ export class VjobPlaces {
   }
 
   /** The vjob's VMs of its current attempt. */
-  vmsOf(vjob: string): readonly Vm[] {
+  vmsOf(vjob: string): readonly VmWhere[] {
     return this.records.get(vjob)?.vms ?? [];
   }
 
@@ -64,8 +67,11 @@ export class VjobPlaces {
   }
 }
 
+/** What the constraints read of a VM: where it is. */
+export type VmWhere = Pick<Vm, "id" | "host" | "state" | "destination">;
+
 /** The hosts a VM occupies: none once failed or stopped (or before it has one). */
-export function hostsOf(vm: Readonly<Vm>): number[] {
+export function hostsOf(vm: Readonly<VmWhere>): number[] {
   if (vm.host === undefined || vm.state === "failed" || vm.state === "stopped") return [];
   return vm.state === "migrating" && vm.destination !== undefined
     ? [vm.host, vm.destination]

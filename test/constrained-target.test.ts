@@ -1,0 +1,121 @@
+import { describe, expect, it } from "vitest";
+import { buildPlatform } from "../src/platform/build.js";
+import { syntheticPlatform } from "../src/platform/synthetic.js";
+import type { Configuration } from "../src/policies/consolidation/configuration.js";
+import { keepConstraints } from "../src/policies/constraints/constrained-target.js";
+import { resolveConstraints } from "../src/policies/constraints/placement-constraints.js";
+import type { VmWhere } from "../src/policies/constraints/vjob-places.js";
+import type { ConstraintSpec } from "../src/scenario/constraints-section.js";
+
+/** Two sites of two hosts (ids 0, 1 in s0; 2, 3 in s1), 4 cores and 16 GiB each. */
+const platform = buildPlatform(
+  syntheticPlatform({ sites: 2, hostsPerSite: 2, cores: 4, memory: 16 * 2 ** 30 }),
+);
+const GB = 2 ** 30;
+
+/**
+ * A decision over hosts `hosts` with one VM per entry of `vms` (1 core, 2 GB; cloud VM id =
+ * index + 100), each of a vjob; `outside` are VMs of vjobs the decision does not see.
+ */
+function decision(
+  hosts: readonly number[],
+  vms: readonly { vjob: string; host: number | undefined }[],
+  outside: readonly { vjob: string; id: number; host: number }[] = [],
+) {
+  const configuration: Configuration = {
+    hosts: hosts.map((id) => ({ id, cpu: 4, memory: 16 * GB })),
+    vms: vms.map((vm, id) => ({
+      id,
+      cpu: 1,
+      memory: 2 * GB,
+      host: vm.host,
+      pinned: false,
+      vm: id + 100,
+    })),
+  };
+  const where = (vm: { id: number; host: number | undefined }): VmWhere => ({
+    id: vm.id,
+    host: vm.host,
+    state: vm.host === undefined ? "waiting" : "running",
+    destination: undefined,
+  });
+  const places = {
+    vjobOfVm: (id: number) => vms[id - 100]?.vjob,
+    vmsOf: (vjob: string) => [
+      ...vms.flatMap((vm, i) => (vm.vjob === vjob ? [where({ id: i + 100, host: vm.host })] : [])),
+      ...outside.filter((vm) => vm.vjob === vjob).map(where),
+    ],
+  };
+  return (specs: ConstraintSpec[], target: readonly (number | undefined)[]) =>
+    keepConstraints(
+      { constraints: resolveConstraints(specs, platform), platform, places },
+      configuration,
+      target,
+    );
+}
+
+const among = (vjobs: string[]): ConstraintSpec => ({
+  type: "among",
+  vjobs,
+  within: "site",
+  onViolation: "wait",
+});
+
+describe("keepConstraints (a consolidation's target checked against the constraints)", () => {
+  it("counts a group's vjobs outside the decision where they are", () => {
+    // a's VM sits on host 0 (s0), outside a group manager's decision over hosts 1 and 2; b's VM
+    // is on host 1 (s0). Moving b to host 2 (s1) splits the group across two sites: undone. The
+    // same move without a in the group stands.
+    const keep = decision([1, 2], [{ vjob: "b", host: 1 }], [{ vjob: "a", id: 7, host: 0 }]);
+    expect(keep([among(["a", "b"])], [2])).toEqual([1]);
+    expect(keep([among(["b"])], [2])).toEqual([2]);
+  });
+
+  it("leaves a controller's queued vjob queued when starting it would break a constraint", () => {
+    // a runs on host 0; b (queued, no host) is started by the target on host 0 too: a spread of
+    // the group would break, so b stays queued; a start on host 1 keeps it and stands.
+    const keep = decision(
+      [0, 1],
+      [
+        { vjob: "a", host: 0 },
+        { vjob: "b", host: undefined },
+      ],
+    );
+    const spread: ConstraintSpec = {
+      type: "spread",
+      vjobs: ["a", "b"],
+      across: "host",
+      onViolation: "wait",
+    };
+    expect(keep([spread], [0, 0])).toEqual([0, undefined]);
+    expect(keep([spread], [0, 1])).toEqual([0, 1]);
+  });
+
+  it("never undoes a suspend, and moves nothing when an undo would overload a host", () => {
+    // a0 and a1 (vjob a, gathered) on host 0, c on host 1. The target suspends c and moves a1 to
+    // host 1: the gather breaks, a1 goes back to host 0; c's suspend stands.
+    const keep = decision(
+      [0, 1],
+      [
+        { vjob: "a", host: 0 },
+        { vjob: "a", host: 0 },
+        { vjob: "c", host: 1 },
+      ],
+    );
+    const gather: ConstraintSpec = { type: "gather", vjobs: "each", onViolation: "wait" };
+    expect(keep([gather], [0, 1, undefined])).toEqual([0, 0, undefined]);
+    // a0, a1 on host 0, c1-c3 on host 1; the target swaps a1 for the three c's: 1 + 3 = 4 cores
+    // on host 0. Undoing a1's move would put 2 + 3 = 5 cores on host 0's 4: nothing moves.
+    const full = decision(
+      [0, 1],
+      [
+        { vjob: "a", host: 0 },
+        { vjob: "a", host: 0 },
+        { vjob: "c1", host: 1 },
+        { vjob: "c2", host: 1 },
+        { vjob: "c3", host: 1 },
+      ],
+    );
+    expect(full([gather], [0, 1, 0, 0, 0])).toEqual([0, 0, 1, 1, 1]);
+  });
+});
