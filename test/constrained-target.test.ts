@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import { buildPlatform } from "../src/platform/build.js";
 import { syntheticPlatform } from "../src/platform/synthetic.js";
 import type { Configuration } from "../src/policies/consolidation/configuration.js";
+import { buildPlan } from "../src/policies/consolidation/entropy/plan.js";
 import { keepConstraints } from "../src/policies/constraints/constrained-target.js";
+import { constrainedSwitch } from "../src/policies/constraints/plan-guard.js";
 import { resolveConstraints } from "../src/policies/constraints/placement-constraints.js";
 import type { VmWhere } from "../src/policies/constraints/vjob-places.js";
 import type { ConstraintSpec } from "../src/scenario/constraints-section.js";
@@ -46,18 +48,33 @@ function decision(
       ...outside.filter((vm) => vm.vjob === vjob).map(where),
     ],
   };
-  return (specs: ConstraintSpec[], target: readonly (number | undefined)[]) =>
-    keepConstraints(
-      { constraints: resolveConstraints(specs, platform), platform, places },
-      configuration,
-      target,
-    );
+  const context = (specs: ConstraintSpec[]) => ({
+    constraints: resolveConstraints(specs, platform),
+    platform,
+    places,
+  });
+  const keep = (specs: ConstraintSpec[], target: readonly (number | undefined)[]) =>
+    keepConstraints(context(specs), configuration, target);
+  /** The plan's pools to the kept target, ordered by the continuous constraints. */
+  const plan = (specs: ConstraintSpec[], target: readonly (number | undefined)[]) => {
+    const kept = constrainedSwitch(context(specs), configuration, target);
+    return buildPlan(configuration, kept.target, kept.guard ? { guard: kept.guard } : {}).pools;
+  };
+  return Object.assign(keep, { plan });
 }
 
-const among = (vjobs: string[]): ConstraintSpec => ({
+const among = (vjobs: string[], holds: "continuous" | "discrete" = "discrete"): ConstraintSpec => ({
   type: "among",
   vjobs,
   within: "site",
+  holds,
+  onViolation: "wait",
+});
+
+const gather = (holds: "continuous" | "discrete"): ConstraintSpec => ({
+  type: "gather",
+  vjobs: "each",
+  holds,
   onViolation: "wait",
 });
 
@@ -85,6 +102,7 @@ describe("keepConstraints (a consolidation's target checked against the constrai
       type: "spread",
       vjobs: ["a", "b"],
       across: "host",
+      holds: "discrete",
       onViolation: "wait",
     };
     expect(keep([spread], [0, 0])).toEqual([0, undefined]);
@@ -102,8 +120,7 @@ describe("keepConstraints (a consolidation's target checked against the constrai
         { vjob: "c", host: 1 },
       ],
     );
-    const gather: ConstraintSpec = { type: "gather", vjobs: "each", onViolation: "wait" };
-    expect(keep([gather], [0, 1, undefined])).toEqual([0, 0, undefined]);
+    expect(keep([gather("discrete")], [0, 1, undefined])).toEqual([0, 0, undefined]);
     // a0, a1 on host 0, c1-c3 on host 1; the target swaps a1 for the three c's: 1 + 3 = 4 cores
     // on host 0. Undoing a1's move would put 2 + 3 = 5 cores on host 0's 4: nothing moves.
     const full = decision(
@@ -116,6 +133,59 @@ describe("keepConstraints (a consolidation's target checked against the constrai
         { vjob: "c3", host: 1 },
       ],
     );
-    expect(full([gather], [0, 1, 0, 0, 0])).toEqual([0, 0, 1, 1, 1]);
+    expect(full([gather("discrete")], [0, 1, 0, 0, 0])).toEqual([0, 0, 1, 1, 1]);
+  });
+
+  it("keeps a continuous gather or among from moving its VMs out of their place", () => {
+    // a0, a1 on host 0 move together to host 1: once done they are gathered (discrete: it
+    // stands), but while they migrate each is on both hosts (continuous: undone). Within s0 an
+    // among holds all along; to s1 (host 2) only a discrete one lets it happen.
+    const keep = decision(
+      [0, 1, 2],
+      [
+        { vjob: "a", host: 0 },
+        { vjob: "a", host: 0 },
+      ],
+    );
+    expect(keep([gather("discrete")], [1, 1])).toEqual([1, 1]);
+    expect(keep([gather("continuous")], [1, 1])).toEqual([0, 0]);
+    const within = (holds: "continuous" | "discrete") => among(["a"], holds);
+    expect(keep([within("continuous")], [1, 1])).toEqual([1, 1]);
+    expect(keep([within("continuous")], [2, 2])).toEqual([0, 0]);
+    expect(keep([within("discrete")], [2, 2])).toEqual([2, 2]);
+  });
+});
+
+describe("plans under continuous constraints", () => {
+  it("a swap across sites under a continuous site spread suspends one VM, then resumes it", () => {
+    // a0 on host 0 (s0) goes to host 3 (s1) and a1 on host 2 (s1) to host 1 (s0): neither may
+    // arrive while the other is in its site, and the hosts form no cycle (0 -> 3, 2 -> 1), so no
+    // pivot helps: the cheapest VM (equal memory: a0, the smaller id) is suspended; a1 moves to
+    // s0; once it has left s1, a0 resumes on host 3. Discrete: both migrate at once.
+    const swap = decision(
+      [0, 1, 2, 3],
+      [
+        { vjob: "a", host: 0 },
+        { vjob: "a", host: 2 },
+      ],
+    );
+    const spread = (holds: "continuous" | "discrete"): ConstraintSpec => ({
+      type: "spread",
+      vjobs: "each",
+      across: "site",
+      holds,
+      onViolation: "wait",
+    });
+    expect(swap.plan([spread("continuous")], [3, 1])).toEqual([
+      [{ kind: "suspend", vm: 0, on: 0 }],
+      [{ kind: "migrate", vm: 1, from: 2, to: 1 }],
+      [{ kind: "resume", vm: 0, to: 3 }],
+    ]);
+    expect(swap.plan([spread("discrete")], [3, 1])).toEqual([
+      [
+        { kind: "migrate", vm: 0, from: 0, to: 3 },
+        { kind: "migrate", vm: 1, from: 2, to: 1 },
+      ],
+    ]);
   });
 });

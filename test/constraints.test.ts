@@ -210,8 +210,8 @@ describe("placement constraints", () => {
   });
 
   /** j0's 2 VMs spread on s0h0 and s0h1, and a consolidation deciding every 30 s. */
-  function spreadPair() {
-    const base = scenario([{ name: "j0", vms: 2 }], [{ type: "spread", vjobs: "each" }]);
+  function spreadPair(holds: "continuous" | "discrete" = "continuous") {
+    const base = scenario([{ name: "j0", vms: 2 }], [{ type: "spread", vjobs: "each", holds }]);
     return {
       ...base,
       policies: { ...base.policies, consolidation: { ...base.policies.consolidation, period: 30 } },
@@ -254,13 +254,10 @@ describe("placement constraints", () => {
     expect(run.finish().constraints?.[0]).toMatchObject({ violations: 0, violationSeconds: 0 });
   });
 
-  it("a swap that keeps a spread once done breaks it while both VMs migrate, and it is measured", () => {
-    // At the first decision (30 s) an agent swaps the two VMs: the target keeps the spread, so
-    // it runs; while they migrate each VM occupies both hosts, so the spread is broken from the
-    // migrations' start (30 s, no compute time) until the last one ends.
-    const s = spreadPair();
+  /** A consolidation that swaps j0's two VMs at its first decision, then leaves them. */
+  function swapOnce(): ConsolidationPolicy {
     let decided = false;
-    const swap: ConsolidationPolicy = {
+    return {
       name: "swap",
       decide: ({ configuration }) => {
         const [a, b] = configuration.vms;
@@ -273,7 +270,14 @@ describe("placement constraints", () => {
         return { target, computeTime: 0 };
       },
     };
-    const run = prepareRun(s, { policies: { consolidation: swap } }) as VjobsRun;
+  }
+
+  it("a swap that keeps a discrete spread once done breaks it while both VMs migrate, measured", () => {
+    // At the first decision (30 s) an agent swaps the two VMs: the target keeps the spread, so
+    // it runs in one pool; while they migrate each VM occupies both hosts, so the spread is
+    // broken from the migrations' start (30 s, no compute time) until the last one ends.
+    const s = spreadPair("discrete");
+    const run = prepareRun(s, { policies: { consolidation: swapOnce() } }) as VjobsRun;
     const ends: number[] = [];
     run.cloud.migrationEnded.subscribe((m) => ends.push(m.end));
     run.sim.run({ until: s.duration });
@@ -284,6 +288,24 @@ describe("placement constraints", () => {
     ]);
   });
 
+  it("a swap under a continuous spread goes through a pivot host, one move at a time", () => {
+    // VM 0 on s0h0 (host 0), VM 1 on s0h1 (host 1). Neither may arrive while the other is on its
+    // target: the cycle 0 <-> 1 is stuck, so the cheapest VM (equal memory: the smaller id, 0)
+    // bypasses to the roomiest other host (all equal: the smallest id, 2). Then VM 1 may go to
+    // host 0 (VM 0 has left it), and once it has left host 1, VM 0 goes there.
+    const run = SteppedRun.start(spreadPair("continuous"), { consolidation: swapOnce() });
+    const plan = run.nextDecision()?.plan;
+    expect(plan?.pools).toEqual([
+      [{ kind: "migrate", vm: 0, from: 0, to: 2 }],
+      [{ kind: "migrate", vm: 1, from: 1, to: 0 }],
+      [{ kind: "migrate", vm: 0, from: 2, to: 1 }],
+    ]);
+    expect(plan?.bypasses).toBe(1);
+    const summary = run.finish();
+    expect(summary.cloud?.migrations.completed).toBe(3);
+    expect(summary.constraints?.[0]).toMatchObject({ violations: 0, violationSeconds: 0 });
+  });
+
   it("--check stops a run at a placement that ignores the constraints", () => {
     // A user placement that never asks CloudView.admits puts j0 on the banned s0h0: with the
     // model's checks on, the run stops at that event, naming the constraint.
@@ -292,7 +314,7 @@ describe("placement constraints", () => {
     const checked = prepareRun(s, { check: true, policies: { placement: naive } });
     expect(() => {
       checked.sim.run({ until: s.duration });
-    }).toThrow(/constraint #0 \(ban\) of j0 broken since 0 s/);
+    }).toThrow(/constraint #0 \(ban, discrete\) of j0 broken since 0 s, no VM of it migrating/);
     // Without checks it runs, and the violation is counted.
     const run = prepareRun(s, { policies: { placement: naive } });
     run.sim.run({ until: s.duration });

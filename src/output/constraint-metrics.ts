@@ -125,17 +125,19 @@ export class ConstraintMetrics {
   }
 
   /**
-   * The invariant `--check` adds: no constraint that makes vjobs wait is broken while none of its
-   * VMs migrates (placement and consolidations keep them; a migration may break a spread on its
-   * way, allowed constraints may be broken). A description of the first broken one, or undefined.
+   * The invariant `--check` adds: no constraint that makes vjobs wait is broken where the policies
+   * keep it: a continuous one at any instant, a discrete one while none of its VMs migrates (a
+   * plan under way may break it). Allowed constraints may be broken. A description of the first
+   * broken one, or undefined.
    */
-  brokenUnlessMigrating(): string | undefined {
+  brokenWhereKept(): string | undefined {
     for (const [i, constraint] of this.constraints.entries()) {
       if (constraint.onViolation !== "wait") continue;
       for (const [subject, since] of this.tallies[i]?.since ?? []) {
         const occupied = subject.split("+").flatMap((vjob) => this.places.occupied(vjob));
-        if (occupied.some((hosts) => hosts.length > 1)) continue;
-        return `constraint #${constraint.index} (${constraint.type}) of ${subject} broken since ${since} s, no VM of it migrating`;
+        if (!constraint.continuous && occupied.some((hosts) => hosts.length > 1)) continue;
+        const holds = constraint.continuous ? "continuous" : "discrete";
+        return `constraint #${constraint.index} (${constraint.type}, ${holds}) of ${subject} broken since ${since} s${constraint.continuous ? "" : ", no VM of it migrating"}`;
       }
     }
     return undefined;

@@ -20,10 +20,8 @@ import { planSwitch } from "./plan-switch.js";
 import { decisionRoundTrip } from "./manager-messages.js";
 import type { ConsolidationManager } from "./consolidation-manager.js";
 import type { ReconfigurationPlan } from "../policies/consolidation/entropy/plan.js";
-import {
-  type TargetConstraints,
-  keepConstraints,
-} from "../policies/constraints/constrained-target.js";
+import type { TargetConstraints } from "../policies/constraints/constrained-target.js";
+import { constrainedSwitch } from "../policies/constraints/plan-guard.js";
 
 /** One decision of the loop, as the metrics see it. */
 export interface Decision {
@@ -115,17 +113,18 @@ export class ConsolidationLoop implements ConsolidationManager {
     const perSite =
       this.options.scope === "site" && policy.schedulesVjobs !== true && this.group === undefined;
     const decision = perSite ? decidePerSite(policy, view, cloud.platform) : policy.decide(view);
-    const target =
-      this.options.constraints === undefined
-        ? decision.target
-        : keepConstraints(this.options.constraints, configuration, decision.target);
+    const { target, guard } = constrainedSwitch(
+      this.options.constraints,
+      configuration,
+      decision.target,
+    );
     const messageTime = decisionRoundTrip(
       cloud,
       configuration.hosts.map((host) => host.id),
       perSite,
     );
     const delay = decision.computeTime + messageTime;
-    const plan = planSwitch(cloud, policy.name, configuration, target, suspended);
+    const plan = planSwitch(cloud, policy.name, configuration, target, suspended, guard);
     const power = powerActionsOf(cloud, configuration, target, this.options.power);
     this.decided.emit({
       time,

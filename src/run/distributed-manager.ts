@@ -1,7 +1,5 @@
-import {
-  type TargetConstraints,
-  keepConstraints,
-} from "../policies/constraints/constrained-target.js";
+import type { TargetConstraints } from "../policies/constraints/constrained-target.js";
+import { constrainedSwitch } from "../policies/constraints/plan-guard.js";
 import type { Cloud } from "../compute/cloud.js";
 import { siteHosts } from "../platform/platform.js";
 import type { ConsolidationPolicy } from "../policies/consolidation/consolidation-policy.js";
@@ -115,13 +113,21 @@ export class DistributedManager implements ConsolidationManager {
       cloud,
       watts: (host, utilization) => cloud.energyOf(host).power.watts(utilization),
     });
-    const target =
-      this.options.constraints === undefined
-        ? decision.target
-        : keepConstraints(this.options.constraints, configuration, decision.target);
+    const { target, guard } = constrainedSwitch(
+      this.options.constraints,
+      configuration,
+      decision.target,
+    );
     const solved = isViable(configuration, target);
     const stay = configuration.vms.map((vm) => vm.host);
-    const plan = planSwitch(cloud, policy.name, configuration, solved ? target : stay, suspended);
+    const plan = planSwitch(
+      cloud,
+      policy.name,
+      configuration,
+      solved ? target : stay,
+      suspended,
+      guard,
+    );
     const messageTime = roundTrip(cloud, members[0] as number, members);
     this.decided.emit({
       time: now,

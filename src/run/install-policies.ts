@@ -14,7 +14,11 @@ import { PowerManager } from "./power-manager.js";
 import type { FaultTolerancePolicy } from "../policies/faulttolerance/fault-tolerance.js";
 import type { PolicyObjects } from "../policies/policy-objects.js";
 import { constrainedPlacement } from "../policies/constraints/constrained-placement.js";
-import { type Constraint, appliesTo } from "../policies/constraints/placement-constraints.js";
+import {
+  type Constraint,
+  appliesTo,
+  forbidsLiveFlight,
+} from "../policies/constraints/placement-constraints.js";
 import { VjobPlaces } from "../policies/constraints/vjob-places.js";
 
 /**
@@ -100,7 +104,7 @@ export function installPolicies(
     : managerOf(manager, cloud, consolidation, period, seen);
   const decisions = new ConsolidationMetrics(loop, consolidation.name, period);
   installSkyRelocation(cloud, runner, sky, policies.sky.period, (vjob) =>
-    constraints.some((c) => c.type === "root" && appliesTo(c, vjob)),
+    constraints.some((c) => forbidsLiveFlight(c) && appliesTo(c, vjob)),
   );
   // "none" is no control loop at all, rather than one deciding nothing every period.
   if (objects.consolidation !== undefined || policies.consolidation.name !== "none") loop.start();

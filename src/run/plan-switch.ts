@@ -1,6 +1,10 @@
 import type { Cloud } from "../compute/cloud.js";
 import type { Assignment, Configuration } from "../policies/consolidation/configuration.js";
-import { type ReconfigurationPlan, buildPlan } from "../policies/consolidation/entropy/plan.js";
+import {
+  type PlanGuard,
+  type ReconfigurationPlan,
+  buildPlan,
+} from "../policies/consolidation/entropy/plan.js";
 
 /**
  * The plan that switches the cloud from `configuration` to a policy's target. Memory is a hard
@@ -15,6 +19,7 @@ export function planSwitch(
   configuration: Configuration,
   target: Assignment,
   suspended: ReadonlySet<number>,
+  guard?: PlanGuard,
 ): ReconfigurationPlan {
   const now = new Map<number, number>();
   const then = new Map<number, number>();
@@ -35,6 +40,7 @@ export function planSwitch(
   try {
     return buildPlan(planning, target, {
       suspended,
+      ...(guard === undefined ? {} : { guard }),
       ...(nic === undefined ? {} : { migrationBandwidth: nic }),
       ...(first === undefined ? {} : { diskBandwidth: first.diskBandwidth }),
     });

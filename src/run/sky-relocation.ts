@@ -17,7 +17,10 @@ export function installSkyRelocation(
   runner: VjobRunner,
   sky: SkyPolicy,
   period: number,
-  /** Vjobs that must not be live-migrated (a root constraint): they fly only by snapshot. */
+  /**
+   * Vjobs that must not be live-migrated to another site (root, or a continuous gather or among):
+   * they fly only by snapshot.
+   */
   rooted: (vjob: string) => boolean = () => false,
 ): void {
   const relocation = sky.relocation;

@@ -109,7 +109,7 @@ export function prepareVjobs(
   runner.submitAll(vjobSpecsOf(workload, platform, options.baseDir, streams, scenario.seed));
   if (options.check) sim.addInvariant("cloud", () => cloud.checkInvariants());
   if (options.check && kept !== undefined) {
-    sim.addInvariant("constraints kept", () => kept.brokenUnlessMigrating());
+    sim.addInvariant("constraints kept", () => kept.brokenWhereKept());
   }
   return {
     sim,

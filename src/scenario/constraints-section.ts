@@ -15,6 +15,18 @@ const onViolation = z.enum(["wait", "allow"]).default("wait").meta({
     "when a vjob cannot start without breaking it: wait (for room that keeps it), or allow (start anyway; the violation is counted)",
 });
 
+/**
+ * BtrPlace's two restrictions: a continuous constraint holds at every instant, plans included (a
+ * VM migrating occupies both its hosts); a discrete one once each plan is done. Its defaults are
+ * BtrPlace's: continuous for spread, discrete for the others.
+ */
+function holdsOption(fallback: "continuous" | "discrete") {
+  return z.enum(["continuous", "discrete"]).default(fallback).meta({
+    description:
+      "continuous: kept at every instant, while plans run too (a migrating VM is on both its hosts); discrete: kept once each plan is done",
+  });
+}
+
 const places = {
   hosts: z.array(z.string()).min(1).optional(),
   clusters: z.array(z.string()).min(1).optional(),
@@ -29,11 +41,12 @@ export const constraintSpec = z.discriminatedUnion("type", [
       across: z.enum(["host", "site"]).default("host").meta({
         description: "host: the VMs on distinct hosts; site: on distinct sites (availability)",
       }),
+      holds: holdsOption("continuous"),
       onViolation,
     })
     .meta({ description: "the VMs apart: no two on one host (or site)" }),
   z
-    .strictObject({ type: z.literal("gather"), vjobs, onViolation })
+    .strictObject({ type: z.literal("gather"), vjobs, holds: holdsOption("discrete"), onViolation })
     .meta({ description: "the VMs together on one host" }),
   z
     .strictObject({
@@ -42,6 +55,7 @@ export const constraintSpec = z.discriminatedUnion("type", [
       within: z.enum(["site", "cluster"]).default("site").meta({
         description: "site: all the VMs in one site, whichever; cluster: in one cluster",
       }),
+      holds: holdsOption("discrete"),
       onViolation,
     })
     .meta({ description: "the VMs together in one site (or cluster), whichever" }),
@@ -52,17 +66,31 @@ export const constraintSpec = z.discriminatedUnion("type", [
         .array(z.array(z.string().min(1)).min(1))
         .min(2)
         .meta({ description: "groups of vjob names: no host holds VMs of two groups" }),
+      holds: holdsOption("discrete"),
       onViolation,
     })
     .meta({ description: "groups of vjobs apart: their VMs never share a host" }),
+  z.strictObject({ type: z.literal("root"), vjobs }).meta({
+    description:
+      "the VMs never live-migrated (placed once, restored or restarted only): continuous by nature",
+  }),
   z
-    .strictObject({ type: z.literal("root"), vjobs })
-    .meta({ description: "the VMs never live-migrated (placed once, restored or restarted only)" }),
-  z
-    .strictObject({ type: z.literal("fence"), vjobs, ...places, onViolation })
+    .strictObject({
+      type: z.literal("fence"),
+      vjobs,
+      ...places,
+      holds: holdsOption("discrete"),
+      onViolation,
+    })
     .meta({ description: "the VMs only on these hosts, clusters or sites (data residency)" }),
   z
-    .strictObject({ type: z.literal("ban"), vjobs, ...places, onViolation })
+    .strictObject({
+      type: z.literal("ban"),
+      vjobs,
+      ...places,
+      holds: holdsOption("discrete"),
+      onViolation,
+    })
     .meta({ description: "the VMs never on these hosts, clusters or sites" }),
 ]);
 

@@ -2,15 +2,14 @@ import type { Platform } from "../../platform/platform.js";
 import { within } from "../consolidation/capacity.js";
 import type { Assignment, Configuration, VmDemand } from "../consolidation/configuration.js";
 import { hostLoads } from "../consolidation/entropy/assignment-metrics.js";
-import { type Constraint, holds } from "./placement-constraints.js";
-import { type VjobPlaces, hostsOf } from "./vjob-places.js";
+import { type Constraint, holds, keptOnlyInPlace } from "./placement-constraints.js";
+import { DecisionVjobs, type VjobLookup } from "./decision-vjobs.js";
 
 /** What a consolidation's target is checked against. */
 export interface TargetConstraints {
   readonly constraints: readonly Constraint[];
   readonly platform: Platform;
-  /** Which vjob each VM is of, and where each vjob's VMs are. */
-  readonly places: Pick<VjobPlaces, "vjobOfVm" | "vmsOf">;
+  readonly places: VjobLookup;
 }
 
 /**
@@ -19,8 +18,9 @@ export interface TargetConstraints {
  * their hosts and the VMs the target starts left where they are (a controller's queued vjobs stay
  * queued), until no undo is left to do. A group's vjobs outside the decision (on other sites, or
  * hosts of another group manager) count where they are. If an undo overloads a host the target
- * had room on, the decision moves nothing. Constraints hold once the plan is done (discrete);
- * while it runs, a migrating VM occupies both its hosts, which the monitor measures.
+ * had room on, the decision moves nothing. Every constraint holds once the plan is done; a
+ * continuous one while it runs too, by the plan's order (see planGuard), except a gather or an
+ * among, kept only if its VMs move within their host, site or cluster (checked here).
  */
 export function keepConstraints(
   context: TargetConstraints,
@@ -29,44 +29,35 @@ export function keepConstraints(
 ): Assignment {
   const { constraints, platform, places } = context;
   const trimmed = [...target];
-  const byVjob = new Map<string, VmDemand[]>();
-  const inDecision = new Set<number>();
-  for (const vm of configuration.vms) {
-    const vjob = vm.vm === undefined ? undefined : places.vjobOfVm(vm.vm);
-    if (vm.vm === undefined || vjob === undefined) continue;
-    inDecision.add(vm.vm);
-    const mine = byVjob.get(vjob);
-    if (mine === undefined) byVjob.set(vjob, [vm]);
-    else mine.push(vm);
-  }
+  const decision = new DecisionVjobs(configuration, places);
   /** Where a vjob's VMs would be: the decision's at their target, the others where they are. */
-  const occupied = (vjob: string): number[][] => [
-    ...(byVjob.get(vjob) ?? []).map((vm) => {
+  const occupied = (vjob: string) =>
+    decision.occupied(vjob, (vm) => {
       const host = trimmed[vm.id];
       return host === undefined ? [] : [host];
-    }),
-    ...places
-      .vmsOf(vjob)
-      .filter((vm) => !inDecision.has(vm.id))
-      .map(hostsOf),
-  ];
+    });
+  /** Where they are now, and where they would be while the plan runs (a move on both hosts). */
+  const now = (vjob: string) => decision.occupied(vjob, (vm) => present([vm.host]));
+  const during = (vjob: string) =>
+    decision.occupied(vjob, (vm) => present([vm.host, trimmed[vm.id]]));
   /** Whether the target moves the VM or starts it (a suspend never breaks a constraint). */
   const changed = (vm: VmDemand) => trimmed[vm.id] !== undefined && trimmed[vm.id] !== vm.host;
   let undone = true;
   while (undone) {
     undone = false;
     for (const constraint of constraints) {
-      const subjects =
-        constraint.vjobs === "each"
-          ? [...byVjob.keys()].map((vjob) => [vjob])
-          : [...constraint.vjobs].some((vjob) => byVjob.has(vjob))
-            ? [[...constraint.vjobs]]
-            : [];
-      for (const members of subjects) {
-        // A root VM never moves; the others' changes stand if the constraint holds after them.
-        const kept = constraint.type !== "root" && holds(constraint, platform, members, occupied);
+      for (const members of decision.subjects(constraint)) {
+        // A root VM never moves; the others' changes stand if the constraint holds after them,
+        // and while they run for a continuous gather or among that holds now (no plan order
+        // keeps one whose VM migrates out of its host, site or cluster).
+        const kept =
+          constraint.type !== "root" &&
+          holds(constraint, platform, members, occupied) &&
+          (!keptOnlyInPlace(constraint) ||
+            !holds(constraint, platform, members, now) ||
+            holds(constraint, platform, members, during));
         if (kept) continue;
-        for (const vm of members.flatMap((vjob) => byVjob.get(vjob) ?? [])) {
+        for (const vm of decision.vmsOf(members)) {
           if (!changed(vm)) continue;
           trimmed[vm.id] = vm.host;
           undone = true;
@@ -77,6 +68,11 @@ export function keepConstraints(
   if (roomFor(configuration, target, trimmed)) return trimmed;
   // Nothing moves, nothing starts.
   return configuration.vms.map((vm) => vm.host);
+}
+
+/** The hosts given, without undefined and repeats. */
+function present(hosts: readonly (number | undefined)[]): number[] {
+  return [...new Set(hosts.filter((host) => host !== undefined))];
 }
 
 /** Whether every host is within its capacity under `trimmed`, or at most as loaded as `target` left it. */

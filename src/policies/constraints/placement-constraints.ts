@@ -15,6 +15,8 @@ export interface Constraint {
   /** fence: the hosts allowed; ban: the hosts forbidden (ids). */
   readonly hosts: ReadonlySet<number>;
   readonly onViolation: "wait" | "allow";
+  /** Kept at every instant, plans included (else once each plan is done); root always is. */
+  readonly continuous: boolean;
 }
 
 /** The host ids a fence or ban names: its hosts, its clusters' and its sites'. */
@@ -55,6 +57,7 @@ export function resolveConstraints(
     hosts: hostsNamed(spec, platform),
     // A root constraint is never broken by a placement: nothing to wait for.
     onViolation: spec.type === "root" ? "wait" : spec.onViolation,
+    continuous: spec.type === "root" || spec.holds === "continuous",
   }));
 }
 
@@ -113,6 +116,19 @@ export function admits(
       return true;
     }
   }
+}
+
+/**
+ * A continuous gather or among: kept while its VMs live-migrate only if they move within their
+ * host, site or cluster (a migrating VM occupies both its hosts; no order of moves helps).
+ */
+export function keptOnlyInPlace(constraint: Constraint): boolean {
+  return constraint.continuous && (constraint.type === "gather" || constraint.type === "among");
+}
+
+/** Whether a constraint on a vjob keeps it from flying to another site by live migration. */
+export function forbidsLiveFlight(constraint: Constraint): boolean {
+  return constraint.type === "root" || keptOnlyInPlace(constraint);
 }
 
 /** The vjobs a split keeps apart from `vjob`: those of the other groups. */

@@ -11,6 +11,19 @@ export interface PlanOptions extends PlanDurationOptions {
    * host have never run and start by `run`. Ignored for VMs that have a host.
    */
   readonly suspended?: ReadonlySet<number>;
+  /** Continuous constraints the plan keeps between its actions (see buildPlan); none if undefined. */
+  readonly guard?: PlanGuard;
+}
+
+/**
+ * What must hold at every instant of a plan besides room: whether VM `vm` may arrive on `host`
+ * in the pool being built, every VM occupying `occupancy(id)` during it (the host it is on when
+ * the pool starts, and the one it arrives on in the pool, if any). Only constraints closed under
+ * subsets may be guarded (if they hold over some VMs' hosts, they hold over fewer), and only
+ * those the target keeps: then every arrival on its target is eventually admitted.
+ */
+export interface PlanGuard {
+  admits(vm: number, host: number, occupancy: (vm: number) => readonly number[]): boolean;
 }
 
 export interface ReconfigurationPlan {
@@ -43,6 +56,9 @@ interface PlanState {
   readonly imageSuspended: boolean[];
   /** Whether the VM has been through a pivot already: it never bypasses twice. */
   readonly bypassed: boolean[];
+  /** Where VMs arrive in the pool being built (by VM id). */
+  readonly arriving: Map<number, number>;
+  readonly guard: PlanGuard | undefined;
 }
 
 /**
@@ -62,7 +78,13 @@ interface PlanState {
  *    room. One bypass per cycle per pool; cycles are broken in the same pool as the other actions.
  *    A cycle is broken only when it is stuck for good, so no bypass is paid that waiting avoids.
  * 4. If the pool is still empty (no room anywhere), the cheapest VM of a closed cycle (least
- *    memory, tie: smallest id) is suspended; it is resumed on its target in a later pool.
+ *    memory, tie: smallest id) is suspended; it is resumed on its target in a later pool. With a
+ *    guard and no closed cycle, the cheapest VM of all that are on a host and not on their target.
+ *
+ * A guard (continuous constraints) refuses arrivals and pivots as room does: a refused arrival
+ * waits for VMs of its constraint to leave. Since the target keeps the guarded constraints and
+ * they are closed under subsets, an arrival on its target is refused only while some VM that is
+ * not on its target yet sits on a host: a VM that step 4 can suspend.
  *
  * Termination and completeness. Every pool has an action: if steps 1-3 add none, some VM is not
  * on its target and nothing fits; take such a VM v for host t: the VMs on t that belong there,
@@ -91,6 +113,8 @@ export function buildPlan(
       (vm) => vm.host === undefined && options.suspended?.has(vm.id) === true,
     ),
     bypassed: vms.map(() => false),
+    arriving: new Map(),
+    guard: options.guard,
   };
   const pools: PlanPool[] = [];
   let suspends: PlanAction[] = [];
@@ -114,7 +138,7 @@ export function buildPlan(
     const cycles = closedCycles(state.hostIds, moves);
     const pool = [...suspends, ...arrivalsThatFit(state, pending, target)];
     pool.push(...bypasses(state, moves, cycles, pool));
-    if (pool.length === 0) pool.push(lastResortSuspend(moves, cycles));
+    if (pool.length === 0) pool.push(lastResortSuspend(moves, cycles, state.guard !== undefined));
     endPool(state, vms, pool);
     pools.push(pool.sort((a, b) => a.vm - b.vm));
     suspends = [];
@@ -141,6 +165,17 @@ function hold(load: Load, vm: VmDemand): void {
   load.memory += vm.memory;
 }
 
+/** Whether the VM may arrive on the host in this pool, given the VMs already arriving in it. */
+function admitted(state: PlanState, vm: number, host: number): boolean {
+  const { guard, location, arriving } = state;
+  if (guard === undefined) return true;
+  return guard.admits(vm, host, (other) => {
+    const now = location[other];
+    const then = arriving.get(other);
+    return [...(now === undefined ? [] : [now]), ...(then === undefined ? [] : [then])];
+  });
+}
+
 /** The arrivals on their targets that fit this pool, VMs in id order; their load is held. */
 function arrivalsThatFit(
   state: PlanState,
@@ -152,8 +187,9 @@ function arrivalsThatFit(
     const to = target[vm.id];
     if (to === undefined) continue;
     const [host, load] = hostAndLoad(state, to);
-    if (!fits(load, vm, host)) continue;
+    if (!fits(load, vm, host) || !admitted(state, vm.id, to)) continue;
     hold(load, vm);
+    state.arriving.set(vm.id, to);
     const from = state.location[vm.id];
     if (from !== undefined) arrivals.push({ kind: "migrate", vm: vm.id, from, to });
     else
@@ -191,6 +227,7 @@ function bypasses(
     const pivot = roomiestPivot(state, move);
     if (pivot === undefined) continue;
     hold(pivot[1], move.vm);
+    state.arriving.set(move.vm.id, pivot[0].id);
     state.bypassed[move.vm.id] = true;
     stuck.delete(cycle);
     chosen.push({ kind: "migrate", vm: move.vm.id, from: move.from, to: pivot[0].id });
@@ -204,7 +241,7 @@ function roomiestPivot(state: PlanState, move: Move): [HostCapacity, Load] | und
   for (const id of state.hostIds) {
     if (id === move.from || id === move.to) continue;
     const [host, load] = hostAndLoad(state, id);
-    if (!fits(load, move.vm, host)) continue;
+    if (!fits(load, move.vm, host) || !admitted(state, move.vm.id, id)) continue;
     if (best === undefined || host.memory - load.memory > best[0].memory - best[1].memory) {
       best = [host, load];
     }
@@ -212,12 +249,15 @@ function roomiestPivot(state: PlanState, move: Move): [HostCapacity, Load] | und
   return best;
 }
 
-/** Step 4 of buildPlan: suspend the cheapest VM of a closed cycle. */
+/** Step 4 of buildPlan: suspend the cheapest VM of a closed cycle (or, guarded, of all moves). */
 function lastResortSuspend(
   moves: readonly Move[],
   cycles: ReadonlyMap<number, number>,
+  guarded: boolean,
 ): PlanAction {
-  const move = cheapestFirst(moves).find((candidate) => cycles.has(candidate.from));
+  const cheapest = cheapestFirst(moves);
+  const move =
+    cheapest.find((candidate) => cycles.has(candidate.from)) ?? (guarded ? cheapest[0] : undefined);
   if (move === undefined) {
     // Unreachable for a viable target (see buildPlan's proof): reaching it is a bug here.
     throw new Error("reconfiguration plan: no action fits and no cycle blocks them");
@@ -227,6 +267,7 @@ function lastResortSuspend(
 
 /** What changes once every action of the pool has ended: departures free their hosts. */
 function endPool(state: PlanState, vms: readonly VmDemand[], pool: readonly PlanAction[]): void {
+  state.arriving.clear();
   for (const action of pool) {
     const from = departureHost(action);
     const vm = vms[action.vm];
