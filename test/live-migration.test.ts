@@ -170,4 +170,25 @@ describe("live migration (pre-copy)", () => {
     cloud.stopVm(big);
     expect(() => migrateVm(cloud, big, 0)).toThrow(/VM big: cannot migrate while stopped/);
   });
+
+  it("a VM stopped in the instant its stop-and-copy ends stays stopped, holding nothing", () => {
+    // Flows ending at one instant end as a batch: each is marked completed, then each one's
+    // observers and owner are told in turn. A sky flight that stops the VM when another flow of
+    // the batch ends is an observer of that batch: here, of the stop-and-copy's own end (the
+    // second flow of the migration, 0 bytes at 8.59 s). The migration, halted by the stop, must
+    // not go on to switch the stopped VM's vCPUs to the destination when its flow then reports.
+    const { sim, cloud } = testCloud();
+    const vm = runningVm(sim, cloud, 0, vmSpec("vm"), 0);
+    let flows = 0;
+    cloud.network.flowCompleted.subscribe((flow) => {
+      if (flow.options.label === "migration of vm" && ++flows === 2) cloud.stopVm(vm);
+    });
+    migrateVm(cloud, vm, 1);
+    sim.run({ until: 100 });
+    expect(flows).toBe(2);
+    expect(vm.state).toBe("stopped");
+    expect(vm.consumer).toBeUndefined();
+    expect(cloud.freeMemory(0)).toBe(16 * GiB);
+    expect(cloud.freeMemory(1)).toBe(16 * GiB);
+  });
 });

@@ -159,6 +159,9 @@ export class Migration implements VmOperation {
       label: `migration of ${this.vm.name}`,
       onComplete: () => {
         this.flow = undefined;
+        // A flow ending in a batch with others may report after the migration was halted by
+        // another's observer (the VM stopped): it was the last of a migration that is over.
+        if (this.state !== "running") return;
         next(this.cloud.sim.now - start);
       },
       onFail: (_, reason) => {
