@@ -7,6 +7,7 @@ import type { ConsolidationPolicy } from "../src/policies/consolidation/consolid
 import type { Placement } from "../src/policies/placement/placement.js";
 import { SALINE_FIXTURES, salineScenario } from "./saline-fixture.js";
 import { prepareRun, runScenario } from "../src/run/run-scenario.js";
+import type { WorkloadSummary } from "../src/run/workload-run.js";
 import { SteppedRun } from "../src/run/stepped-run.js";
 import type { VjobsRun } from "../src/run/vjobs-run.js";
 import { checkedScenario } from "../src/scenario/load.js";
@@ -314,7 +315,7 @@ describe("placement constraints", () => {
     const checked = prepareRun(s, { check: true, policies: { placement: naive } });
     expect(() => {
       checked.sim.run({ until: s.duration });
-    }).toThrow(/constraint #0 \(ban, discrete\) of j0 broken since 0 s, no VM of it migrating/);
+    }).toThrow(/constraint #0 \(ban, discrete\) of j0 broken since 0 s, no plan under way/);
     // Without checks it runs, and the violation is counted.
     const run = prepareRun(s, { policies: { placement: naive } });
     run.sim.run({ until: s.duration });
@@ -335,10 +336,10 @@ describe("placement constraints", () => {
       'constraints[0].sites[0]: expected a site of the platform, got "s9"',
     ]);
     expect(problems([{ type: "ban", vjobs: ["j7"], hosts: ["s0h0"] }])).toEqual([
-      'constraints[0].vjobs[0]: expected a vjob of the workload, got "j7"',
+      'constraints[0].vjobs[0]: expected a vjob (or a replicated service) of the workload, got "j7"',
     ]);
     expect(problems([{ type: "split", groups: [["j0"], ["j9", "j0"]] }])).toEqual([
-      'constraints[0].groups[1][0]: expected a vjob of the workload, got "j9"',
+      'constraints[0].groups[1][0]: expected a vjob (or a replicated service) of the workload, got "j9"',
       "constraints[0].groups[1][1]: expected j0 in one group, got it in groups 0 and 1 too",
     ]);
     expect(problems([{ type: "fence", vjobs: "each" }])).toEqual([
@@ -416,18 +417,27 @@ function listed(jobs: readonly { vms: number; submit: number }[]) {
  * is fine: nothing to run.
  */
 function expectNoViolation(document: object): void {
+  for (const kept of runChecked(document)?.constraints ?? []) {
+    expect(kept, JSON.stringify(document)).toMatchObject({ violations: 0 });
+  }
+}
+
+/** A scenario document's summary, run with the model's checks on; undefined if it is refused. */
+function runChecked(document: object): WorkloadSummary | undefined {
   let s;
   try {
     s = checkedScenario(document, "property.yaml");
   } catch (error) {
     if (!(error instanceof ScenarioError)) throw error;
-    return;
+    return undefined;
   }
   const run = prepareRun(s, { check: true });
-  run.sim.run({ until: s.duration });
-  for (const kept of run.finish(s.duration).summary.constraints ?? []) {
-    expect(kept, JSON.stringify(document)).toMatchObject({ violations: 0 });
+  try {
+    run.sim.run({ until: s.duration });
+  } catch (error) {
+    throw new Error(`${(error as Error).message} in ${JSON.stringify(document)}`, { cause: error });
   }
+  return run.finish(s.duration).summary;
 }
 
 describe("constraints honoured by every built-in placement (property)", () => {
@@ -573,6 +583,225 @@ describe("fences and bans kept by every consolidation (property)", () => {
       ),
       { numRuns: 60, seed: 21 },
     );
+  });
+});
+
+describe("constraints kept by every policy, through failures (property)", () => {
+  it("no continuous constraint is broken at any event, no discrete one once its plans are done", () => {
+    // Random small platforms whose hosts fail (exponential up times of 2 h, 10 min repairs),
+    // vjobs with changing loads packed 2 vCPUs per core, constraints of every kind, continuous
+    // or discrete (all `wait`), and random policies: placement, consolidation and its manager,
+    // fault tolerance, sky. The model's checks stop a run at the first event where a continuous
+    // constraint is broken, or a discrete one while no plan is under way and none of its VMs
+    // migrates; and no continuous one may be counted broken at all. The runs must have moved
+    // VMs, lost some and restored some: else the property says little.
+    const seen = { runs: 0, migrations: 0, vmsLost: 0, restores: 0 };
+    const holdsArb = fc.constantFrom("continuous", "discrete");
+    const constraintArb = fc.oneof(
+      fc.record({
+        type: fc.constant("spread"),
+        vjobs: fc.constantFrom<"each" | string[]>("each", ["j0", "j1"], ["j1", "j2", "j3"]),
+        across: fc.constantFrom("host", "site"),
+        holds: holdsArb,
+      }),
+      fc.record({
+        type: fc.constantFrom("fence", "ban"),
+        vjobs: fc.constantFrom<"each" | string[]>("each", ["j0"], ["j2", "j3"]),
+        hosts: fc.constantFrom(["s0h0"], ["s0h1", "s1h0"], ["s1h1"]),
+        holds: holdsArb,
+      }),
+      fc.record({
+        type: fc.constant("gather"),
+        vjobs: fc.constantFrom<"each" | string[]>("each", ["j1"], ["j2", "j3"]),
+        holds: holdsArb,
+      }),
+      fc.record({
+        type: fc.constant("root"),
+        vjobs: fc.constantFrom<"each" | string[]>("each", ["j1"], ["j2", "j3"]),
+      }),
+      fc.record({
+        type: fc.constant("among"),
+        vjobs: fc.constantFrom<"each" | string[]>("each", ["j0", "j1"], ["j2"]),
+        within: fc.constantFrom("site", "cluster"),
+        holds: holdsArb,
+      }),
+      fc.record({
+        type: fc.constant("split"),
+        groups: fc.constantFrom(
+          [["j0"], ["j1", "j2"]],
+          [
+            ["j0", "j1"],
+            ["j2", "j3"],
+          ],
+        ),
+        holds: holdsArb,
+      }),
+    );
+    const policiesArb = fc.record({
+      placement: fc.record({
+        name: fc.constantFrom("first-fit", "best-fit", "worst-fit", "round-robin", "random"),
+        vcpusPerCore: fc.constant(2),
+      }),
+      consolidation: fc.record({
+        ...{ period: fc.constant(60) },
+        manager: fc.constantFrom(
+          { type: "centralised" },
+          { type: "hierarchical", groupSize: 2 },
+          { type: "distributed" },
+        ),
+        scope: fc.constantFrom("site", "sky"),
+        name: fc.constantFrom("entropy", "ffd-lazy", "ffd-repack", "drain", "energy-aware", "none"),
+      }),
+      faultTolerance: fc.constantFrom(
+        { name: "none" },
+        { name: "saline", period: "10min", store: "remote" },
+      ),
+      sky: fc.constantFrom(
+        { name: "stay-home" },
+        {
+          name: "least-loaded",
+          overload: 1,
+          after: "2min",
+          move: "live-migration",
+          period: "1min",
+        },
+        { name: "least-loaded", overload: 1, after: "2min", move: "snapshot", period: "1min" },
+      ),
+    });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 3 }),
+        fc.array(
+          fc.record({
+            vms: fc.integer({ min: 1, max: 2 }),
+            submit: fc.integer({ min: 0, max: 1800 }),
+          }),
+          { minLength: 3, maxLength: 6 },
+        ),
+        fc.array(constraintArb, { minLength: 1, maxLength: 3 }),
+        policiesArb,
+        fc.integer({ min: 1, max: 1000 }),
+        (hostsPerSite, jobs, constraints, policies, seed) => {
+          const document = {
+            name: "constraints-every-policy",
+            seed,
+            duration: "2h",
+            platform: { type: "synthetic", sites: 2, hostsPerSite, cores: 4, memory: "16GB" },
+            workload: {
+              type: "vjobs",
+              vm: { vcpus: 2, memory: "2GB" },
+              load: { type: "injector", mean: 0.6, sd: 0.3, interval: "5min" },
+              arrivals: { type: "list", jobs: listed(jobs) },
+              boot: { delay: 0 },
+            },
+            policies,
+            failures: [
+              {
+                type: "renewal",
+                up: { type: "exponential", mean: "2h" },
+                down: { type: "fixed", value: "10min" },
+              },
+            ],
+            constraints,
+            output: { charts: false },
+          };
+          const summary = runChecked(document);
+          seen.runs += summary === undefined ? 0 : 1;
+          seen.migrations += summary?.cloud?.migrations.completed ?? 0;
+          seen.vmsLost += summary?.failures?.vmsLost ?? 0;
+          seen.restores += summary?.vjobs?.restores ?? 0;
+          for (const [i, kept] of (summary?.constraints ?? []).entries()) {
+            const holds = (constraints[i] as { holds?: string }).holds;
+            if (holds === "discrete") continue;
+            expect(kept, JSON.stringify(document)).toMatchObject({ violations: 0 });
+          }
+        },
+      ),
+      { numRuns: 1000, seed: 21 },
+    );
+    // Seen with seed 21: 227 runs (73 refused by validation), 1,528 migrations, 972 VMs lost,
+    // 277 restores.
+    expect(seen.runs).toBeGreaterThan(200);
+    expect(seen.migrations).toBeGreaterThan(1000);
+    expect(seen.vmsLost).toBeGreaterThan(500);
+    expect(seen.restores).toBeGreaterThan(100);
+  });
+});
+
+describe("a distributed manager under constraints", () => {
+  it("tries a partition again a period on when its plan changes nothing, not at the same instant", () => {
+    // A case the property test above found (fast-check seed 2): at 1,922 s a partition's target,
+    // its moves undone by the split, is viable but leaves its host overloaded; its empty plan
+    // ended at once, the host opened a partition again at the same instant, and simulated time
+    // stood still. Now such a partition waits a period (60 s): the run ends, its empty plans
+    // counted.
+    const document = {
+      name: "constraints-every-policy",
+      seed: 36,
+      duration: "2h",
+      platform: { type: "synthetic", sites: 2, hostsPerSite: 2, cores: 4, memory: "16GB" },
+      workload: {
+        type: "vjobs",
+        vm: { vcpus: 2, memory: "2GB" },
+        load: { type: "injector", mean: 0.6, sd: 0.3, interval: "5min" },
+        arrivals: {
+          type: "list",
+          jobs: [
+            { name: "j0", work: { coreSeconds: "1h" }, vms: 1, submit: 21 },
+            { name: "j1", work: { coreSeconds: "1h" }, vms: 2, submit: 109 },
+            { name: "j2", work: { coreSeconds: "1h" }, vms: 2, submit: 1505 },
+            { name: "j3", work: { coreSeconds: "1h" }, vms: 2, submit: 1562 },
+            { name: "j4", work: { coreSeconds: "1h" }, vms: 2, submit: 1640 },
+          ],
+        },
+        boot: { delay: 0 },
+      },
+      policies: {
+        placement: { name: "random", vcpusPerCore: 2 },
+        consolidation: {
+          period: 60,
+          manager: { type: "distributed" },
+          scope: "sky",
+          name: "energy-aware",
+        },
+        faultTolerance: { name: "saline", period: "10min", store: "remote" },
+        sky: {
+          name: "least-loaded",
+          overload: 1,
+          after: "2min",
+          move: "live-migration",
+          period: "1min",
+        },
+      },
+      failures: [
+        {
+          type: "renewal",
+          up: { type: "exponential", mean: "2h" },
+          down: { type: "fixed", value: "10min" },
+        },
+      ],
+      constraints: [
+        {
+          type: "split",
+          groups: [
+            ["j0", "j1"],
+            ["j2", "j3"],
+          ],
+          holds: "discrete",
+        },
+        { type: "ban", vjobs: "each", hosts: ["s0h0"], holds: "continuous" },
+      ],
+      output: { charts: false },
+    };
+    const s = checkedScenario(document, "livelock.yaml");
+    const run = prepareRun(s, { check: true }) as VjobsRun;
+    const empty: number[] = [];
+    run.manager.switched.subscribe((plan) => {
+      if (plan.started === 0) empty.push(plan.start);
+    });
+    run.sim.run({ until: s.duration });
+    // Seen: empty plans of partitions at 1,922.1 s, 1,923.2 s and 4,503.2 s.
+    expect(empty.map((start) => Math.round(start * 10) / 10)).toEqual([1922.1, 1923.2, 4503.2]);
   });
 });
 

@@ -194,4 +194,24 @@ describe("Simulation: invariant hook", () => {
       run(true);
     }).toThrow(new InvariantViolation("level stays below 3", 3, "level is 3"));
   });
+
+  it("stops a loop of events without delay: time must advance", () => {
+    // An action that schedules itself at the same instant would run for ever; with checks on
+    // and at most 100 events per instant, the 101st event at t = 2 stops it (the 3 events at
+    // t = 1 do not count towards t = 2's).
+    const sim = new Simulation();
+    for (let i = 0; i < 3; i++) sim.scheduleAt(1, () => undefined);
+    const again = (): void => {
+      sim.schedule(0, again);
+    };
+    sim.scheduleAt(2, again);
+    sim.enableChecks(true, 100);
+    expect(() => sim.run()).toThrow(
+      new InvariantViolation(
+        "time advances",
+        2,
+        "100 events at one instant: a loop of events without delay",
+      ),
+    );
+  });
 });

@@ -14,14 +14,14 @@ import {
   switchOffAll,
 } from "./power-plan.js";
 import { type DemandEstimate, DemandMonitor } from "./demand-monitor.js";
-import { type PlanOutcome, executePlan } from "./plan-executor.js";
+import { type PlanExecutorOptions, type PlanOutcome, executePlan } from "./plan-executor.js";
 import { decidePerSite } from "./decide-per-site.js";
 import { planSwitch } from "./plan-switch.js";
 import { decisionRoundTrip } from "./manager-messages.js";
 import type { ConsolidationManager } from "./consolidation-manager.js";
 import type { ReconfigurationPlan } from "../policies/consolidation/entropy/plan.js";
 import type { TargetConstraints } from "../policies/constraints/constrained-target.js";
-import { constrainedSwitch } from "../policies/constraints/plan-guard.js";
+import { arrivalsKeepConstraints, constrainedSwitch } from "../policies/constraints/plan-guard.js";
 
 /** One decision of the loop, as the metrics see it. */
 export interface Decision {
@@ -125,6 +125,13 @@ export class ConsolidationLoop implements ConsolidationManager {
     );
     const delay = decision.computeTime + messageTime;
     const plan = planSwitch(cloud, policy.name, configuration, target, suspended, guard);
+    const { run, constraints } = this.options;
+    const execution: PlanExecutorOptions = {
+      ...(run === undefined ? {} : { run }),
+      ...(constraints === undefined
+        ? {}
+        : { admits: arrivalsKeepConstraints(constraints, configuration, vms, target) }),
+    };
     const power = powerActionsOf(cloud, configuration, target, this.options.power);
     this.decided.emit({
       time,
@@ -148,7 +155,7 @@ export class ConsolidationLoop implements ConsolidationManager {
     cloud.sim.schedule(delay, () => {
       const start = cloud.sim.now;
       bootAll(cloud, power.boot, (booted) => {
-        executePlan(cloud, plan.pools, vms, this.options, (outcome) => {
+        executePlan(cloud, plan.pools, vms, execution, (outcome) => {
           switchOffAll(cloud, power.switchOff, (off) => {
             const actions = power.boot.length + power.switchOff.length;
             const started = booted + off;

@@ -1,5 +1,5 @@
 import type { TargetConstraints } from "../policies/constraints/constrained-target.js";
-import { constrainedSwitch } from "../policies/constraints/plan-guard.js";
+import { arrivalsKeepConstraints, constrainedSwitch } from "../policies/constraints/plan-guard.js";
 import type { Cloud } from "../compute/cloud.js";
 import { siteHosts } from "../platform/platform.js";
 import type { ConsolidationPolicy } from "../policies/consolidation/consolidation-policy.js";
@@ -9,7 +9,7 @@ import { configurationOf } from "./configuration-of.js";
 import type { Decision } from "./consolidation-loop.js";
 import type { ConsolidationManager } from "./consolidation-manager.js";
 import { messageDelay, roundTrip } from "./manager-messages.js";
-import { type PlanOutcome, executePlan } from "./plan-executor.js";
+import { type PlanExecutorOptions, type PlanOutcome, executePlan } from "./plan-executor.js";
 import { planSwitch } from "./plan-switch.js";
 
 interface Ring {
@@ -146,12 +146,23 @@ export class DistributedManager implements ConsolidationManager {
     }
     cloud.sim.schedule(delay, () => {
       const start = cloud.sim.now;
-      executePlan(cloud, plan.pools, vms, {}, (outcome) => {
+      const { constraints } = this.options;
+      const execution: PlanExecutorOptions =
+        constraints === undefined
+          ? {}
+          : { admits: arrivalsKeepConstraints(constraints, configuration, vms, target) };
+      executePlan(cloud, plan.pools, vms, execution, (outcome) => {
         this.switched.emit({ ...outcome, start, end: cloud.sim.now });
         this.release(members);
-        for (const host of members) {
-          if (cloud.cpu.isOverloaded(host)) this.open(host);
-        }
+        // A plan that changed nothing (every action skipped: the cloud or the constraints no
+        // longer allow them) would be decided again at once: the hosts try again a period on.
+        const reopen = (): void => {
+          for (const host of members) {
+            if (cloud.cpu.isOverloaded(host)) this.open(host);
+          }
+        };
+        if (outcome.started > 0) reopen();
+        else cloud.sim.schedule(this.period, reopen);
       });
     });
   }

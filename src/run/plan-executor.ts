@@ -15,6 +15,8 @@ export interface PlanOutcome {
 export interface PlanExecutorOptions {
   /** Starts a VM that never ran (context switch); the executor follows its boot to running. */
   readonly run?: (vm: Vm, host: number) => void;
+  /** Whether a VM (by cloud id) may arrive on a host now: its continuous constraints (all if undefined). */
+  readonly admits?: (vm: number, host: number) => boolean;
 }
 
 /** The states an action passes through; it is over once its VM has left them. */
@@ -24,7 +26,8 @@ const IN_PROGRESS: readonly VmState[] = ["migrating", "suspending", "resuming", 
  * Carries out a plan on the cloud: pools one after another, the actions of a pool together, the
  * next pool once every action of this one is over (completed, failed or cancelled). The cloud may
  * have changed since the decision (a host crashed, a VM ended): an action whose VM is no longer
- * where the plan expects it, or whose destination is down or lacks the RAM now, is skipped.
+ * where the plan expects it, or whose destination is down, lacks the RAM now or would break a
+ * continuous constraint now (`admits`), is skipped.
  */
 export function executePlan(
   cloud: Cloud,
@@ -70,7 +73,9 @@ function startAction(
   options: PlanExecutorOptions,
 ): boolean {
   const roomOn = (host: number): boolean =>
-    cloud.isHostUp(host) && cloud.freeMemory(host) >= vm.spec.memory;
+    cloud.isHostUp(host) &&
+    cloud.freeMemory(host) >= vm.spec.memory &&
+    options.admits?.(vm.id, host) !== false;
   switch (action.kind) {
     case "migrate":
       if (

@@ -35,6 +35,11 @@ export class InvariantViolation extends Error {
 const SLOT_BITS = 26;
 const SLOT_LIMIT = 2 ** SLOT_BITS; // 67M events pending at once
 const GENERATION_LIMIT = 2 ** (53 - SLOT_BITS); // ids stay exact integers below 2^53
+/**
+ * With checks on, more events than this at one instant is a model's loop of zero-delay events
+ * (simulated time would stand still for ever). Far above what a start at time 0 dispatches.
+ */
+export const EVENTS_PER_INSTANT_LIMIT = 1_000_000;
 /** Compaction of cancelled entries starts only above this queue size, where it pays for itself. */
 const COMPACTION_MIN_SIZE = 1024;
 
@@ -58,6 +63,10 @@ export class Simulation {
   private dispatchedCount = 0;
   private readonly invariants: { name: string; check: Invariant }[] = [];
   private checksEnabled = false;
+  private eventsPerInstantLimit = EVENTS_PER_INSTANT_LIMIT;
+  /** The instant of the last checked event, and how many were dispatched at it. */
+  private instant = Number.NaN;
+  private eventsThisInstant = 0;
 
   /** Current simulated time, in seconds. */
   get now(): number {
@@ -134,9 +143,13 @@ export class Simulation {
     this.invariants.push({ name, check });
   }
 
-  /** Turns on the invariant checks after every event (tests and `skysim run --check`). */
-  enableChecks(enabled = true): void {
+  /**
+   * Turns on the invariant checks after every event (tests and `skysim run --check`), and the
+   * check that time advances: at most `eventsPerInstant` events at one instant.
+   */
+  enableChecks(enabled = true, eventsPerInstant = EVENTS_PER_INSTANT_LIMIT): void {
     this.checksEnabled = enabled;
+    this.eventsPerInstantLimit = eventsPerInstant;
   }
 
   run(options: RunOptions = {}): RunOutcome {
@@ -220,6 +233,17 @@ export class Simulation {
   }
 
   private checkInvariants(): void {
+    if (this.clock !== this.instant) {
+      this.instant = this.clock;
+      this.eventsThisInstant = 0;
+    }
+    if (++this.eventsThisInstant > this.eventsPerInstantLimit) {
+      throw new InvariantViolation(
+        "time advances",
+        this.clock,
+        `${this.eventsThisInstant - 1} events at one instant: a loop of events without delay`,
+      );
+    }
     for (const { name, check } of this.invariants) {
       const problem = check();
       if (problem !== undefined) throw new InvariantViolation(name, this.clock, problem);

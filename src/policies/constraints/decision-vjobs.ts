@@ -8,7 +8,8 @@ export type VjobLookup = Pick<VjobPlaces, "vjobOfVm" | "vmsOf">;
 /**
  * A consolidation decision's VMs grouped by vjob, for checking constraints over them: a vjob's VMs
  * in the decision are wherever the caller says (now, in the target, during a plan), its VMs
- * outside it (other sites, another group manager's hosts) where they are.
+ * outside it (other sites, another group manager's hosts) and those it cannot move (pinned: a
+ * sky flight's migration) where they are.
  */
 export class DecisionVjobs {
   /** The decision's VMs of each vjob that has one in it. */
@@ -21,7 +22,8 @@ export class DecisionVjobs {
   ) {
     for (const vm of configuration.vms) {
       const vjob = vm.vm === undefined ? undefined : places.vjobOfVm(vm.vm);
-      if (vm.vm === undefined || vjob === undefined) continue;
+      // A pinned VM (migrating, say) stays as it is: on both its hosts while it migrates.
+      if (vm.vm === undefined || vjob === undefined || vm.pinned) continue;
       this.inDecision.add(vm.vm);
       const mine = this.byVjob.get(vjob);
       if (mine === undefined) this.byVjob.set(vjob, [vm]);

@@ -38,21 +38,27 @@ function hostsNamed(spec: ConstraintSpec, platform: Platform): Set<number> {
   return hosts;
 }
 
-/** The scenario's constraints, resolved. */
+/**
+ * The scenario's constraints, resolved: names of replicated services (`services`: each one's
+ * replicas) stand for all their replicas.
+ */
 export function resolveConstraints(
   specs: readonly ConstraintSpec[],
   platform: Platform,
+  services: ReadonlyMap<string, readonly string[]> = new Map(),
 ): Constraint[] {
+  const vjobsOf = (names: readonly string[]) =>
+    new Set(names.flatMap((name) => services.get(name) ?? [name]));
   return specs.map((spec, index) => ({
     index,
     type: spec.type,
     vjobs:
       spec.type === "split"
-        ? new Set(spec.groups.flat())
+        ? vjobsOf(spec.groups.flat())
         : spec.vjobs === "each"
           ? "each"
-          : new Set(spec.vjobs),
-    groups: spec.type === "split" ? spec.groups.map((group) => new Set(group)) : [],
+          : vjobsOf(spec.vjobs),
+    groups: spec.type === "split" ? spec.groups.map(vjobsOf) : [],
     across: spec.type === "spread" ? spec.across : spec.type === "among" ? spec.within : "host",
     hosts: hostsNamed(spec, platform),
     // A root constraint is never broken by a placement: nothing to wait for.

@@ -2,7 +2,8 @@ import type { Assignment, Configuration } from "../consolidation/configuration.j
 import type { PlanGuard } from "../consolidation/entropy/plan.js";
 import { type TargetConstraints, keepConstraints } from "./constrained-target.js";
 import { DecisionVjobs } from "./decision-vjobs.js";
-import { type Constraint, holds } from "./placement-constraints.js";
+import { type Constraint, appliesTo, holds, membersOf } from "./placement-constraints.js";
+import { type VmWhere, hostsOf } from "./vjob-places.js";
 
 /** A continuous constraint over some vjobs that a plan must keep between its actions. */
 interface Guarded {
@@ -74,4 +75,48 @@ export function constrainedSwitch(
   const kept = keepConstraints(context, configuration, target);
   const guard = planGuard(context, configuration, kept);
   return guard === undefined ? { target: kept } : { target: kept, guard };
+}
+
+/**
+ * Whether a VM (by cloud id) may start arriving on `host` now, as a plan to `target` (over the
+ * decision's `vms`, in its order) is carried out. The world may have changed since the decision
+ * (a vjob restored where the plan sends a VM), so every constraint on the VM must still hold once
+ * the plan is done (the VMs it changes at their targets, the others where they are now), and a continuous
+ * one that holds now must hold with the VM on `host` as well.
+ */
+export function arrivalsKeepConstraints(
+  context: TargetConstraints,
+  configuration: Configuration,
+  vms: readonly { readonly id: number }[],
+  target: Assignment,
+): (vm: number, host: number) => boolean {
+  const { constraints, platform, places } = context;
+  // The VMs the plan changes, and where they end (the others are wherever they are then).
+  const finalHost = new Map<number, number | undefined>();
+  for (const [i, vm] of vms.entries()) {
+    if (target[i] !== configuration.vms[i]?.host) finalHost.set(vm.id, target[i]);
+  }
+  return (vm, host) => {
+    const vjob = places.vjobOfVm(vm);
+    if (vjob === undefined) return true;
+    const where = (hostsOfVm: (other: VmWhere) => number[]) => (member: string) =>
+      places.vmsOf(member).map(hostsOfVm);
+    const now = where(hostsOf);
+    const during = where((other) => (other.id === vm ? [...hostsOf(other), host] : hostsOf(other)));
+    const after = where((other) => {
+      if (!finalHost.has(other.id)) return hostsOf(other);
+      const to = finalHost.get(other.id);
+      return to === undefined ? [] : [to];
+    });
+    return constraints.every((constraint) => {
+      if (!appliesTo(constraint, vjob)) return true;
+      const members = membersOf(constraint, vjob);
+      if (!holds(constraint, platform, members, after)) return false;
+      return (
+        !constraint.continuous ||
+        !holds(constraint, platform, members, now) ||
+        holds(constraint, platform, members, during)
+      );
+    });
+  };
 }

@@ -70,10 +70,13 @@ export class VjobPlaces {
 /** What the constraints read of a VM: where it is. */
 export type VmWhere = Pick<Vm, "id" | "host" | "state" | "destination">;
 
-/** The hosts a VM occupies: none once failed or stopped (or before it has one). */
+/**
+ * The hosts a VM occupies: none once failed, stopped or suspended (as in BtrPlace, constraints are
+ * about running VMs: a suspended image holds no RAM or CPU), or before it has one.
+ */
 export function hostsOf(vm: Readonly<VmWhere>): number[] {
-  if (vm.host === undefined || vm.state === "failed" || vm.state === "stopped") return [];
-  return vm.state === "migrating" && vm.destination !== undefined
-    ? [vm.host, vm.destination]
-    : [vm.host];
+  if (vm.host === undefined || ["failed", "stopped", "suspended"].includes(vm.state)) return [];
+  if (vm.destination === undefined) return [vm.host];
+  // A migrating VM is on both hosts; a resuming one only where it comes back.
+  return vm.state === "migrating" ? [vm.host, vm.destination] : [vm.destination];
 }
