@@ -30,6 +30,7 @@ export type { FailureSummary } from "./output/failure-metrics.js";
 export type { JobSummary } from "./output/job-statistics.js";
 export type { VjobSummary } from "./output/vjob-statistics.js";
 export type { ConstraintSummary } from "./output/constraint-metrics.js";
+export type { ServiceSummary } from "./output/service-availability.js";
 export type { PolicyContext, PolicyDefinition, PolicyKind } from "./policies/policy-definition.js";
 export type { PolicyObjects } from "./policies/policy-objects.js";
 export type { CloudView } from "./policies/cloud-view.js";

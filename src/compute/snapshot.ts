@@ -74,8 +74,9 @@ export class Snapshot {
       };
       this.steps.push(steps);
       cloud.begin(image.vm, operation);
-      cloud.setState(image.vm, "snapshotting");
+      // Paused first, so that observers of the state change see a coordinated capture's pause.
       if (coordinated) cloud.setPaused(image.vm, true);
+      cloud.setState(image.vm, "snapshotting");
       steps.disk(image.host, image.vm.spec.memory, () => {
         if (!coordinated) this.release(image.vm, operation);
         if (--this.pending > 0) return;

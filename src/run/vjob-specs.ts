@@ -1,3 +1,4 @@
+import { vjobNamesOf } from "../workload/services.js";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Platform } from "../platform/platform.js";
@@ -87,10 +88,12 @@ export function vjobSpecsOf(
   const arrivals = workload.arrivals;
   switch (arrivals.type) {
     case "list":
+      // A replicated job's replicas follow each other, each its own vjob (and load).
       return [...arrivals.jobs]
         .sort((a, b) => a.submit - b.submit)
-        .map((job, index) =>
-          vjobOf(job.name, job.submit, index, templateOf(job, vm, platform), load),
+        .flatMap((job) => vjobNamesOf(job).map((name) => ({ job, name })))
+        .map(({ job, name }, index) =>
+          vjobOf(name, job.submit, index, templateOf(job, vm, platform), load),
         );
     case "poisson":
       return poissonVjobs(

@@ -3,6 +3,8 @@ import { FailureInjector } from "../failures/failure-injector.js";
 import { CloudMetrics } from "../output/cloud-metrics.js";
 import { ConstraintMetrics } from "../output/constraint-metrics.js";
 import { resolveConstraints } from "../policies/constraints/placement-constraints.js";
+import { servicesOf } from "../workload/services.js";
+import { ServiceAvailability } from "../output/service-availability.js";
 import { FailureMetrics } from "../output/failure-metrics.js";
 import { EVENTS_TABLE, traceEvents } from "../output/event-trace.js";
 import { TIMESERIES_TABLE, sampleTimeseries } from "../output/timeseries.js";
@@ -66,7 +68,11 @@ export function prepareVjobs(
     energyOf: hostEnergyModels(scenario.energy, platform),
   });
   const imageStore = platform.hosts.find((h) => h.name === workload.boot.imageStore)?.id;
-  const constraints = resolveConstraints(scenario.constraints, platform);
+  const services =
+    workload.arrivals.type === "list"
+      ? servicesOf(workload.arrivals.jobs)
+      : new Map<string, string[]>();
+  const constraints = resolveConstraints(scenario.constraints, platform, services);
   const { runner, places, decisions, manager } = installPolicies(
     scenario.policies,
     cloud,
@@ -83,6 +89,8 @@ export function prepareVjobs(
     constraints.length === 0
       ? undefined
       : new ConstraintMetrics(cloud, runner, places, constraints);
+  const availability =
+    services.size === 0 ? undefined : new ServiceAvailability(cloud, runner, services);
   const metrics = new CloudMetrics(cloud);
   const injector = new FailureInjector(cloud);
   const failures = new FailureMetrics(cloud, injector);
@@ -109,6 +117,7 @@ export function prepareVjobs(
   runner.submitAll(vjobSpecsOf(workload, platform, options.baseDir, streams, scenario.seed));
   if (options.check) sim.addInvariant("cloud", () => cloud.checkInvariants());
   if (options.check && kept !== undefined) {
+    kept.followPlans(manager);
     sim.addInvariant("constraints kept", () => kept.brokenWhereKept());
   }
   return {
@@ -124,6 +133,7 @@ export function prepareVjobs(
       const lost = failures.summarize(until);
       const consolidated = decisions.summarize();
       const constrained = kept?.summarize(until);
+      const served = availability?.summarize(until);
       statistics.writeUnfinished();
       timeline?.finish(until);
       return {
@@ -133,6 +143,7 @@ export function prepareVjobs(
           consolidation: consolidated,
           failures: lost,
           ...(constrained === undefined ? {} : { constraints: constrained }),
+          ...(served === undefined ? {} : { services: served }),
         },
         headline: [
           `vjobs: ${vjobs.submitted} submitted, ${vjobs.finished} finished, mean wait ${formatDuration(vjobs.wait.mean, 3)}, mean turnaround ${formatDuration(vjobs.turnaround.mean, 3)}, ${vjobs.vms} VMs`,
@@ -161,6 +172,11 @@ export function prepareVjobs(
                       `#${c.constraint} ${c.type} ${c.violations} violations (${formatDuration(c.violationSeconds, 3)})`,
                   )
                   .join(", ")}`,
+              ]),
+          ...(served === undefined
+            ? []
+            : [
+                `services: ${served.count} replicated, availability ${(100 * served.availability).toFixed(3)}% (least ${(100 * served.minAvailability).toFixed(3)}%), all replicas up ${(100 * served.allUp).toFixed(1)}%, ${served.outages} outages (${formatDuration(served.downSeconds, 3)} down)`,
               ]),
           ...(vjobs.snapshots.stored + vjobs.snapshots.failed === 0
             ? []

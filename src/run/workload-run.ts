@@ -1,3 +1,5 @@
+import type { ConstraintSummary } from "../output/constraint-metrics.js";
+import type { ServiceSummary } from "../output/service-availability.js";
 import type { CloudSummary } from "../output/cloud-metrics.js";
 import type { ConsolidationSummary } from "../output/consolidation-metrics.js";
 import type { FailureSummary } from "../output/failure-metrics.js";
@@ -7,9 +9,8 @@ import type { Simulation } from "../sim/simulation.js";
 
 /**
  * A workload's part of summary.json (deterministic values only): a `vjobs` workload gives the
- * first four, a `demo-queue` gives `jobs`.
- */ import type { ConstraintSummary } from "../output/constraint-metrics.js";
-
+ * first four (and its constraints and services, if it has any), a `demo-queue` gives `jobs`.
+ */
 export interface WorkloadSummary {
   readonly vjobs?: VjobSummary;
   readonly cloud?: CloudSummary;
@@ -18,6 +19,8 @@ export interface WorkloadSummary {
   readonly jobs?: JobSummary;
   /** Each of the scenario's placement constraints and how well it was kept (if it has any). */
   readonly constraints?: readonly ConstraintSummary[];
+  /** How available the replicated services were (if the workload has any). */
+  readonly services?: ServiceSummary;
 }
 
 /** What a workload's run hands back once simulated. */

@@ -1,4 +1,5 @@
 import type { Platform } from "../platform/platform.js";
+import { servicesOf, vjobNamesOf } from "../workload/services.js";
 import {
   type Constraint,
   appliesTo,
@@ -11,7 +12,9 @@ import type { VjobsWorkload } from "./vjobs-section.js";
 /** The vjobs a workload will submit, by name, with their VM counts (unknown for an SWF log). */
 function vjobsOf(workload: VjobsWorkload): Map<string, number> | undefined {
   const arrivals = workload.arrivals;
-  if (arrivals.type === "list") return new Map(arrivals.jobs.map((job) => [job.name, job.vms]));
+  if (arrivals.type === "list") {
+    return new Map(arrivals.jobs.flatMap((job) => vjobNamesOf(job).map((name) => [name, job.vms])));
+  }
   if (arrivals.type === "poisson" && typeof arrivals.count === "number") {
     return new Map(Array.from({ length: arrivals.count }, (_, i) => [`job${i}`, arrivals.vms]));
   }
@@ -127,11 +130,13 @@ export function constraintProblems(
 ): Problem[] {
   const problems = specs.flatMap((spec, i) => unknownPlaces(spec, i, platform));
   const vjobs = vjobsOf(workload);
+  const services =
+    workload.arrivals.type === "list" ? servicesOf(workload.arrivals.jobs) : new Map();
   const known = (path: string, name: string) => {
-    if (vjobs === undefined || vjobs.has(name)) return;
+    if (vjobs === undefined || vjobs.has(name) || services.has(name)) return;
     problems.push({
       path,
-      message: `expected a vjob of the workload, got ${JSON.stringify(name)}`,
+      message: `expected a vjob (or a replicated service) of the workload, got ${JSON.stringify(name)}`,
     });
   };
   specs.forEach((spec, i) => {
@@ -159,7 +164,9 @@ export function constraintProblems(
     });
   });
   if (problems.length > 0 || vjobs === undefined) return problems;
-  const constraints = resolveConstraints(specs, platform).filter((c) => c.onViolation === "wait");
+  const constraints = resolveConstraints(specs, platform, services).filter(
+    (c) => c.onViolation === "wait",
+  );
   const memory = workload.vm.memory;
   // Each vjob on its own (the constraints on it), then each group (its VMs together). Vjobs
   // under the same constraints with as many VMs are alike: checked once.

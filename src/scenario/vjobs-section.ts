@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { vjobNamesOf } from "../workload/services.js";
 import { PLANETLAB_DAYS } from "../workload/planetlab.js";
 import { bandwidth, duration, flops, size } from "./quantities.js";
 import { LIMITS } from "./limits.js";
@@ -84,11 +85,16 @@ export const arrivalsSpec = z.discriminatedUnion("type", [
         z.strictObject({
           name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/),
           submit: duration().pipe(z.number().min(0)),
+          replicas: z.int().min(1).max(LIMITS.jobs).optional().meta({
+            description:
+              "a replicated service: this many vjobs alike, <name>-0, <name>-1..., each failing and restored on its own (constraints may name the service for all of them; summary.services measures its availability)",
+          }),
           ...jobShape,
         }),
       )
       .min(1)
-      .superRefine(distinctItems("a job name", (job) => job.name, "name")),
+      .superRefine(distinctItems("a job name", (job) => job.name, "name"))
+      .superRefine(distinctReplicas),
   }),
   z.strictObject({
     type: z.literal("poisson"),
@@ -141,3 +147,26 @@ export const vjobsWorkload = z.strictObject({
 });
 
 export type VjobsWorkload = z.output<typeof vjobsWorkload>;
+
+/** A replica's name (`web-0`) taken by another listed job, or by another service's replica. */
+function distinctReplicas(
+  jobs: readonly { name: string; replicas?: number | undefined }[],
+  ctx: z.core.$RefinementCtx<readonly { name: string; replicas?: number | undefined }[]>,
+): void {
+  const owner = new Map<string, number>();
+  jobs.forEach((job, i) => {
+    for (const name of vjobNamesOf(job)) {
+      const seen = owner.get(name);
+      if (seen !== undefined && seen !== i) {
+        ctx.addIssue({
+          code: "custom",
+          path: [i, "name"],
+          message: `expected vjob names of its own, got ${JSON.stringify(name)}, also a vjob of [${seen}]`,
+          input: job,
+        });
+        return;
+      }
+      owner.set(name, i);
+    }
+  });
+}
