@@ -20,6 +20,7 @@ const EXPERIMENTS = [
   "managers-vmplaces",
   "planetlab-day",
   "quickstart",
+  "replicated-services",
   "sky-site-outage",
 ];
 

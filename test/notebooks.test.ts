@@ -24,6 +24,7 @@ const CHARTS: Readonly<Record<string, readonly string[]>> = {
   "grid5000-week": ["lost-work", "overhead"],
   "managers-vmplaces": ["violation", "reaction", "migrations"],
   "planetlab-day": ["energy-violations", "active-hosts"],
+  "replicated-services": ["availability", "price"],
   "sky-site-outage": ["lost-work", "completion"],
 };
 
