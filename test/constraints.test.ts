@@ -1,6 +1,6 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { ConsolidationPolicy } from "../src/policies/consolidation/consolidation-policy.js";
@@ -10,7 +10,7 @@ import { prepareRun, runScenario } from "../src/run/run-scenario.js";
 import type { WorkloadSummary } from "../src/run/workload-run.js";
 import { SteppedRun } from "../src/run/stepped-run.js";
 import type { VjobsRun } from "../src/run/vjobs-run.js";
-import { checkedScenario } from "../src/scenario/load.js";
+import { checkedScenario, loadScenarioFile } from "../src/scenario/load.js";
 import { ScenarioError } from "../src/scenario/problems.js";
 
 /**
@@ -725,6 +725,31 @@ describe("constraints kept by every policy, through failures (property)", () => 
     expect(seen.migrations).toBeGreaterThan(1000);
     expect(seen.vmsLost).toBeGreaterThan(500);
     expect(seen.restores).toBeGreaterThan(100);
+  });
+});
+
+describe("the README's complete example", () => {
+  it("runs under the model's checks, every constraint kept, its service measured", () => {
+    const readme = readFileSync("README.md", "utf8");
+    const after = readme.slice(readme.indexOf("<!-- constraints-example -->"));
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(after)?.[1];
+    if (yaml === undefined) throw new Error("README has no constraints example");
+    const file = join(mkdtempSync(join(tmpdir(), "skysim-readme-")), "scenario.yaml");
+    writeFileSync(file, yaml);
+    const s = loadScenarioFile(file);
+    const run = prepareRun(s, { check: true, baseDir: dirname(file) });
+    run.sim.run({ until: s.duration });
+    const summary = run.finish(s.duration).summary;
+    expect(summary.constraints?.map((c) => [c.type, c.violations])).toEqual([
+      ["spread", 0],
+      ["fence", 0],
+      ["gather", 0],
+      ["split", 0],
+      ["among", 0],
+      ["root", 0],
+      ["ban", 0],
+    ]);
+    expect(summary.services).toMatchObject({ count: 1, outages: 0 });
   });
 });
 
