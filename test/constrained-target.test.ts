@@ -41,12 +41,19 @@ function decision(
     state: vm.host === undefined ? "waiting" : "running",
     destination: undefined,
   });
+  const all = [...vms.map((vm, i) => ({ ...vm, id: i + 100 })), ...outside];
+  const vmsOnHost = (host: number) => {
+    const counts = new Map<string, number>();
+    for (const vm of all) {
+      if (vm.host === host) counts.set(vm.vjob, (counts.get(vm.vjob) ?? 0) + 1);
+    }
+    return counts;
+  };
   const places = {
     vjobOfVm: (id: number) => vms[id - 100]?.vjob,
-    vmsOf: (vjob: string) => [
-      ...vms.flatMap((vm, i) => (vm.vjob === vjob ? [where({ id: i + 100, host: vm.host })] : [])),
-      ...outside.filter((vm) => vm.vjob === vjob).map(where),
-    ],
+    vmsOf: (vjob: string) => all.filter((vm) => vm.vjob === vjob).map(where),
+    vmsOnHost,
+    vjobsOn: (host: number) => vmsOnHost(host).keys(),
   };
   const context = (specs: ConstraintSpec[]) => ({
     constraints: resolveConstraints(specs, platform),
@@ -187,5 +194,40 @@ describe("plans under continuous constraints", () => {
         { kind: "migrate", vm: 1, from: 2, to: 1 },
       ],
     ]);
+  });
+
+  it("a swap of a lonely vjob's VM with another's goes through a pivot when continuous", () => {
+    // a (lonely) on host 0, b on host 1; the target swaps them. Once done a is alone on host 1:
+    // both the discrete and the continuous constraint keep the target. Discrete: one pool.
+    // Continuous: a may not arrive on host 1 while b is there, nor b on host 0 while a is: the
+    // cycle is stuck, so a (equal memory: the smaller id) bypasses to host 2, then b goes to
+    // host 0, then a to host 1.
+    const swap = decision(
+      [0, 1, 2],
+      [
+        { vjob: "a", host: 0 },
+        { vjob: "b", host: 1 },
+      ],
+    );
+    const lonely = (holds: "continuous" | "discrete"): ConstraintSpec => ({
+      type: "lonely",
+      vjobs: ["a"],
+      holds,
+      onViolation: "wait",
+    });
+    expect(swap.plan([lonely("discrete")], [1, 0])).toEqual([
+      [
+        { kind: "migrate", vm: 0, from: 0, to: 1 },
+        { kind: "migrate", vm: 1, from: 1, to: 0 },
+      ],
+    ]);
+    expect(swap.plan([lonely("continuous")], [1, 0])).toEqual([
+      [{ kind: "migrate", vm: 0, from: 0, to: 2 }],
+      [{ kind: "migrate", vm: 1, from: 1, to: 0 }],
+      [{ kind: "migrate", vm: 0, from: 2, to: 1 }],
+    ]);
+    // b moving onto a's host is undone, whoever of them is in the decision's list first.
+    expect(swap([lonely("discrete")], [0, 0])).toEqual([0, 1]);
+    expect(swap([lonely("discrete")], [1, 1])).toEqual([0, 1]);
   });
 });

@@ -50,6 +50,8 @@ export class ConstraintMetrics {
   private readonly vjobOfVm = new WeakMap<Vm, string>();
   /** Seconds of closed violations per vjob (a group's count for each of its vjobs), until taken. */
   private readonly vjobSeconds = new Map<string, number>();
+  /** Whether a constraint is lonely: other vjobs' VMs matter (places tracks hosts then). */
+  private readonly lonely: boolean;
   /** Consolidation plans decided and not ended yet (a discrete constraint may break meanwhile). */
   private plansUnderWay = 0;
 
@@ -60,6 +62,7 @@ export class ConstraintMetrics {
     private readonly constraints: readonly Constraint[],
   ) {
     this.tallies = constraints.map(() => ({ violations: 0, seconds: 0, since: new Map() }));
+    this.lonely = constraints.some((constraint) => constraint.type === "lonely");
     runner.vjobPlaced.subscribe((record) => {
       for (const vm of record.vms) this.vjobOfVm.set(vm, record.spec.name);
     });
@@ -91,15 +94,35 @@ export class ConstraintMetrics {
     });
   }
 
-  /** Checks every constraint on the vjob (over its group's VMs for a group's). */
+  /**
+   * Checks every constraint on the vjob (over its group's VMs for a group's); then, with lonely
+   * constraints, those of the vjobs sharing its hosts, and the lonely subjects broken so far (a
+   * VM leaving their hosts may have ended it).
+   */
   private check(vjob: string): void {
+    this.checkSubject(vjob, () => true);
+    if (!this.lonely) return;
+    const lonely = (constraint: Constraint) => constraint.type === "lonely";
+    const near = new Set(
+      this.places.hostsOf(vjob).flatMap((host) => [...this.places.vjobsOn(host)]),
+    );
+    for (const [i, constraint] of this.constraints.entries()) {
+      if (constraint.type !== "lonely") continue;
+      for (const subject of this.tallies[i]?.since.keys() ?? []) {
+        near.add(subject.split("+")[0] ?? "");
+      }
+    }
+    near.delete(vjob);
+    for (const other of near) this.checkSubject(other, lonely);
+  }
+
+  /** Checks the constraints on the vjob that `which` selects. */
+  private checkSubject(vjob: string, which: (constraint: Constraint) => boolean): void {
     this.constraints.forEach((constraint, i) => {
-      if (!appliesTo(constraint, vjob)) return;
+      if (!appliesTo(constraint, vjob) || !which(constraint)) return;
       const members = membersOf(constraint, vjob);
       const subject = members.join("+");
-      const kept = holds(constraint, this.cloud.platform, members, (member) =>
-        this.places.occupied(member),
-      );
+      const kept = holds(constraint, this.cloud.platform, members, this.places);
       const tally = this.tallies[i] as Tally;
       const since = tally.since.get(subject);
       const now = this.cloud.sim.now;

@@ -81,6 +81,8 @@ export function installPolicies(
     admission: controlled ? "controller" : "queue",
   });
   places.follow(runner);
+  // Lonely constraints are about other vjobs' VMs on a host: places keeps a host index then.
+  if (constraints.some((c) => c.type === "lonely")) places.trackHosts(cloud);
   // What every decision sees and may do, whoever schedules the vjobs.
   const seen = {
     scope,

@@ -70,6 +70,17 @@ export const constraintSpec = z.discriminatedUnion("type", [
       onViolation,
     })
     .meta({ description: "groups of vjobs apart: their VMs never share a host" }),
+  z
+    .strictObject({
+      type: z.literal("lonely"),
+      vjobs,
+      holds: holdsOption("discrete"),
+      onViolation,
+    })
+    .meta({
+      description:
+        "the VMs on hosts of their own: no VM of another vjob (or of a vjob outside the group) on their hosts",
+    }),
   z.strictObject({ type: z.literal("root"), vjobs }).meta({
     description:
       "the VMs never live-migrated (placed once, restored or restarted only): continuous by nature",

@@ -1,7 +1,13 @@
 import type { VmSpec } from "../../compute/vm.js";
 import type { CloudView } from "../cloud-view.js";
 import type { Placement } from "../placement/placement.js";
-import { type Constraint, admits, apartFrom, appliesTo } from "./placement-constraints.js";
+import {
+  type Constraint,
+  admits,
+  apartFrom,
+  appliesTo,
+  membersOf,
+} from "./placement-constraints.js";
 import type { VjobPlaces } from "./vjob-places.js";
 
 /** The view seen through, with the set's constraints as `admits` (the view's own methods kept). */
@@ -27,8 +33,20 @@ export function constrainedPlacement(
     name: base.name,
     place(view: CloudView, vms: readonly VmSpec[], homeSite: number | undefined) {
       const vjob = places.vjobOf(vms);
-      const mine = vjob === undefined ? [] : constraints.filter((c) => appliesTo(c, vjob));
+      // The vjob's constraints, and every lonely one: a lonely vjob's hosts are closed to others.
+      const mine =
+        vjob === undefined
+          ? []
+          : constraints.filter((c) => appliesTo(c, vjob) || c.type === "lonely");
       if (vjob === undefined || mine.length === 0) return base.place(view, vms, homeSite);
+      /** Whether a VM of the vjob on the host would share it against a lonely constraint. */
+      const stranger = (c: Constraint, host: number) =>
+        [...places.vjobsOn(host)].some(
+          (other) =>
+            other !== vjob &&
+            ((appliesTo(c, vjob) && !membersOf(c, vjob).includes(other)) ||
+              (appliesTo(c, other) && !membersOf(c, other).includes(vjob))),
+        );
       const under = (kept: readonly Constraint[]) => {
         // The hosts the rest of each constraint's group occupies (a split's: the other groups').
         const others = kept.map((c) =>
@@ -55,6 +73,7 @@ export function constrainedPlacement(
               view.platform,
               host,
               c.type === "split" ? (others[i] ?? []) : [...chosen, ...(others[i] ?? [])],
+              c.type === "lonely" && stranger(c, host),
             ),
           );
         };

@@ -4,6 +4,7 @@ import type { Assignment, Configuration, VmDemand } from "../consolidation/confi
 import { hostLoads } from "../consolidation/entropy/assignment-metrics.js";
 import { type Constraint, holds, keptOnlyInPlace } from "./placement-constraints.js";
 import { DecisionVjobs, type VjobLookup } from "./decision-vjobs.js";
+import type { Whereabouts } from "./vjob-places.js";
 
 /** What a consolidation's target is checked against. */
 export interface TargetConstraints {
@@ -30,16 +31,11 @@ export function keepConstraints(
   const { constraints, platform, places } = context;
   const trimmed = [...target];
   const decision = new DecisionVjobs(configuration, places);
-  /** Where a vjob's VMs would be: the decision's at their target, the others where they are. */
-  const occupied = (vjob: string) =>
-    decision.occupied(vjob, (vm) => {
-      const host = trimmed[vm.id];
-      return host === undefined ? [] : [host];
-    });
+  /** Where the VMs would be: the decision's at their target, the others where they are. */
+  const occupied = decision.where((vm) => present([trimmed[vm.id]]));
   /** Where they are now, and where they would be while the plan runs (a move on both hosts). */
-  const now = (vjob: string) => decision.occupied(vjob, (vm) => present([vm.host]));
-  const during = (vjob: string) =>
-    decision.occupied(vjob, (vm) => present([vm.host, trimmed[vm.id]]));
+  const now = decision.where((vm) => present([vm.host]));
+  const during = decision.where((vm) => present([vm.host, trimmed[vm.id]]));
   /** Whether the target moves the VM or starts it (a suspend never breaks a constraint). */
   const changed = (vm: VmDemand) => trimmed[vm.id] !== undefined && trimmed[vm.id] !== vm.host;
   let undone = true;
@@ -57,7 +53,12 @@ export function keepConstraints(
             !holds(constraint, platform, members, now) ||
             holds(constraint, platform, members, during));
         if (kept) continue;
-        for (const vm of decision.vmsOf(members)) {
+        // A lonely subject's hosts lose the VMs of other vjobs the target brings there too.
+        const intruders =
+          constraint.type === "lonely"
+            ? arrivalsAmong(decision, members, occupied, trimmed, changed)
+            : [];
+        for (const vm of [...decision.vmsOf(members), ...intruders]) {
           if (!changed(vm)) continue;
           trimmed[vm.id] = vm.host;
           undone = true;
@@ -68,6 +69,27 @@ export function keepConstraints(
   if (roomFor(configuration, target, trimmed)) return trimmed;
   // Nothing moves, nothing starts.
   return configuration.vms.map((vm) => vm.host);
+}
+
+/**
+ * The decision's VMs of vjobs other than `members` that the target changes onto a host the
+ * members occupy in it (`where`; `target` gives each VM's host).
+ */
+function arrivalsAmong(
+  decision: DecisionVjobs,
+  members: readonly string[],
+  where: Whereabouts,
+  target: Assignment,
+  changed: (vm: VmDemand) => boolean,
+): VmDemand[] {
+  const own = new Set(members);
+  const theirs = new Set<number | undefined>(
+    members.flatMap((vjob) => where.occupied(vjob).flat()),
+  );
+  return [...decision.byVjob]
+    .filter(([vjob]) => !own.has(vjob))
+    .flatMap(([, vms]) => vms)
+    .filter((vm) => changed(vm) && theirs.has(target[vm.id]));
 }
 
 /** The hosts given, without undefined and repeats. */

@@ -1,9 +1,9 @@
 import type { Configuration, VmDemand } from "../consolidation/configuration.js";
 import type { Constraint } from "./placement-constraints.js";
-import { type VjobPlaces, hostsOf } from "./vjob-places.js";
+import { type VjobPlaces, type Whereabouts, hostsOf } from "./vjob-places.js";
 
-/** Which vjob each VM is of, and where each vjob's VMs are. */
-export type VjobLookup = Pick<VjobPlaces, "vjobOfVm" | "vmsOf">;
+/** Which vjob each VM is of, where each vjob's VMs are, and which vjobs are on each host. */
+export type VjobLookup = Pick<VjobPlaces, "vjobOfVm" | "vmsOf" | "vmsOnHost" | "vjobsOn">;
 
 /**
  * A consolidation decision's VMs grouped by vjob, for checking constraints over them: a vjob's VMs
@@ -40,6 +40,30 @@ export class DecisionVjobs {
         .filter((vm) => !this.inDecision.has(vm.id))
         .map(hostsOf),
     ];
+  }
+
+  /** The world with the decision's VMs where `hostsOfVm` says, the others where they are. */
+  where(hostsOfVm: (vm: VmDemand) => readonly number[]): Whereabouts {
+    return {
+      occupied: (vjob) => this.occupied(vjob, hostsOfVm),
+      vjobsOn: (host) => this.vjobsOn(host, hostsOfVm),
+    };
+  }
+
+  /**
+   * The vjobs on a host: the decision's VMs where `hostsOfVm` says, and the VMs the index has on
+   * the host now beyond the decision's own there now (outside the decision, or pinned).
+   */
+  private vjobsOn(host: number, hostsOfVm: (vm: VmDemand) => readonly number[]): Set<string> {
+    const vjobs = new Set<string>();
+    for (const [vjob, vms] of this.byVjob) {
+      if (vms.some((vm) => hostsOfVm(vm).includes(host))) vjobs.add(vjob);
+    }
+    for (const [vjob, count] of this.places.vmsOnHost(host)) {
+      const mine = (this.byVjob.get(vjob) ?? []).filter((vm) => vm.host === host).length;
+      if (count > mine) vjobs.add(vjob);
+    }
+    return vjobs;
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { Platform } from "../../platform/platform.js";
 import type { ConstraintSpec } from "../../scenario/constraints-section.js";
+import type { Whereabouts } from "./vjob-places.js";
 
 /** A constraint of the scenario, its names resolved on the platform. */
 export interface Constraint {
@@ -82,17 +83,21 @@ export function appliesTo(constraint: Constraint, vjob: string): boolean {
 
 /**
  * Whether a VM may go to `host`, given the hosts `taken` by the other VMs the constraint holds
- * together (its vjob's, or its group's): a spread forbids a host (or a site) already taken, a
- * gather every host but the one taken, a fence every host it does not name, a ban every host it
- * names; a root constraint says nothing of where VMs start.
+ * together (its vjob's, or its group's) and whether a VM of a vjob outside them is on the host
+ * (`stranger`): a spread forbids a host (or a site) already taken, a gather every host but the one
+ * taken, a fence every host it does not name, a ban every host it names, a lonely one a host with
+ * a stranger; a root constraint says nothing of where VMs start.
  */
 export function admits(
   constraint: Constraint,
   platform: Platform,
   host: number,
   taken: Iterable<number>,
+  stranger: boolean,
 ): boolean {
   switch (constraint.type) {
+    case "lonely":
+      return !stranger;
     case "fence":
       return constraint.hosts.has(host);
     case "ban":
@@ -164,29 +169,38 @@ function splitHolds(occupiedByGroup: readonly (readonly (readonly number[])[])[]
 }
 
 /**
- * Whether a constraint holds over its `members`' VMs, each vjob's VMs occupying the hosts
- * `occupiedOf` says (a VM migrating occupies its source and its destination; each VM's hosts are
- * one entry): spread, no host (site) occupied by two VMs; gather, one host for all; among, one
- * site (cluster); split, no host occupied by two groups; root, no VM migrating; fence and ban,
- * every host occupied admitted.
+ * Whether a constraint holds over its `members`' VMs, the VMs where `where` says (a VM migrating
+ * occupies its source and its destination; each VM's hosts are one entry): spread, no host (site)
+ * occupied by two VMs; gather, one host for all; among, one site (cluster); split, no host
+ * occupied by two groups; lonely, no host of theirs holding another vjob's VM; root, no VM
+ * migrating; fence and ban, every host occupied admitted.
  */
 export function holds(
   constraint: Constraint,
   platform: Platform,
   members: readonly string[],
-  occupiedOf: (vjob: string) => readonly (readonly number[])[],
+  where: Whereabouts,
 ): boolean {
+  const occupiedOf = (vjob: string) => where.occupied(vjob);
   if (constraint.type === "split") {
     return splitHolds(constraint.groups.map((group) => [...group].flatMap(occupiedOf)));
   }
   const occupied = members.flatMap(occupiedOf);
+  if (constraint.type === "lonely") {
+    const own = new Set(members);
+    return [...new Set(occupied.flat())].every((host) =>
+      [...where.vjobsOn(host)].every((vjob) => own.has(vjob)),
+    );
+  }
   if (constraint.type === "root") return occupied.every((hosts) => hosts.length <= 1);
   if (constraint.type === "gather") return new Set(occupied.flat()).size <= 1;
   if (constraint.type === "among") {
     return new Set(occupied.flat().map((host) => placeOf(constraint, platform, host))).size <= 1;
   }
   if (constraint.type !== "spread") {
-    return occupied.every((hosts) => hosts.every((host) => admits(constraint, platform, host, [])));
+    return occupied.every((hosts) =>
+      hosts.every((host) => admits(constraint, platform, host, [], false)),
+    );
   }
   const seen = new Set<number>();
   for (const hosts of occupied) {

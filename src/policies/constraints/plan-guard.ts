@@ -1,9 +1,9 @@
 import type { Assignment, Configuration } from "../consolidation/configuration.js";
 import type { PlanGuard } from "../consolidation/entropy/plan.js";
 import { type TargetConstraints, keepConstraints } from "./constrained-target.js";
-import { DecisionVjobs } from "./decision-vjobs.js";
+import { DecisionVjobs, type VjobLookup } from "./decision-vjobs.js";
 import { type Constraint, appliesTo, holds, membersOf } from "./placement-constraints.js";
-import { type VmWhere, hostsOf } from "./vjob-places.js";
+import { type Whereabouts, hostsOf } from "./vjob-places.js";
 
 /** A continuous constraint over some vjobs that a plan must keep between its actions. */
 interface Guarded {
@@ -26,35 +26,40 @@ export function planGuard(
 ): PlanGuard | undefined {
   const { constraints, platform, places } = context;
   const decision = new DecisionVjobs(configuration, places);
-  const at = (hosts: Assignment) => (vjob: string) =>
-    decision.occupied(vjob, (vm) => {
+  const at = (hosts: Assignment) =>
+    decision.where((vm) => {
       const host = hosts[vm.id];
       return host === undefined ? [] : [host];
     });
   const now = at(configuration.vms.map((vm) => vm.host));
   const then = at(target);
   const byVm = new Map<number, Guarded[]>();
+  // A lonely subject is kept from every other vjob's arrivals too.
+  const lonely: Guarded[] = [];
   for (const constraint of constraints) {
     if (!constraint.continuous || constraint.type === "root") continue;
     for (const members of decision.subjects(constraint)) {
       if (!holds(constraint, platform, members, now)) continue;
       if (!holds(constraint, platform, members, then)) continue;
+      const guarded = { constraint, members };
+      if (constraint.type === "lonely") {
+        lonely.push(guarded);
+        continue;
+      }
       for (const vm of decision.vmsOf(members)) {
         const mine = byVm.get(vm.id);
-        const guarded = { constraint, members };
         if (mine === undefined) byVm.set(vm.id, [guarded]);
         else mine.push(guarded);
       }
     }
   }
-  if (byVm.size === 0) return undefined;
+  if (byVm.size === 0 && lonely.length === 0) return undefined;
   return {
     admits(vm, host, occupancy) {
-      const during = (vjob: string) =>
-        decision.occupied(vjob, (other) =>
-          other.id === vm ? [...occupancy(vm), host] : occupancy(other.id),
-        );
-      return (byVm.get(vm) ?? []).every(({ constraint, members }) =>
+      const during = decision.where((other) =>
+        other.id === vm ? [...occupancy(vm), host] : occupancy(other.id),
+      );
+      return [...(byVm.get(vm) ?? []), ...lonely].every(({ constraint, members }) =>
         holds(constraint, platform, members, during),
       );
     },
@@ -99,18 +104,28 @@ export function arrivalsKeepConstraints(
   return (vm, host) => {
     const vjob = places.vjobOfVm(vm);
     if (vjob === undefined) return true;
-    const where = (hostsOfVm: (other: VmWhere) => number[]) => (member: string) =>
-      places.vmsOf(member).map(hostsOfVm);
-    const now = where(hostsOf);
-    const during = where((other) => (other.id === vm ? [...hostsOf(other), host] : hostsOf(other)));
-    const after = where((other) => {
-      if (!finalHost.has(other.id)) return hostsOf(other);
-      const to = finalHost.get(other.id);
-      return to === undefined ? [] : [to];
-    });
-    return constraints.every((constraint) => {
-      if (!appliesTo(constraint, vjob)) return true;
-      const members = membersOf(constraint, vjob);
+    const arriving = places.vmsOf(vjob).find((other) => other.id === vm);
+    const now = liveWorld(places, new Map());
+    const during = liveWorld(
+      places,
+      new Map(arriving === undefined ? [] : [[vm, [...hostsOf(arriving), host]]]),
+    );
+    const after = liveWorld(
+      places,
+      new Map([...finalHost].map(([id, to]) => [id, to === undefined ? [] : [to]])),
+    );
+    // The constraints on the VM's vjob, and the lonely ones of the vjobs on the host.
+    const subjects = constraints.flatMap((constraint) =>
+      [
+        ...(appliesTo(constraint, vjob) ? [membersOf(constraint, vjob)] : []),
+        ...(constraint.type === "lonely"
+          ? [...places.vjobsOn(host)]
+              .filter((other) => other !== vjob && appliesTo(constraint, other))
+              .map((other) => membersOf(constraint, other))
+          : []),
+      ].map((members) => ({ constraint, members })),
+    );
+    return subjects.every(({ constraint, members }) => {
       if (!holds(constraint, platform, members, after)) return false;
       return (
         !constraint.continuous ||
@@ -118,5 +133,30 @@ export function arrivalsKeepConstraints(
         holds(constraint, platform, members, during)
       );
     });
+  };
+}
+
+/**
+ * The world as it is now (VMs where `places` has them), but for the VMs of `moved` (by cloud id),
+ * on the hosts it gives them.
+ */
+function liveWorld(places: VjobLookup, moved: ReadonlyMap<number, readonly number[]>): Whereabouts {
+  // Each moved VM's vjob and the hosts it leaves, to correct the hosts' counts.
+  const leaving = new Map<number, { vjob: string; hosts: readonly number[] }>();
+  for (const id of moved.keys()) {
+    const vjob = places.vjobOfVm(id);
+    const vm = vjob === undefined ? undefined : places.vmsOf(vjob).find((other) => other.id === id);
+    if (vjob !== undefined && vm !== undefined) leaving.set(id, { vjob, hosts: hostsOf(vm) });
+  }
+  return {
+    occupied: (vjob) => places.vmsOf(vjob).map((vm) => moved.get(vm.id) ?? hostsOf(vm)),
+    vjobsOn: (host) => {
+      const counts = new Map(places.vmsOnHost(host));
+      for (const [id, { vjob, hosts }] of leaving) {
+        const by = Number((moved.get(id) ?? []).includes(host)) - Number(hosts.includes(host));
+        counts.set(vjob, (counts.get(vjob) ?? 0) + by);
+      }
+      return [...counts].filter(([, count]) => count > 0).map(([vjob]) => vjob);
+    },
   };
 }

@@ -1,6 +1,18 @@
+import type { Cloud } from "../../compute/cloud.js";
 import type { Vm, VmSpec } from "../../compute/vm.js";
 import type { VjobRecord } from "../../workload/vjob-record.js";
 import type { VjobRunner } from "../../workload/vjob-runner.js";
+
+/**
+ * Where VMs are, in the world a constraint is checked in (now, in a consolidation's target, while
+ * its plan runs).
+ */
+export interface Whereabouts {
+  /** The hosts each of the vjob's VMs occupies (an entry per VM). */
+  occupied(vjob: string): readonly (readonly number[])[];
+  /** The vjobs with a VM on the host (a migrating VM is on both its hosts). */
+  vjobsOn(host: number): Iterable<string>;
+}
 
 /**
  * Where each vjob's VMs are, for its constraints: the vjob a set of VM specs belongs to (as the
@@ -8,11 +20,63 @@ import type { VjobRunner } from "../../workload/vjob-runner.js";
  * asked (a vjob has a handful). It follows a runner (`follow`) made after the placement that
  * asks it.
  */
-export class VjobPlaces {
+export class VjobPlaces implements Whereabouts {
   private readonly names = new WeakMap<readonly VmSpec[], string>();
   private readonly records = new Map<string, VjobRecord>();
   private readonly vmOwners = new Map<number, string>();
   private readonly attemptVms = new Map<string, readonly number[]>();
+
+  /** The vjobs on each host and how many VMs each has there, once `trackHosts` is called. */
+  private hostVjobs: Map<number, Map<string, number>> | undefined;
+  /** Each VM's hosts as the index counts them, and its vjob. */
+  private readonly indexed = new Map<number, { vjob: string; hosts: readonly number[] }>();
+
+  /**
+   * Keeps an index of the vjobs on each host, for `vjobsOn` (constraints about other vjobs' VMs,
+   * such as lonely): each VM's hosts are counted again whenever its state changes or it lands.
+   */
+  trackHosts(cloud: Cloud): void {
+    this.hostVjobs = new Map();
+    const relocate = (vm: Vm) => {
+      const vjob = this.vmOwners.get(vm.id) ?? this.indexed.get(vm.id)?.vjob;
+      if (vjob === undefined) return;
+      this.count(this.indexed.get(vm.id), -1);
+      const entry = { vjob, hosts: hostsOf(vm) };
+      this.count(entry, 1);
+      if (entry.hosts.length === 0) this.indexed.delete(vm.id);
+      else this.indexed.set(vm.id, entry);
+    };
+    cloud.vmStateChanged.subscribe(({ vm }) => {
+      relocate(vm);
+    });
+    cloud.migrationEnded.subscribe(({ vm }) => {
+      relocate(vm);
+    });
+  }
+
+  private count(entry: { vjob: string; hosts: readonly number[] } | undefined, by: 1 | -1): void {
+    const index = this.hostVjobs;
+    if (entry === undefined || index === undefined) return;
+    for (const host of entry.hosts) {
+      const vjobs = index.get(host) ?? new Map<string, number>();
+      const left = (vjobs.get(entry.vjob) ?? 0) + by;
+      if (left === 0) vjobs.delete(entry.vjob);
+      else vjobs.set(entry.vjob, left);
+      if (vjobs.size === 0) index.delete(host);
+      else index.set(host, vjobs);
+    }
+  }
+
+  /** The vjobs with a VM on the host now (`trackHosts` must have been called). */
+  vjobsOn(host: number): Iterable<string> {
+    return this.vmsOnHost(host).keys();
+  }
+
+  /** How many VMs each vjob has on the host now (`trackHosts` must have been called). */
+  vmsOnHost(host: number): ReadonlyMap<string, number> {
+    if (this.hostVjobs === undefined) throw new Error("VjobPlaces: hosts are not tracked");
+    return this.hostVjobs.get(host) ?? new Map();
+  }
 
   /** Follows the runner's vjobs from their submission. */
   follow(runner: VjobRunner): void {
