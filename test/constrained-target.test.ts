@@ -4,7 +4,10 @@ import { syntheticPlatform } from "../src/platform/synthetic.js";
 import type { Configuration } from "../src/policies/consolidation/configuration.js";
 import { buildPlan } from "../src/policies/consolidation/entropy/plan.js";
 import { keepConstraints } from "../src/policies/constraints/constrained-target.js";
-import { constrainedSwitch } from "../src/policies/constraints/plan-guard.js";
+import {
+  arrivalsKeepConstraints,
+  constrainedSwitch,
+} from "../src/policies/constraints/plan-guard.js";
 import { resolveConstraints } from "../src/policies/constraints/placement-constraints.js";
 import type { VmWhere } from "../src/policies/constraints/vjob-places.js";
 import type { ConstraintSpec } from "../src/scenario/constraints-section.js";
@@ -17,12 +20,13 @@ const GB = 2 ** 30;
 
 /**
  * A decision over hosts `hosts` with one VM per entry of `vms` (1 core, 2 GB; cloud VM id =
- * index + 100), each of a vjob; `outside` are VMs of vjobs the decision does not see.
+ * index + 100), each of a vjob; `outside` are VMs of vjobs the decision does not see; at time `now`.
  */
 function decision(
   hosts: readonly number[],
   vms: readonly { vjob: string; host: number | undefined }[],
   outside: readonly { vjob: string; id: number; host: number }[] = [],
+  now = 0,
 ) {
   const configuration: Configuration = {
     hosts: hosts.map((id) => ({ id, cpu: 4, memory: 16 * GB })),
@@ -59,6 +63,7 @@ function decision(
     constraints: resolveConstraints(specs, platform),
     platform,
     places,
+    clock: { now },
   });
   const keep = (specs: ConstraintSpec[], target: readonly (number | undefined)[]) =>
     keepConstraints(context(specs), configuration, target);
@@ -67,7 +72,21 @@ function decision(
     const kept = constrainedSwitch(context(specs), configuration, target);
     return buildPlan(configuration, kept.target, kept.guard ? { guard: kept.guard } : {}).pools;
   };
-  return Object.assign(keep, { plan });
+  /** Whether a plan to `target` may start the VM's arrival on `host` at `when`. */
+  const arrives = (
+    specs: ConstraintSpec[],
+    target: readonly (number | undefined)[],
+    vm: number,
+    host: number,
+    when: number,
+  ) =>
+    arrivalsKeepConstraints(
+      { ...context(specs), clock: { now: when } },
+      configuration,
+      configuration.vms.map((demand) => ({ id: demand.vm ?? -1 })),
+      target,
+    )(vm + 100, host);
+  return Object.assign(keep, { plan, arrives });
 }
 
 const among = (vjobs: string[], holds: "continuous" | "discrete" = "discrete"): ConstraintSpec => ({
@@ -229,5 +248,41 @@ describe("plans under continuous constraints", () => {
     // b moving onto a's host is undone, whoever of them is in the decision's list first.
     expect(swap([lonely("discrete")], [0, 0])).toEqual([0, 1]);
     expect(swap([lonely("discrete")], [1, 1])).toEqual([0, 1]);
+  });
+
+  it("refuses, as a plan runs, a move onto or off a host whose quarantine began after the decision", () => {
+    // a on host 0, b on host 1; the plan moves a to host 2 and b to host 0. Host 0 is in
+    // quarantine from 100 s: at 50 s both moves may start, at 150 s neither (a would leave it,
+    // b land on it).
+    const moves = decision(
+      [0, 1, 2],
+      [
+        { vjob: "a", host: 0 },
+        { vjob: "b", host: 1 },
+      ],
+    );
+    const quarantine: ConstraintSpec = { type: "quarantine", hosts: ["s0h0"], from: 100 };
+    expect(moves.arrives([quarantine], [2, 0], 0, 2, 50)).toBe(true);
+    expect(moves.arrives([quarantine], [2, 0], 1, 0, 50)).toBe(true);
+    expect(moves.arrives([quarantine], [2, 0], 0, 2, 150)).toBe(false);
+    expect(moves.arrives([quarantine], [2, 0], 1, 0, 150)).toBe(false);
+  });
+
+  it("undoes a consolidation's moves onto and off a host in quarantine, and only while it lasts", () => {
+    // Host 0 in quarantine from 100 s to 200 s. At 150 s, a leaving host 0 and b landing on it
+    // are both undone, c's move between hosts 1 and 2 stands; at 250 s all three stand.
+    const quarantine: ConstraintSpec = {
+      type: "quarantine",
+      hosts: ["s0h0"],
+      from: 100,
+      until: 200,
+    };
+    const vms = [
+      { vjob: "a", host: 0 },
+      { vjob: "b", host: 1 },
+      { vjob: "c", host: 1 },
+    ];
+    expect(decision([0, 1, 2], vms, [], 150)([quarantine], [2, 0, 2])).toEqual([0, 1, 2]);
+    expect(decision([0, 1, 2], vms, [], 250)([quarantine], [2, 0, 2])).toEqual([2, 0, 2]);
   });
 });

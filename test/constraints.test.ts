@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import type { ConsolidationPolicy } from "../src/policies/consolidation/consolidation-policy.js";
 import type { Placement } from "../src/policies/placement/placement.js";
 import { SALINE_FIXTURES, salineScenario } from "./saline-fixture.js";
+import { migrateVm } from "../src/compute/live-migration.js";
 import { prepareRun, runScenario } from "../src/run/run-scenario.js";
 import type { WorkloadSummary } from "../src/run/workload-run.js";
 import { SteppedRun } from "../src/run/stepped-run.js";
@@ -168,6 +169,51 @@ describe("placement constraints", () => {
     expect([first.get("j1")?.hosts, first.get("j0")?.hosts]).toEqual([["s0h0"], ["s0h1", "s0h1"]]);
   });
 
+  it("quarantine: no VM lands on its hosts while it lasts; they take VMs again after", () => {
+    // s0h0 in quarantine from the start: first-fit fills s0h1 (2 VMs), then s0h2.
+    expect(
+      placements(J0, [{ type: "quarantine", hosts: ["s0h0"] }]).placed.get("j0")?.hosts,
+    ).toEqual(["s0h1", "s0h1", "s0h2"]);
+    // From 600 s to 1,200 s: j0 (at 0) takes s0h0; j1 (at 900) goes to s0h1 though s0h0 has
+    // room; j2 (at 1,300) takes s0h0 again.
+    const { placed } = placements(
+      [
+        { name: "j0", vms: 1, submit: 0 },
+        { name: "j1", vms: 1, submit: 900 },
+        { name: "j2", vms: 1, submit: 1300 },
+      ],
+      [{ type: "quarantine", hosts: ["s0h0"], from: "10min", until: "20min" }],
+    );
+    expect(["j0", "j1", "j2"].map((name) => placed.get(name)?.hosts)).toEqual([
+      ["s0h0"],
+      ["s0h1"],
+      ["s0h0"],
+    ]);
+  });
+
+  it("quarantine: measures a VM landing on its hosts while it lasts, until it ends", () => {
+    // A placement that ignores the constraints puts every VM on s0h0, in quarantine from 600 s
+    // to 1,200 s: j0 (at 0) was there before, j1 (at 900 s) lands during it: broken from 900 s
+    // to the quarantine's end, 300 s. With the model's checks on, the run stops there.
+    const naive: Placement = { name: "naive", place: (_view, vms) => vms.map(() => 0) };
+    const s = scenario(
+      [
+        { name: "j0", vms: 1 },
+        { name: "j1", vms: 1, submit: 900 },
+      ],
+      [{ type: "quarantine", hosts: ["s0h0"], from: "10min", until: "20min" }],
+    );
+    const run = prepareRun(s, { policies: { placement: naive } });
+    run.sim.run({ until: s.duration });
+    expect(run.finish(s.duration).summary.constraints).toEqual([
+      { constraint: 0, type: "quarantine", violations: 1, violationSeconds: 1200 - 900 },
+    ]);
+    const checked = prepareRun(s, { check: true, policies: { placement: naive } });
+    expect(() => {
+      checked.sim.run({ until: s.duration });
+    }).toThrow(/constraint #0 \(quarantine, continuous\) of j1 broken since 900 s/);
+  });
+
   it("split: groups of vjobs never share a host, a group's own vjobs may", () => {
     // Three one-VM vjobs of 2 vCPUs: first-fit puts j0 and j1 on s0h0, j2 on s0h1. Split into
     // [j0] and [j1, j2]: j1 and j2 avoid j0's s0h0 and share s0h1.
@@ -249,8 +295,11 @@ describe("placement constraints", () => {
   });
 
   /** j0's 2 VMs spread on s0h0 and s0h1, and a consolidation deciding every 30 s. */
-  function spreadPair(holds: "continuous" | "discrete" = "continuous") {
-    const base = scenario([{ name: "j0", vms: 2 }], [{ type: "spread", vjobs: "each", holds }]);
+  function spreadPair(holds: "continuous" | "discrete" = "continuous", more: unknown[] = []) {
+    const base = scenario(
+      [{ name: "j0", vms: 2 }],
+      [{ type: "spread", vjobs: "each", holds }, ...more],
+    );
     return {
       ...base,
       policies: { ...base.policies, consolidation: { ...base.policies.consolidation, period: 30 } },
@@ -310,6 +359,51 @@ describe("placement constraints", () => {
       },
     };
   }
+
+  it("quarantine: measures a VM migrated off its hosts by other means, a violation of no duration", () => {
+    // j0's VM runs on s0h0, in quarantine from 600 s; at 900 s something outside the policies
+    // (a library user's code) migrates it to s0h1: one violation, 0 s; with the checks on, the
+    // run stops there, naming the VM.
+    const s = scenario(
+      [{ name: "j0", vms: 1 }],
+      [{ type: "quarantine", hosts: ["s0h0"], from: "10min" }],
+    );
+    const moved = (check: boolean) => {
+      const run = prepareRun(s, { check }) as VjobsRun;
+      run.sim.scheduleAt(900, () => {
+        const [vm] = run.cloud.liveVms();
+        if (vm !== undefined) migrateVm(run.cloud, vm, 1);
+      });
+      run.sim.run({ until: s.duration });
+      return run.finish(s.duration).summary.constraints;
+    };
+    expect(moved(false)).toEqual([
+      { constraint: 0, type: "quarantine", violations: 1, violationSeconds: 0 },
+    ]);
+    expect(() => moved(true)).toThrow(
+      /constraint #0 \(quarantine\): VM j0-vm0 of j0 left s0h0 at 900 s/,
+    );
+  });
+
+  it("quarantine: a consolidation moves nothing onto or off its hosts while it lasts", () => {
+    // j0's VMs placed at 0 on s0h0 and s0h1 (spread); s0h1 in quarantine from 10 s to 45 s. An
+    // agent swaps them at every decision (30 s, 60 s, ...): at 30 s both moves touch s0h1,
+    // undone; at 60 s the swap runs (a continuous spread: through a pivot, three migrations).
+    const s = spreadPair("continuous", [
+      { type: "quarantine", hosts: ["s0h1"], from: "10s", until: "45s" },
+    ]);
+    const swap: ConsolidationPolicy = {
+      name: "swap",
+      decide: ({ configuration }) => ({
+        target: configuration.vms.map((vm, i) => configuration.vms[1 - i]?.host ?? vm.host),
+        computeTime: 0,
+      }),
+    };
+    const run = SteppedRun.start(s, { consolidation: swap });
+    expect(run.nextDecision()?.plan.migrations).toBe(0);
+    expect(run.nextDecision()?.plan.migrations).toBe(3);
+    expect(run.finish().constraints?.[1]).toMatchObject({ violations: 0, violationSeconds: 0 });
+  });
 
   it("a swap that keeps a discrete spread once done breaks it while both VMs migrate, measured", () => {
     // At the first decision (30 s) an agent swaps the two VMs: the target keeps the spread, so
@@ -461,6 +555,13 @@ describe("constraints in a whole run", () => {
   });
 });
 
+/** Quarantines for the property tests: a host from the start, another from 30 min, a site a while. */
+const quarantineArb = fc.constantFrom(
+  { type: "quarantine", hosts: ["s0h0"] },
+  { type: "quarantine", hosts: ["s1h0"], from: "30min" },
+  { type: "quarantine", sites: ["s0"], from: "10min", until: "40min" },
+);
+
 /** Random vjobs as a list workload's: named j0, j1... in submission order, an hour of work each. */
 function listed(jobs: readonly { vms: number; submit: number }[]) {
   return [...jobs]
@@ -545,6 +646,7 @@ describe("constraints honoured by every built-in placement (property)", () => {
         type: fc.constant("lonely"),
         vjobs: fc.constantFrom<"each" | string[]>("each", ["j0"], ["j1", "j2"]),
       }),
+      quarantineArb,
     );
     fc.assert(
       fc.property(
@@ -643,6 +745,7 @@ describe("constraints kept by every policy, through failures (property)", () => 
         vjobs: fc.constantFrom<"each" | string[]>("each", ["j0"], ["j1", "j2"]),
         holds: holdsArb,
       }),
+      quarantineArb,
     );
     const policiesArb = fc.record({
       placement: fc.record({

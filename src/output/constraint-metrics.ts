@@ -1,11 +1,16 @@
 import type { Cloud } from "../compute/cloud.js";
-import type { Vm } from "../compute/vm.js";
+import type { Vm, VmState } from "../compute/vm.js";
+import { hostsOf } from "../policies/constraints/vjob-places.js";
 import {
   type Constraint,
   appliesTo,
   holds,
   membersOf,
+  quarantined,
 } from "../policies/constraints/placement-constraints.js";
+
+/** The states a VM lands on a host in: its boot, restore or resume there. */
+const ARRIVING: readonly VmState[] = ["booting", "restoring", "resuming"];
 import type { VjobPlaces } from "../policies/constraints/vjob-places.js";
 import type { VjobRunner } from "../workload/vjob-runner.js";
 import { Signal } from "../sim/signal.js";
@@ -52,6 +57,11 @@ export class ConstraintMetrics {
   private readonly vjobSeconds = new Map<string, number>();
   /** Whether a constraint is lonely: other vjobs' VMs matter (places tracks hosts then). */
   private readonly lonely: boolean;
+  /** Whether a constraint is a quarantine, and per quarantine the VMs that landed on its hosts. */
+  private readonly quarantines: boolean;
+  private readonly arrivals = new Map<number, Map<Vm, string>>();
+  /** The first VM that left a host in quarantine, for `--check`. */
+  private departure: string | undefined;
   /** Consolidation plans decided and not ended yet (a discrete constraint may break meanwhile). */
   private plansUnderWay = 0;
 
@@ -63,6 +73,7 @@ export class ConstraintMetrics {
   ) {
     this.tallies = constraints.map(() => ({ violations: 0, seconds: 0, since: new Map() }));
     this.lonely = constraints.some((constraint) => constraint.type === "lonely");
+    this.quarantines = constraints.some((constraint) => constraint.type === "quarantine");
     runner.vjobPlaced.subscribe((record) => {
       for (const vm of record.vms) this.vjobOfVm.set(vm, record.spec.name);
     });
@@ -70,9 +81,17 @@ export class ConstraintMetrics {
       const vjob = this.vjobOfVm.get(vm);
       if (vjob !== undefined) this.check(vjob);
     };
-    cloud.vmStateChanged.subscribe(({ vm }) => {
+    cloud.vmStateChanged.subscribe(({ vm, to }) => {
       check(vm);
+      if (this.quarantines) this.watchQuarantines(vm, to);
     });
+    for (const [i, constraint] of constraints.entries()) {
+      const { until } = constraint.window;
+      if (constraint.type !== "quarantine" || until === Infinity) continue;
+      cloud.sim.scheduleAt(until, () => {
+        this.endQuarantine(i);
+      });
+    }
     cloud.migrationEnded.subscribe(({ vm }) => {
       check(vm);
     });
@@ -116,34 +135,75 @@ export class ConstraintMetrics {
     for (const other of near) this.checkSubject(other, lonely);
   }
 
-  /** Checks the constraints on the vjob that `which` selects. */
+  /** Checks the constraints on the vjob that `which` selects (quarantines are watched apart). */
   private checkSubject(vjob: string, which: (constraint: Constraint) => boolean): void {
     this.constraints.forEach((constraint, i) => {
+      if (constraint.type === "quarantine") return;
       if (!appliesTo(constraint, vjob) || !which(constraint)) return;
       const members = membersOf(constraint, vjob);
-      const subject = members.join("+");
-      const kept = holds(constraint, this.cloud.platform, members, this.places);
-      const tally = this.tallies[i] as Tally;
-      const since = tally.since.get(subject);
-      const now = this.cloud.sim.now;
-      if (!kept && since === undefined) {
-        tally.since.set(subject, now);
-        tally.violations++;
-      } else if (kept && since !== undefined) {
-        tally.since.delete(subject);
-        tally.seconds += now - since;
-        for (const member of members) {
-          this.vjobSeconds.set(member, (this.vjobSeconds.get(member) ?? 0) + now - since);
-        }
-      } else return;
-      this.changed.emit({
-        constraint: constraint.index,
-        type: constraint.type,
-        subject,
-        broken: !kept,
-        time: now,
-      });
+      this.mark(i, members, !holds(constraint, this.cloud.platform, members, this.places));
     });
+  }
+
+  /** Records constraint `i` as broken or kept for its subject `members` (a change is signalled). */
+  private mark(i: number, members: readonly string[], broken: boolean): void {
+    const constraint = this.constraints[i] as Constraint;
+    const subject = members.join("+");
+    const tally = this.tallies[i] as Tally;
+    const since = tally.since.get(subject);
+    const now = this.cloud.sim.now;
+    if (broken && since === undefined) {
+      tally.since.set(subject, now);
+      tally.violations++;
+    } else if (!broken && since !== undefined) {
+      tally.since.delete(subject);
+      tally.seconds += now - since;
+      for (const member of members) {
+        this.vjobSeconds.set(member, (this.vjobSeconds.get(member) ?? 0) + now - since);
+      }
+    } else return;
+    this.changed.emit({
+      constraint: constraint.index,
+      type: constraint.type,
+      subject,
+      broken,
+      time: now,
+    });
+  }
+
+  /**
+   * A quarantine is about moves: a VM that lands on one of its hosts while it lasts (booted,
+   * restored, resumed or migrated there) breaks it for its vjob until the VM leaves the host or the
+   * quarantine ends; a VM that migrates off one breaks it for an instant (a violation of no
+   * duration), noted for `--check`.
+   */
+  private watchQuarantines(vm: Vm, to: VmState): void {
+    const vjob = this.vjobOfVm.get(vm);
+    if (vjob === undefined) return;
+    const now = this.cloud.sim.now;
+    for (const [i, constraint] of this.constraints.entries()) {
+      if (constraint.type !== "quarantine") continue;
+      const arrived = this.arrivals.get(i) ?? new Map<Vm, string>();
+      this.arrivals.set(i, arrived);
+      const from = vm.host;
+      if (to === "migrating" && from !== undefined && quarantined(constraint, from, now)) {
+        this.mark(i, [vjob], true);
+        this.departure ??= `constraint #${constraint.index} (quarantine): VM ${vm.name} of ${vjob} left ${this.cloud.hostName(from)} at ${now} s`;
+      }
+      const landing =
+        to === "migrating" ? vm.destination : ARRIVING.includes(to) ? hostsOf(vm)[0] : undefined;
+      if (landing !== undefined && quarantined(constraint, landing, now)) arrived.set(vm, vjob);
+      if (!hostsOf(vm).some((host) => constraint.hosts.has(host))) arrived.delete(vm);
+      this.mark(i, [vjob], [...arrived.values()].includes(vjob));
+    }
+  }
+
+  /** At a quarantine's end: the VMs that arrived during it are no longer a violation. */
+  private endQuarantine(i: number): void {
+    this.arrivals.delete(i);
+    for (const subject of [...(this.tallies[i]?.since.keys() ?? [])]) {
+      this.mark(i, subject.split("+"), false);
+    }
   }
 
   /**
@@ -170,6 +230,7 @@ export class ConstraintMetrics {
    * A description of the first broken one, or undefined.
    */
   brokenWhereKept(): string | undefined {
+    if (this.departure !== undefined) return this.departure;
     for (const [i, constraint] of this.constraints.entries()) {
       if (constraint.onViolation !== "wait") continue;
       for (const [subject, since] of this.tallies[i]?.since ?? []) {

@@ -18,6 +18,7 @@ import {
   type Constraint,
   appliesTo,
   forbidsLiveFlight,
+  quarantined,
 } from "../policies/constraints/placement-constraints.js";
 import { VjobPlaces } from "../policies/constraints/vjob-places.js";
 
@@ -91,7 +92,7 @@ export function installPolicies(
     ...(planPower === undefined ? {} : { power: planPower }),
     ...(constraints.length === 0
       ? {}
-      : { constraints: { constraints, platform: cloud.platform, places } }),
+      : { constraints: { constraints, platform: cloud.platform, places, clock: cloud.sim } }),
   };
   // A policy scheduling vjobs has one queue for the sky: one manager (validation refuses the
   // built-in context switch with another; a user module's is given one).
@@ -105,8 +106,19 @@ export function installPolicies(
       })
     : managerOf(manager, cloud, consolidation, period, seen);
   const decisions = new ConsolidationMetrics(loop, consolidation.name, period);
-  installSkyRelocation(cloud, runner, sky, policies.sky.period, (vjob) =>
-    constraints.some((c) => forbidsLiveFlight(c) && appliesTo(c, vjob)),
+  // A vjob flies by snapshot only if a constraint forbids its live migration, or while one of
+  // its VMs is on a host in quarantine.
+  installSkyRelocation(
+    cloud,
+    runner,
+    sky,
+    policies.sky.period,
+    (vjob) =>
+      constraints.some((c) => forbidsLiveFlight(c) && appliesTo(c, vjob)) ||
+      places.vmsOf(vjob).some((vm) => {
+        const host = vm.host;
+        return host !== undefined && constraints.some((c) => quarantined(c, host, cloud.sim.now));
+      }),
   );
   // "none" is no control loop at all, rather than one deciding nothing every period.
   if (objects.consolidation !== undefined || policies.consolidation.name !== "none") loop.start();

@@ -21,9 +21,9 @@ function vjobsOf(workload: VjobsWorkload): Map<string, number> | undefined {
   return undefined;
 }
 
-/** Names a fence or ban gives that the platform lacks, with their paths. */
+/** Names a fence, ban or quarantine gives that the platform lacks, with their paths. */
 function unknownPlaces(spec: ConstraintSpec, i: number, platform: Platform): Problem[] {
-  if (spec.type !== "fence" && spec.type !== "ban") return [];
+  if (spec.type !== "fence" && spec.type !== "ban" && spec.type !== "quarantine") return [];
   const known = {
     hosts: platform.hosts.map((host) => host.name),
     clusters: platform.sites.flatMap((site) => site.clusters.map((cluster) => cluster.name)),
@@ -45,6 +45,12 @@ function unknownPlaces(spec: ConstraintSpec, i: number, platform: Platform): Pro
     problems.push({
       path: `constraints[${i}]`,
       message: `expected hosts, clusters or sites to ${spec.type}, got none`,
+    });
+  }
+  if (spec.type === "quarantine" && spec.until !== undefined && spec.until <= spec.from) {
+    problems.push({
+      path: `constraints[${i}].until`,
+      message: `expected an end after its start (${spec.from} s), got ${spec.until} s`,
     });
   }
   return problems;
@@ -158,7 +164,7 @@ export function constraintProblems(
       });
       return;
     }
-    if (spec.vjobs === "each") return;
+    if (spec.type === "quarantine" || spec.vjobs === "each") return;
     spec.vjobs.forEach((name, j) => {
       known(`constraints[${i}].vjobs[${j}]`, name);
     });

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { duration } from "./quantities.js";
 
 /**
  * The `constraints` section: what users expect of their VMs' placement (BtrPlace's vocabulary,
@@ -80,6 +81,23 @@ export const constraintSpec = z.discriminatedUnion("type", [
     .meta({
       description:
         "the VMs on hosts of their own: no VM of another vjob (or of a vjob outside the group) on their hosts",
+    }),
+  z
+    .strictObject({
+      type: z.literal("quarantine"),
+      ...places,
+      from: duration()
+        .pipe(z.number().min(0))
+        .default(0)
+        .meta({ description: "when the maintenance starts" }),
+      until: duration()
+        .pipe(z.number().positive())
+        .optional()
+        .meta({ description: "when it ends (none: the end of the run)" }),
+    })
+    .meta({
+      description:
+        "hosts under maintenance: from `from` until `until` no VM arrives on them (placed, restored, migrated) and none leaves them by migration",
     }),
   z.strictObject({ type: z.literal("root"), vjobs }).meta({
     description:

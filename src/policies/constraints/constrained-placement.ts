@@ -73,7 +73,7 @@ export function constrainedPlacement(
               view.platform,
               host,
               c.type === "split" ? (others[i] ?? []) : [...chosen, ...(others[i] ?? [])],
-              c.type === "lonely" && stranger(c, host),
+              { stranger: c.type === "lonely" && stranger(c, host), now: view.sim.now },
             ),
           );
         };

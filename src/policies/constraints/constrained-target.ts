@@ -2,7 +2,7 @@ import type { Platform } from "../../platform/platform.js";
 import { within } from "../consolidation/capacity.js";
 import type { Assignment, Configuration, VmDemand } from "../consolidation/configuration.js";
 import { hostLoads } from "../consolidation/entropy/assignment-metrics.js";
-import { type Constraint, holds, keptOnlyInPlace } from "./placement-constraints.js";
+import { type Constraint, holds, keptOnlyInPlace, quarantined } from "./placement-constraints.js";
 import { DecisionVjobs, type VjobLookup } from "./decision-vjobs.js";
 import type { Whereabouts } from "./vjob-places.js";
 
@@ -11,6 +11,8 @@ export interface TargetConstraints {
   readonly constraints: readonly Constraint[];
   readonly platform: Platform;
   readonly places: VjobLookup;
+  /** What time it is (a quarantine lasts a while). */
+  readonly clock: { readonly now: number };
 }
 
 /**
@@ -19,7 +21,7 @@ export interface TargetConstraints {
  * their hosts and the VMs the target starts left where they are (a controller's queued vjobs stay
  * queued), until no undo is left to do. A group's vjobs outside the decision (on other sites, or
  * hosts of another group manager) count where they are. If an undo overloads a host the target
- * had room on, the decision moves nothing. Every constraint holds once the plan is done; a
+ * had room on, the decision moves nothing. Nothing moves onto or off a host in quarantine. Every constraint holds once the plan is done; a
  * continuous one while it runs too, by the plan's order (see planGuard), except a gather or an
  * among, kept only if its VMs move within their host, site or cluster (checked here).
  */
@@ -38,6 +40,13 @@ export function keepConstraints(
   const during = decision.where((vm) => present([vm.host, trimmed[vm.id]]));
   /** Whether the target moves the VM or starts it (a suspend never breaks a constraint). */
   const changed = (vm: VmDemand) => trimmed[vm.id] !== undefined && trimmed[vm.id] !== vm.host;
+  // No VM arrives on a host in quarantine, none leaves one.
+  const { now: time } = context.clock;
+  const closed = (host: number | undefined) =>
+    host !== undefined && constraints.some((c) => quarantined(c, host, time));
+  for (const vm of configuration.vms) {
+    if (changed(vm) && (closed(trimmed[vm.id]) || closed(vm.host))) trimmed[vm.id] = vm.host;
+  }
   let undone = true;
   while (undone) {
     undone = false;

@@ -16,13 +16,15 @@ export interface Constraint {
   /** fence: the hosts allowed; ban: the hosts forbidden (ids). */
   readonly hosts: ReadonlySet<number>;
   readonly onViolation: "wait" | "allow";
+  /** quarantine: when its hosts (`hosts`) are under maintenance, from (inclusive) until. */
+  readonly window: { readonly from: number; readonly until: number };
   /** Kept at every instant, plans included (else once each plan is done); root always is. */
   readonly continuous: boolean;
 }
 
 /** The host ids a fence or ban names: its hosts, its clusters' and its sites'. */
 function hostsNamed(spec: ConstraintSpec, platform: Platform): Set<number> {
-  if (spec.type !== "fence" && spec.type !== "ban") return new Set();
+  if (spec.type !== "fence" && spec.type !== "ban" && spec.type !== "quarantine") return new Set();
   const hosts = new Set<number>();
   const names = (list: readonly string[] | undefined) => new Set(list ?? []);
   const [byHost, byCluster, bySite] = [names(spec.hosts), names(spec.clusters), names(spec.sites)];
@@ -56,15 +58,19 @@ export function resolveConstraints(
     vjobs:
       spec.type === "split"
         ? vjobsOf(spec.groups.flat())
-        : spec.vjobs === "each"
+        : spec.type === "quarantine" || spec.vjobs === "each"
           ? "each"
           : vjobsOf(spec.vjobs),
     groups: spec.type === "split" ? spec.groups.map(vjobsOf) : [],
     across: spec.type === "spread" ? spec.across : spec.type === "among" ? spec.within : "host",
     hosts: hostsNamed(spec, platform),
     // A root constraint is never broken by a placement: nothing to wait for.
-    onViolation: spec.type === "root" ? "wait" : spec.onViolation,
-    continuous: spec.type === "root" || spec.holds === "continuous",
+    onViolation: spec.type === "root" || spec.type === "quarantine" ? "wait" : spec.onViolation,
+    window:
+      spec.type === "quarantine"
+        ? { from: spec.from, until: spec.until ?? Infinity }
+        : { from: 0, until: Infinity },
+    continuous: spec.type === "root" || spec.type === "quarantine" || spec.holds === "continuous",
   }));
 }
 
@@ -81,23 +87,34 @@ export function appliesTo(constraint: Constraint, vjob: string): boolean {
   return constraint.vjobs === "each" || constraint.vjobs.has(vjob);
 }
 
+/** Whether a quarantine keeps VMs from arriving on or leaving the host at time `now`. */
+export function quarantined(constraint: Constraint, host: number, now: number): boolean {
+  const { from, until } = constraint.window;
+  return (
+    constraint.type === "quarantine" && constraint.hosts.has(host) && now >= from && now < until
+  );
+}
+
 /**
- * Whether a VM may go to `host`, given the hosts `taken` by the other VMs the constraint holds
- * together (its vjob's, or its group's) and whether a VM of a vjob outside them is on the host
- * (`stranger`): a spread forbids a host (or a site) already taken, a gather every host but the one
- * taken, a fence every host it does not name, a ban every host it names, a lonely one a host with
- * a stranger; a root constraint says nothing of where VMs start.
+ * Whether a VM may go to `host` at time `now`, given the hosts `taken` by the other VMs the
+ * constraint holds together (its vjob's, or its group's) and whether a VM of a vjob outside them
+ * is on the host (`stranger`): a spread forbids a host (or a site) already taken, a gather every
+ * host but the one taken, a fence every host it does not name, a ban every host it names, a
+ * lonely one a host with a stranger, a quarantine its hosts while it lasts; a root constraint
+ * says nothing of where VMs start.
  */
 export function admits(
   constraint: Constraint,
   platform: Platform,
   host: number,
   taken: Iterable<number>,
-  stranger: boolean,
+  at: { readonly stranger: boolean; readonly now: number },
 ): boolean {
   switch (constraint.type) {
+    case "quarantine":
+      return !quarantined(constraint, host, at.now);
     case "lonely":
-      return !stranger;
+      return !at.stranger;
     case "fence":
       return constraint.hosts.has(host);
     case "ban":
@@ -185,6 +202,9 @@ export function holds(
   if (constraint.type === "split") {
     return splitHolds(constraint.groups.map((group) => [...group].flatMap(occupiedOf)));
   }
+  // A quarantine is about moves, not places: placement, consolidations and plans keep it, and
+  // QuarantineWatch measures it.
+  if (constraint.type === "quarantine") return true;
   const occupied = members.flatMap(occupiedOf);
   if (constraint.type === "lonely") {
     const own = new Set(members);
@@ -199,7 +219,7 @@ export function holds(
   }
   if (constraint.type !== "spread") {
     return occupied.every((hosts) =>
-      hosts.every((host) => admits(constraint, platform, host, [], false)),
+      hosts.every((host) => admits(constraint, platform, host, [], { stranger: false, now: 0 })),
     );
   }
   const seen = new Set<number>();

@@ -2,7 +2,13 @@ import type { Assignment, Configuration } from "../consolidation/configuration.j
 import type { PlanGuard } from "../consolidation/entropy/plan.js";
 import { type TargetConstraints, keepConstraints } from "./constrained-target.js";
 import { DecisionVjobs, type VjobLookup } from "./decision-vjobs.js";
-import { type Constraint, appliesTo, holds, membersOf } from "./placement-constraints.js";
+import {
+  type Constraint,
+  appliesTo,
+  holds,
+  membersOf,
+  quarantined,
+} from "./placement-constraints.js";
 import { type Whereabouts, hostsOf } from "./vjob-places.js";
 
 /** A continuous constraint over some vjobs that a plan must keep between its actions. */
@@ -105,6 +111,12 @@ export function arrivalsKeepConstraints(
     const vjob = places.vjobOfVm(vm);
     if (vjob === undefined) return true;
     const arriving = places.vmsOf(vjob).find((other) => other.id === vm);
+    // A quarantine closes its hosts to arrivals, and to migrations off them.
+    const { now: time } = context.clock;
+    const leaving = arriving?.state === "running" ? arriving.host : undefined;
+    const closed = (at: number | undefined) =>
+      at !== undefined && constraints.some((c) => quarantined(c, at, time));
+    if (closed(host) || closed(leaving)) return false;
     const now = liveWorld(places, new Map());
     const during = liveWorld(
       places,
