@@ -4,11 +4,13 @@
  * grid5000-dense: the 1,463 hosts of Grid'5000 2011 at about 10 VMs each for a week), each
  * run in a fresh process, `--runs` times; prints per run the events dispatched, the wall time, the
  * events per second, the peak RSS and the bytes of RSS per host and per VM, then the medians.
- * `--duration` simulates less than the scenario's day (a slice, for the large ones).
+ * `--duration` simulates less than the scenario's day (a slice, for the large ones); `--file`
+ * runs another scenario file instead (bench/constraints.ts does).
  *
- *   npm run bench:scale -- --scenario s1 --runs 3 [--duration 1h] [--heap 16384]
+ *   npm run bench:scale -- --scenario s1 --runs 3 [--duration 1h] [--heap 16384] [--file F]
  */
 import { execFileSync } from "node:child_process";
+import { dirname } from "node:path";
 import process from "node:process";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
@@ -36,7 +38,7 @@ function measure(file: string, duration: number | undefined): Measure {
   const until = duration ?? scenario.duration;
   const size = scenarioSize(scenario);
   const started = performance.now();
-  const run = prepareRun(scenario, { baseDir: packageFile("bench", "scale") });
+  const run = prepareRun(scenario, { baseDir: dirname(file) });
   run.sim.run({ until });
   run.finish(until);
   const wallSeconds = (performance.now() - started) / 1000;
@@ -64,7 +66,7 @@ if (one >= 0) {
   const runs = Number(option("--runs") ?? 3);
   const duration = option("--duration");
   const heap = option("--heap");
-  const file = packageFile("bench", "scale", `${name}.yaml`);
+  const file = option("--file") ?? packageFile("bench", "scale", `${name}.yaml`);
   const self = fileURLToPath(import.meta.url);
   const results: Measure[] = [];
   for (let i = 0; i < runs; i++) {

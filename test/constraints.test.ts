@@ -847,6 +847,19 @@ describe("constraints kept by every policy, through failures (property)", () => 
   });
 });
 
+describe("the constraints benchmark's scenarios (bench/constraints/)", () => {
+  it("validate, and differ from the reference by their constraints only", () => {
+    const load = (name: string) => loadScenarioFile(`bench/constraints/${name}.yaml`);
+    const none = load("none");
+    expect(none.constraints).toEqual([]);
+    for (const name of ["spread", "mixed"]) {
+      const variant = load(name);
+      expect(variant.constraints.length).toBeGreaterThan(0);
+      expect({ ...variant, name: none.name, constraints: [] }).toEqual(none);
+    }
+  });
+});
+
 describe("the README's complete example", () => {
   it("runs under the model's checks, every constraint kept, its service measured", () => {
     const readme = readFileSync("README.md", "utf8");
