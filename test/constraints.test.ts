@@ -65,6 +65,15 @@ function placements(jobs: Parameters<typeof scenario>[0], constraints: unknown[]
 
 const J0 = [{ name: "j0", vms: 3 }];
 
+/** A consolidation that swaps the hosts of the first two VMs at every decision. */
+const SWAP_EVERY_TIME: ConsolidationPolicy = {
+  name: "swap",
+  decide: ({ configuration }) => ({
+    target: configuration.vms.map((vm, i) => configuration.vms[1 - i]?.host ?? vm.host),
+    computeTime: 0,
+  }),
+};
+
 describe("placement constraints", () => {
   it("first-fit without constraint fills hosts in order", () => {
     // 3 VMs x 2 vCPUs = 6 vCPUs > 4 cores: first-fit at 1 vCPU per core puts 2 on s0h0, 1 on s0h1.
@@ -330,14 +339,7 @@ describe("placement constraints", () => {
       ...base,
       policies: { ...base.policies, consolidation: { ...base.policies.consolidation, period: 30 } },
     };
-    const swap: ConsolidationPolicy = {
-      name: "swap",
-      decide: ({ configuration }) => ({
-        target: configuration.vms.map((vm, i) => configuration.vms[1 - i]?.host ?? vm.host),
-        computeTime: 0,
-      }),
-    };
-    const run = SteppedRun.start(s, { consolidation: swap });
+    const run = SteppedRun.start(s, { consolidation: SWAP_EVERY_TIME });
     expect(run.nextDecision()?.plan.migrations).toBe(0);
     expect(run.finish().constraints?.[0]).toMatchObject({ violations: 0, violationSeconds: 0 });
   });
@@ -392,14 +394,7 @@ describe("placement constraints", () => {
     const s = spreadPair("continuous", [
       { type: "quarantine", hosts: ["s0h1"], from: "10s", until: "45s" },
     ]);
-    const swap: ConsolidationPolicy = {
-      name: "swap",
-      decide: ({ configuration }) => ({
-        target: configuration.vms.map((vm, i) => configuration.vms[1 - i]?.host ?? vm.host),
-        computeTime: 0,
-      }),
-    };
-    const run = SteppedRun.start(s, { consolidation: swap });
+    const run = SteppedRun.start(s, { consolidation: SWAP_EVERY_TIME });
     expect(run.nextDecision()?.plan.migrations).toBe(0);
     expect(run.nextDecision()?.plan.migrations).toBe(3);
     expect(run.finish().constraints?.[1]).toMatchObject({ violations: 0, violationSeconds: 0 });
