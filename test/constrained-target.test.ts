@@ -4,10 +4,8 @@ import { syntheticPlatform } from "../src/platform/synthetic.js";
 import type { Configuration } from "../src/policies/consolidation/configuration.js";
 import { buildPlan } from "../src/policies/consolidation/entropy/plan.js";
 import { keepConstraints } from "../src/policies/constraints/constrained-target.js";
-import {
-  arrivalsKeepConstraints,
-  constrainedSwitch,
-} from "../src/policies/constraints/plan-guard.js";
+import { arrivalsKeepConstraints } from "../src/policies/constraints/arrivals-check.js";
+import { constrainedSwitch } from "../src/policies/constraints/plan-guard.js";
 import { resolveConstraints } from "../src/policies/constraints/placement-constraints.js";
 import type { VmWhere } from "../src/policies/constraints/vjob-places.js";
 import type { ConstraintSpec } from "../src/scenario/constraints-section.js";

@@ -21,7 +21,8 @@ import { decisionRoundTrip } from "./manager-messages.js";
 import type { ConsolidationManager } from "./consolidation-manager.js";
 import type { ReconfigurationPlan } from "../policies/consolidation/entropy/plan.js";
 import type { TargetConstraints } from "../policies/constraints/constrained-target.js";
-import { arrivalsKeepConstraints, constrainedSwitch } from "../policies/constraints/plan-guard.js";
+import { arrivalsKeepConstraints } from "../policies/constraints/arrivals-check.js";
+import { constrainedSwitch } from "../policies/constraints/plan-guard.js";
 
 /** One decision of the loop, as the metrics see it. */
 export interface Decision {

@@ -1,5 +1,6 @@
 import type { TargetConstraints } from "../policies/constraints/constrained-target.js";
-import { arrivalsKeepConstraints, constrainedSwitch } from "../policies/constraints/plan-guard.js";
+import { arrivalsKeepConstraints } from "../policies/constraints/arrivals-check.js";
+import { constrainedSwitch } from "../policies/constraints/plan-guard.js";
 import type { Cloud } from "../compute/cloud.js";
 import { siteHosts } from "../platform/platform.js";
 import type { ConsolidationPolicy } from "../policies/consolidation/consolidation-policy.js";
