@@ -63,11 +63,13 @@ function decision(
     places,
     clock: { now },
   });
+  /** The decision's VMs as the cloud numbers them. */
+  const cloudVms = configuration.vms.map((demand) => ({ id: demand.vm ?? -1 }));
   const keep = (specs: ConstraintSpec[], target: readonly (number | undefined)[]) =>
     keepConstraints(context(specs), configuration, target);
   /** The plan's pools to the kept target, ordered by the continuous constraints. */
   const plan = (specs: ConstraintSpec[], target: readonly (number | undefined)[]) => {
-    const kept = constrainedSwitch(context(specs), configuration, target);
+    const kept = constrainedSwitch(context(specs), configuration, cloudVms, target);
     return buildPlan(configuration, kept.target, kept.guard ? { guard: kept.guard } : {}).pools;
   };
   /** Whether a plan to `target` may start the VM's arrival on `host` at `when`. */
@@ -81,7 +83,7 @@ function decision(
     arrivalsKeepConstraints(
       { ...context(specs), clock: { now: when } },
       configuration,
-      configuration.vms.map((demand) => ({ id: demand.vm ?? -1 })),
+      cloudVms,
       target,
     )(vm + 100, host);
   return Object.assign(keep, { plan, arrives });

@@ -21,7 +21,6 @@ import { decisionRoundTrip } from "./manager-messages.js";
 import type { ConsolidationManager } from "./consolidation-manager.js";
 import type { ReconfigurationPlan } from "../policies/consolidation/entropy/plan.js";
 import type { TargetConstraints } from "../policies/constraints/constrained-target.js";
-import { arrivalsKeepConstraints } from "../policies/constraints/arrivals-check.js";
 import { constrainedSwitch } from "../policies/constraints/plan-guard.js";
 
 /** One decision of the loop, as the metrics see it. */
@@ -114,9 +113,10 @@ export class ConsolidationLoop implements ConsolidationManager {
     const perSite =
       this.options.scope === "site" && policy.schedulesVjobs !== true && this.group === undefined;
     const decision = perSite ? decidePerSite(policy, view, cloud.platform) : policy.decide(view);
-    const { target, guard } = constrainedSwitch(
+    const { target, guard, admits } = constrainedSwitch(
       this.options.constraints,
       configuration,
+      vms,
       decision.target,
     );
     const messageTime = decisionRoundTrip(
@@ -126,12 +126,10 @@ export class ConsolidationLoop implements ConsolidationManager {
     );
     const delay = decision.computeTime + messageTime;
     const plan = planSwitch(cloud, policy.name, configuration, target, suspended, guard);
-    const { run, constraints } = this.options;
+    const { run } = this.options;
     const execution: PlanExecutorOptions = {
       ...(run === undefined ? {} : { run }),
-      ...(constraints === undefined
-        ? {}
-        : { admits: arrivalsKeepConstraints(constraints, configuration, vms, target) }),
+      ...(admits === undefined ? {} : { admits }),
     };
     const power = powerActionsOf(cloud, configuration, target, this.options.power);
     this.decided.emit({

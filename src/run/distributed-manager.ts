@@ -1,5 +1,4 @@
 import type { TargetConstraints } from "../policies/constraints/constrained-target.js";
-import { arrivalsKeepConstraints } from "../policies/constraints/arrivals-check.js";
 import { constrainedSwitch } from "../policies/constraints/plan-guard.js";
 import type { Cloud } from "../compute/cloud.js";
 import { siteHosts } from "../platform/platform.js";
@@ -114,9 +113,10 @@ export class DistributedManager implements ConsolidationManager {
       cloud,
       watts: (host, utilization) => cloud.energyOf(host).power.watts(utilization),
     });
-    const { target, guard } = constrainedSwitch(
+    const { target, guard, admits } = constrainedSwitch(
       this.options.constraints,
       configuration,
+      vms,
       decision.target,
     );
     const solved = isViable(configuration, target);
@@ -147,11 +147,7 @@ export class DistributedManager implements ConsolidationManager {
     }
     cloud.sim.schedule(delay, () => {
       const start = cloud.sim.now;
-      const { constraints } = this.options;
-      const execution: PlanExecutorOptions =
-        constraints === undefined
-          ? {}
-          : { admits: arrivalsKeepConstraints(constraints, configuration, vms, target) };
+      const execution: PlanExecutorOptions = admits === undefined ? {} : { admits };
       executePlan(cloud, plan.pools, vms, execution, (outcome) => {
         this.switched.emit({ ...outcome, start, end: cloud.sim.now });
         this.release(members);

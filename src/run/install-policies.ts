@@ -18,7 +18,7 @@ import {
   type Constraint,
   appliesTo,
   forbidsLiveFlight,
-  quarantined,
+  inQuarantine,
 } from "../policies/constraints/placement-constraints.js";
 import { VjobPlaces } from "../policies/constraints/vjob-places.js";
 
@@ -115,10 +115,7 @@ export function installPolicies(
     policies.sky.period,
     (vjob) =>
       constraints.some((c) => forbidsLiveFlight(c) && appliesTo(c, vjob)) ||
-      places.vmsOf(vjob).some((vm) => {
-        const host = vm.host;
-        return host !== undefined && constraints.some((c) => quarantined(c, host, cloud.sim.now));
-      }),
+      places.vmsOf(vjob).some((vm) => inQuarantine(constraints, vm.host, cloud.sim.now)),
   );
   // "none" is no control loop at all, rather than one deciding nothing every period.
   if (objects.consolidation !== undefined || policies.consolidation.name !== "none") loop.start();

@@ -15,7 +15,7 @@ export interface PlanOutcome {
 export interface PlanExecutorOptions {
   /** Starts a VM that never ran (context switch); the executor follows its boot to running. */
   readonly run?: (vm: Vm, host: number) => void;
-  /** Whether a VM (by cloud id) may arrive on a host now: its continuous constraints (all if undefined). */
+  /** Whether a VM (by cloud id) may arrive on a host now, under the constraints (any if undefined). */
   readonly admits?: (vm: number, host: number) => boolean;
 }
 
@@ -27,7 +27,7 @@ const IN_PROGRESS: readonly VmState[] = ["migrating", "suspending", "resuming", 
  * next pool once every action of this one is over (completed, failed or cancelled). The cloud may
  * have changed since the decision (a host crashed, a VM ended): an action whose VM is no longer
  * where the plan expects it, or whose destination is down, lacks the RAM now or would break a
- * continuous constraint now (`admits`), is skipped.
+ * constraint now (`admits`), is skipped.
  */
 export function executePlan(
   cloud: Cloud,

@@ -1,7 +1,7 @@
 import type { Assignment, Configuration } from "../consolidation/configuration.js";
 import type { TargetConstraints } from "./constrained-target.js";
 import type { VjobLookup } from "./decision-vjobs.js";
-import { appliesTo, holds, membersOf, quarantined } from "./placement-constraints.js";
+import { appliesTo, holds, inQuarantine, membersOf } from "./placement-constraints.js";
 import { type Whereabouts, hostsOf } from "./vjob-places.js";
 
 /**
@@ -29,11 +29,11 @@ export function arrivalsKeepConstraints(
     if (vjob === undefined) return true;
     const arriving = places.vmsOf(vjob).find((other) => other.id === vm);
     // A quarantine closes its hosts to arrivals, and to migrations off them.
-    const { now: time } = context.clock;
     const leaving = arriving?.state === "running" ? arriving.host : undefined;
-    const closed = (at: number | undefined) =>
-      at !== undefined && constraints.some((c) => quarantined(c, at, time));
-    if (closed(host) || closed(leaving)) return false;
+    const { now: time } = context.clock;
+    if (inQuarantine(constraints, host, time) || inQuarantine(constraints, leaving, time)) {
+      return false;
+    }
     const now = liveWorld(places, new Map());
     const during = liveWorld(
       places,

@@ -2,7 +2,7 @@ import type { Platform } from "../../platform/platform.js";
 import { within } from "../consolidation/capacity.js";
 import type { Assignment, Configuration, VmDemand } from "../consolidation/configuration.js";
 import { hostLoads } from "../consolidation/entropy/assignment-metrics.js";
-import { type Constraint, holds, keptOnlyInPlace, quarantined } from "./placement-constraints.js";
+import { type Constraint, holds, inQuarantine, keptOnlyInPlace } from "./placement-constraints.js";
 import { DecisionVjobs, type VjobLookup } from "./decision-vjobs.js";
 import type { Whereabouts } from "./vjob-places.js";
 
@@ -21,9 +21,10 @@ export interface TargetConstraints {
  * their hosts and the VMs the target starts left where they are (a controller's queued vjobs stay
  * queued), until no undo is left to do. A group's vjobs outside the decision (on other sites, or
  * hosts of another group manager) count where they are. If an undo overloads a host the target
- * had room on, the decision moves nothing. Nothing moves onto or off a host in quarantine. Every constraint holds once the plan is done; a
- * continuous one while it runs too, by the plan's order (see planGuard), except a gather or an
- * among, kept only if its VMs move within their host, site or cluster (checked here).
+ * had room on, the decision moves nothing. Nothing moves onto or off a host in quarantine. Every
+ * constraint holds once the plan is done; a continuous one while it runs too, by the plan's order
+ * (see planGuard), except a gather or an among, kept only if its VMs move within their host, site
+ * or cluster (checked here).
  */
 export function keepConstraints(
   context: TargetConstraints,
@@ -41,9 +42,7 @@ export function keepConstraints(
   /** Whether the target moves the VM or starts it (a suspend never breaks a constraint). */
   const changed = (vm: VmDemand) => trimmed[vm.id] !== undefined && trimmed[vm.id] !== vm.host;
   // No VM arrives on a host in quarantine, none leaves one.
-  const { now: time } = context.clock;
-  const closed = (host: number | undefined) =>
-    host !== undefined && constraints.some((c) => quarantined(c, host, time));
+  const closed = (host: number | undefined) => inQuarantine(constraints, host, context.clock.now);
   for (const vm of configuration.vms) {
     if (changed(vm) && (closed(trimmed[vm.id]) || closed(vm.host))) trimmed[vm.id] = vm.host;
   }

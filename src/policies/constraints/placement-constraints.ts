@@ -13,7 +13,7 @@ export interface Constraint {
   readonly across: "host" | "site" | "cluster";
   /** split: the groups of vjobs kept apart (their union is `vjobs`). */
   readonly groups: readonly ReadonlySet<string>[];
-  /** fence: the hosts allowed; ban: the hosts forbidden (ids). */
+  /** fence: the hosts allowed; ban: the hosts forbidden; quarantine: the hosts closed (ids). */
   readonly hosts: ReadonlySet<number>;
   readonly onViolation: "wait" | "allow";
   /** quarantine: when its hosts (`hosts`) are under maintenance, from (inclusive) until. */
@@ -22,7 +22,7 @@ export interface Constraint {
   readonly continuous: boolean;
 }
 
-/** The host ids a fence or ban names: its hosts, its clusters' and its sites'. */
+/** The host ids a fence, ban or quarantine names: its hosts, its clusters' and its sites'. */
 function hostsNamed(spec: ConstraintSpec, platform: Platform): Set<number> {
   if (spec.type !== "fence" && spec.type !== "ban" && spec.type !== "quarantine") return new Set();
   const hosts = new Set<number>();
@@ -93,6 +93,15 @@ export function quarantined(constraint: Constraint, host: number, now: number): 
   return (
     constraint.type === "quarantine" && constraint.hosts.has(host) && now >= from && now < until
   );
+}
+
+/** Whether any of the constraints is a quarantine of the host (if any) at time `now`. */
+export function inQuarantine(
+  constraints: readonly Constraint[],
+  host: number | undefined,
+  now: number,
+): boolean {
+  return host !== undefined && constraints.some((c) => quarantined(c, host, now));
 }
 
 /**
@@ -203,7 +212,7 @@ export function holds(
     return splitHolds(constraint.groups.map((group) => [...group].flatMap(occupiedOf)));
   }
   // A quarantine is about moves, not places: placement, consolidations and plans keep it, and
-  // QuarantineWatch measures it.
+  // ConstraintMetrics watches its hosts' arrivals and departures.
   if (constraint.type === "quarantine") return true;
   const occupied = members.flatMap(occupiedOf);
   if (constraint.type === "lonely") {

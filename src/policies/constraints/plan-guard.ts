@@ -1,6 +1,7 @@
 import type { Assignment, Configuration } from "../consolidation/configuration.js";
 import type { PlanGuard } from "../consolidation/entropy/plan.js";
 import { type TargetConstraints, keepConstraints } from "./constrained-target.js";
+import { arrivalsKeepConstraints } from "./arrivals-check.js";
 import { DecisionVjobs } from "./decision-vjobs.js";
 import { type Constraint, holds } from "./placement-constraints.js";
 
@@ -65,18 +66,29 @@ export function planGuard(
   };
 }
 
+/** A consolidation's switch under the constraints: see constrainedSwitch. */
+export interface ConstrainedSwitch {
+  readonly target: Assignment;
+  readonly guard?: PlanGuard;
+  /** Whether a VM (by cloud id) may start arriving on a host as the plan is carried out. */
+  readonly admits?: (vm: number, host: number) => boolean;
+}
+
 /**
- * A consolidation's target and plan guard under the scenario's constraints (none: the target as
- * it is): the target with the moves that would break one undone, and the guard that orders the
- * plan to keep the continuous ones.
+ * A consolidation's switch under the scenario's constraints (none: the target as it is): the
+ * target with the moves that would break one undone, the guard that orders the plan to keep the
+ * continuous ones, and the check of each action as the plan runs (the decision's `vms`, in its
+ * order, are the cloud's VMs of the configuration).
  */
 export function constrainedSwitch(
   context: TargetConstraints | undefined,
   configuration: Configuration,
+  vms: readonly { readonly id: number }[],
   target: Assignment,
-): { readonly target: Assignment; readonly guard?: PlanGuard } {
+): ConstrainedSwitch {
   if (context === undefined) return { target };
   const kept = keepConstraints(context, configuration, target);
   const guard = planGuard(context, configuration, kept);
-  return guard === undefined ? { target: kept } : { target: kept, guard };
+  const admits = arrivalsKeepConstraints(context, configuration, vms, kept);
+  return guard === undefined ? { target: kept, admits } : { target: kept, guard, admits };
 }
