@@ -109,7 +109,7 @@ describe("a plan with power actions", () => {
     sim.run({ until: 10 });
     expect(cloud.powerState(1)).toBe("off");
     const loop = new ConsolidationLoop(cloud, movePolicy({ a: 1 }), 100, {
-      power: { wakes: true, mayPowerOff: () => true },
+      power: { wakes: true, bootable: (off) => [...off], mayPowerOff: () => true },
     });
     const decisions: Decision[] = [];
     const outcomes: PlanOutcome[] = [];

@@ -8,7 +8,7 @@ import type { Placement } from "../src/policies/placement/placement.js";
 import { SALINE_FIXTURES, salineScenario } from "./saline-fixture.js";
 import { migrateVm } from "../src/compute/live-migration.js";
 import { prepareRun, runScenario } from "../src/run/run-scenario.js";
-import type { WorkloadSummary } from "../src/run/workload-run.js";
+import { listed, runChecked } from "./checked-run.js";
 import { SteppedRun } from "../src/run/stepped-run.js";
 import type { VjobsRun } from "../src/run/vjobs-run.js";
 import { checkedScenario, loadScenarioFile } from "../src/scenario/load.js";
@@ -557,13 +557,6 @@ const quarantineArb = fc.constantFrom(
   { type: "quarantine", sites: ["s0"], from: "10min", until: "40min" },
 );
 
-/** Random vjobs as a list workload's: named j0, j1... in submission order, an hour of work each. */
-function listed(jobs: readonly { vms: number; submit: number }[]) {
-  return [...jobs]
-    .sort((a, b) => a.submit - b.submit)
-    .map((job, i) => ({ name: `j${i}`, work: { coreSeconds: "1h" }, ...job }));
-}
-
 /**
  * Runs a random scenario document with the model's checks on (which stop a run at a waiting
  * constraint broken while none of its VMs migrates) and expects no violation of any constraint.
@@ -574,24 +567,6 @@ function expectNoViolation(document: object): void {
   for (const kept of runChecked(document)?.constraints ?? []) {
     expect(kept, JSON.stringify(document)).toMatchObject({ violations: 0 });
   }
-}
-
-/** A scenario document's summary, run with the model's checks on; undefined if it is refused. */
-function runChecked(document: object): WorkloadSummary | undefined {
-  let s;
-  try {
-    s = checkedScenario(document, "property.yaml");
-  } catch (error) {
-    if (!(error instanceof ScenarioError)) throw error;
-    return undefined;
-  }
-  const run = prepareRun(s, { check: true });
-  try {
-    run.sim.run({ until: s.duration });
-  } catch (error) {
-    throw new Error(`${(error as Error).message} in ${JSON.stringify(document)}`, { cause: error });
-  }
-  return run.finish(s.duration).summary;
 }
 
 describe("constraints honoured by every built-in placement (property)", () => {

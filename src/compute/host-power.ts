@@ -19,13 +19,15 @@ const DOWN = POWER_STATES.indexOf("down");
  * The power state of every host: on, switching off, off, booting, or down (crashed). Only a host
  * that is on holds VMs and counts as capacity. A switch-off and a boot take their model's
  * duration; a host woken while it is switching off boots as soon as it is off. A crash interrupts
- * any transition; a repaired host comes back on. Every change is signalled.
+ * any transition; a repaired host comes back on. Every change is signalled. A gate (a power cap)
+ * may refuse a host that is off its boot: it stays off, and a repaired host comes back off.
  */
 export class HostPower {
   readonly changed = new Signal<PowerChange>("host power changed");
   private readonly state: Uint8Array;
   private readonly timers: (EventId | undefined)[];
   private readonly bootWhenOff: Uint8Array;
+  private mayComeOn: (host: number) => boolean = () => true;
 
   constructor(
     private readonly sim: Simulation,
@@ -37,6 +39,20 @@ export class HostPower {
     this.state = new Uint8Array(hosts).fill(ON);
     this.timers = new Array<EventId | undefined>(hosts).fill(undefined);
     this.bootWhenOff = new Uint8Array(hosts);
+  }
+
+  /** Lets `gate` refuse a host that is off its boot or its repair on (a power cap). */
+  gateBoots(gate: (host: number) => boolean): void {
+    this.mayComeOn = gate;
+  }
+
+  /** Sets a host that is on and idle off at once, before the run starts (hosts beyond a cap). */
+  startOff(host: number): void {
+    if (this.state[host] !== ON || this.sim.now !== 0) {
+      throw new RangeError(`host ${host} can start off only when on, at time 0`);
+    }
+    this.setNic(host, false);
+    this.enter(host, OFF);
   }
 
   stateOf(host: number): PowerState {
@@ -66,7 +82,7 @@ export class HostPower {
 
   /**
    * Boots a host that is off (or will be, once switched off); true if it is or will be on without
-   * a repair, false for a host that is down.
+   * a repair, false for a host that is down or that the gate keeps off.
    */
   powerOn(host: number): boolean {
     const state = this.state[host];
@@ -75,7 +91,7 @@ export class HostPower {
       this.bootWhenOff[host] = 1;
       return true;
     }
-    if (state !== OFF) return false;
+    if (state !== OFF || !this.mayComeOn(host)) return false;
     this.bootWhenOff[host] = 0;
     this.enter(host, BOOTING);
     this.timers[host] = this.sim.schedule(this.energyOf(host).boot.seconds, () => {
@@ -97,9 +113,16 @@ export class HostPower {
     return true;
   }
 
-  /** A crashed host repaired (or joining): it comes back on. False if it was not down. */
+  /**
+   * A crashed host repaired (or joining): it comes back on, or off if the gate keeps it off. False
+   * if it was not down.
+   */
   repair(host: number): boolean {
     if (this.state[host] !== DOWN) return false;
+    if (!this.mayComeOn(host)) {
+      this.enter(host, OFF);
+      return true;
+    }
     this.setNic(host, true);
     this.enter(host, ON);
     return true;

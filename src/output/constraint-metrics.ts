@@ -14,6 +14,7 @@ const ARRIVING: readonly VmState[] = ["booting", "restoring", "resuming"];
 import type { VjobPlaces } from "../policies/constraints/vjob-places.js";
 import type { VjobRunner } from "../workload/vjob-runner.js";
 import { Signal } from "../sim/signal.js";
+import { countsAsOnline } from "../policies/constraints/power-caps.js";
 import type { ConsolidationManager } from "../run/consolidation-manager.js";
 
 /** How well one of the scenario's constraints was kept. */
@@ -95,6 +96,12 @@ export class ConstraintMetrics {
     cloud.migrationEnded.subscribe(({ vm }) => {
       check(vm);
     });
+    if (constraints.some((constraint) => constraint.caps.length > 0)) {
+      cloud.hostPowerChanged.subscribe(({ host }) => {
+        this.checkCaps(host);
+      });
+      this.checkCaps(undefined);
+    }
     runner.vjobFinished.subscribe((record) => {
       this.check(record.spec.name);
     });
@@ -145,10 +152,13 @@ export class ConstraintMetrics {
     });
   }
 
-  /** Records constraint `i` as broken or kept for its subject `members` (a change is signalled). */
-  private mark(i: number, members: readonly string[], broken: boolean): void {
+  /**
+   * Records constraint `i` as broken or kept for its subject `members` (a change is signalled);
+   * a power cap's subject is its set of hosts (`cap`), no vjob's.
+   */
+  private mark(i: number, members: readonly string[], broken: boolean, cap?: string): void {
     const constraint = this.constraints[i] as Constraint;
-    const subject = members.join("+");
+    const subject = cap ?? members.join("+");
     const tally = this.tallies[i] as Tally;
     const since = tally.since.get(subject);
     const now = this.cloud.sim.now;
@@ -158,7 +168,7 @@ export class ConstraintMetrics {
     } else if (!broken && since !== undefined) {
       tally.since.delete(subject);
       tally.seconds += now - since;
-      for (const member of members) {
+      for (const member of cap === undefined ? members : []) {
         this.vjobSeconds.set(member, (this.vjobSeconds.get(member) ?? 0) + now - since);
       }
     } else return;
@@ -195,6 +205,21 @@ export class ConstraintMetrics {
       if (landing !== undefined && quarantined(constraint, landing, now)) arrived.set(vm, vjob);
       if (!hostsOf(vm).some((host) => constraint.hosts.has(host))) arrived.delete(vm);
       this.mark(i, [vjob], [...arrived.values()].includes(vjob));
+    }
+  }
+
+  /**
+   * A power cap (maxOnline) is broken while more of its hosts count as online than its max: checked
+   * for the caps over a host whose power changed (every cap if none).
+   */
+  private checkCaps(host: number | undefined): void {
+    const stateOf = (id: number) => this.cloud.powerState(id);
+    for (const [i, constraint] of this.constraints.entries()) {
+      for (const cap of constraint.caps) {
+        if (host !== undefined && !cap.hosts.includes(host)) continue;
+        const online = cap.hosts.filter((id) => countsAsOnline(stateOf(id))).length;
+        this.mark(i, [], online > cap.max, cap.name);
+      }
     }
   }
 

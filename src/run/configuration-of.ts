@@ -39,8 +39,11 @@ export function configurationOf(
     readonly demandOf?: (vm: Vm) => number;
     /** The fraction of each host's cores a policy may fill (default 1). */
     readonly headroom?: number;
-    /** Hosts that are off join too, last, flagged `off` (power management may boot them). */
-    readonly sleeping?: boolean;
+    /**
+     * Hosts that are off join too, last, flagged `off` (power management may boot them): those
+     * this picks of them (the power caps'), in id order.
+     */
+    readonly sleeping?: (off: readonly number[]) => readonly number[];
     /**
      * Only these hosts and the VMs on them (a group manager's or a partition's view); every host
      * when undefined.
@@ -99,10 +102,14 @@ export function configurationOf(
       cpu: host.cores * headroom,
       memory: host.memory - (reserved[host.id] ?? 0),
     }));
-  if (seen.sleeping === true) {
-    for (const host of platform.hosts) {
-      if (cloud.powerState(host.id) !== "off" || !seenHost(host.id)) continue;
-      hosts.push({ id: host.id, cpu: host.cores * headroom, memory: host.memory, off: true });
+  if (seen.sleeping !== undefined) {
+    const off = platform.hosts
+      .filter((host) => cloud.powerState(host.id) === "off" && seenHost(host.id))
+      .map((host) => host.id);
+    for (const id of seen.sleeping(off)) {
+      const host = platform.hosts[id];
+      if (host === undefined) continue;
+      hosts.push({ id, cpu: host.cores * headroom, memory: host.memory, off: true });
     }
   }
   return { configuration: { hosts, vms: demands }, vms, suspended, vjobs: vjobIds };

@@ -97,7 +97,7 @@ export class ConsolidationLoop implements ConsolidationManager {
         demandOf: (vm) => this.monitor.demandOf(vm),
         ...(this.options.headroom === undefined ? {} : { headroom: this.options.headroom }),
         ...(this.group === undefined ? {} : { hosts: this.group }),
-        sleeping: this.options.power?.wakes === true,
+        ...(this.options.power?.wakes === true ? { sleeping: this.options.power.bootable } : {}),
       },
     );
     const view = {

@@ -21,6 +21,7 @@ import {
   inQuarantine,
 } from "../policies/constraints/placement-constraints.js";
 import { VjobPlaces } from "../policies/constraints/vjob-places.js";
+import { PowerCaps } from "../policies/constraints/power-caps.js";
 
 /**
  * Makes the scenario's policies and wires them to the cloud: the vjob runner with the placement
@@ -68,6 +69,7 @@ export function installPolicies(
     cloud,
     objects.power ?? makePolicy("power", policies.power, streams, baseDir),
     storageHosts(cloud, boot.imageStore, faultTolerance),
+    new PowerCaps(constraints),
   );
   const planPower = power.planPower();
   const runner = new VjobRunner(cloud, streams, {

@@ -3,25 +3,37 @@ import type { VmSpec } from "../compute/vm.js";
 import type { CloudView } from "../policies/cloud-view.js";
 import type { Placement } from "../policies/placement/placement.js";
 import type { PowerPolicy } from "../policies/power/power-policy.js";
+import type { PowerCaps } from "../policies/constraints/power-caps.js";
 import type { EventId } from "../sim/simulation.js";
 import type { WakeRequest } from "../workload/vjob-runner.js";
 import type { PlanPower } from "./power-plan.js";
+import type { PowerState } from "../compute/power-model.js";
 
 /**
  * Carries out a power policy: a host that is on and holds no VM is offered to the policy for a
  * switch-off once it has been empty for `idleFor` (again every `idleFor` while it stays empty and
  * on), unless it is `pinned` (an image or snapshot store) or still moving data (a flow on its NIC,
- * a disk transfer). And it wakes hosts for room: see `wake`.
+ * a disk transfer). And it wakes hosts for room: see `wake`. Under power caps (maxOnline), the
+ * hosts beyond them start off, and the cloud refuses boots beyond them (whoever asks).
  */
 export class PowerManager {
   private readonly timers: (EventId | undefined)[];
+  private readonly stateOf: (host: number) => PowerState;
 
   constructor(
     private readonly cloud: Cloud,
     private readonly policy: PowerPolicy,
     private readonly pinned: ReadonlySet<number>,
+    private readonly caps?: PowerCaps,
   ) {
-    this.timers = new Array<EventId | undefined>(cloud.platform.hosts.length).fill(undefined);
+    const hosts = cloud.platform.hosts.length;
+    this.timers = new Array<EventId | undefined>(hosts).fill(undefined);
+    this.stateOf = (host) => cloud.powerState(host);
+    if (caps !== undefined && !caps.empty) {
+      cloud.power.gateBoots((host) => caps.mayComeOn(host, this.stateOf));
+      const on = caps.startingOn(hosts, pinned);
+      for (let host = 0; host < hosts; host++) if (!on.has(host)) cloud.power.startOff(host);
+    }
     if (policy.idleFor === undefined) return;
     cloud.hostUsageChanged.subscribe((host) => {
       this.watch(host);
@@ -62,8 +74,10 @@ export class PowerManager {
    */
   planPower(): PlanPower | undefined {
     if (this.policy.idleFor === undefined) return undefined;
+    const { caps } = this;
     return {
       wakes: this.policy.wakeOnDemand,
+      bootable: (off) => (caps === undefined ? [...off] : caps.bootable(off, this.stateOf)),
       mayPowerOff: (host) => !this.pinned.has(host) && !this.busy(host),
     };
   }
@@ -78,21 +92,23 @@ export class PowerManager {
    * Room on hosts that are off for the vjobs waiting, in queue order (the first did not fit on the
    * hosts that are on): each is placed with the hosts off or booting seen as empty, what earlier
    * ones took held back, until one does not fit or all were placed; the hosts chosen
-   * that are off boot (the vjobs wait for them, a host coming on serves the queue again). True if
-   * the first found room; false if the policy does not wake hosts, or even then it does not fit.
+   * that are off boot (the vjobs wait for them, a host coming on serves the queue again). Under
+   * power caps, only hosts that may come on are seen, and a vjob whose hosts cannot all come on
+   * together does not fit. True if the first found room; false if the policy does not wake hosts,
+   * or even then it does not fit.
    */
   wake(placement: Placement, waiting: readonly WakeRequest[]): boolean {
     if (!this.policy.wakeOnDemand) return false;
-    const view = new AwakeView(this.cloud);
+    const view = new AwakeView(this.cloud, this.caps);
     let first = true;
     for (const request of waiting) {
       const hosts = placement.place(view, request.vms, request.site);
-      if (hosts === undefined) return !first;
-      first = false;
-      view.hold(hosts, request.vms);
       const sleeping = [...new Set(hosts)]
         .filter((host) => this.cloud.powerState(host) === "off")
         .sort((a, b) => a - b);
+      if (hosts === undefined || !view.mayAllComeOn(sleeping)) return !first;
+      first = false;
+      view.hold(hosts, request.vms);
       for (const host of sleeping) this.cloud.powerOn(host);
     }
     return !first;
@@ -100,18 +116,28 @@ export class PowerManager {
 }
 
 /**
- * The cloud with its hosts that are off or booting seen as on and empty, less what the vjobs
- * placed so far in this look-ahead hold.
+ * The cloud with its hosts that are off (those power caps let come on) or booting seen as on and
+ * empty, less what the vjobs placed so far in this look-ahead hold.
  */
 class AwakeView implements CloudView {
   readonly platform: Cloud["platform"];
   readonly sim: Cloud["sim"];
   private readonly memoryHeld = new Map<number, number>();
   private readonly vcpusHeld = new Map<number, number>();
+  private readonly stateOf: (host: number) => PowerState;
 
-  constructor(private readonly cloud: Cloud) {
+  constructor(
+    private readonly cloud: Cloud,
+    private readonly caps: PowerCaps | undefined,
+  ) {
     this.platform = cloud.platform;
     this.sim = cloud.sim;
+    this.stateOf = (host) => cloud.powerState(host);
+  }
+
+  /** Whether these hosts that are off may all come on together (booted by wake as it goes). */
+  mayAllComeOn(off: readonly number[]): boolean {
+    return this.caps === undefined || this.caps.bootable(off, this.stateOf).length === off.length;
   }
 
   hold(hosts: readonly number[], vms: readonly VmSpec[]): void {
@@ -129,7 +155,10 @@ class AwakeView implements CloudView {
   }
 
   isHostUp(host: number): boolean {
-    return this.cloud.isHostUp(host) || this.sleeping(host);
+    if (this.cloud.isHostUp(host)) return true;
+    const state = this.cloud.powerState(host);
+    if (state === "booting") return true;
+    return state === "off" && (this.caps?.mayComeOn(host, this.stateOf) ?? true);
   }
 
   freeMemory(host: number): number {

@@ -6,6 +6,8 @@ import type { Assignment, Configuration } from "../policies/consolidation/config
 export interface PlanPower {
   /** Whether hosts that are off may be booted for a target (they are in the configuration). */
   readonly wakes: boolean;
+  /** Of these hosts that are off, those that may all be booted together (power caps). */
+  readonly bootable: (off: readonly number[]) => number[];
   /** Whether an emptied host may be switched off (not a store, nothing moving through it). */
   mayPowerOff(host: number): boolean;
 }

@@ -3,10 +3,12 @@ import { servicesOf, vjobNamesOf } from "../workload/services.js";
 import {
   type Constraint,
   appliesTo,
+  namesPlaces,
   resolveConstraints,
 } from "../policies/constraints/placement-constraints.js";
 import type { ConstraintSpec } from "./constraints-section.js";
 import type { Problem } from "./problems.js";
+import { powerCapProblems, usableUnderCaps } from "./power-cap-references.js";
 import type { VjobsWorkload } from "./vjobs-section.js";
 
 /** The vjobs a workload will submit, by name, with their VM counts (unknown for an SWF log). */
@@ -21,9 +23,12 @@ function vjobsOf(workload: VjobsWorkload): Map<string, number> | undefined {
   return undefined;
 }
 
-/** Names a fence, ban or quarantine gives that the platform lacks, with their paths. */
+/**
+ * Names a fence, ban, quarantine or maxOnline gives that the platform lacks, with their paths
+ * (a maxOnline naming none caps every host).
+ */
 function unknownPlaces(spec: ConstraintSpec, i: number, platform: Platform): Problem[] {
-  if (spec.type !== "fence" && spec.type !== "ban" && spec.type !== "quarantine") return [];
+  if (!namesPlaces(spec)) return [];
   const known = {
     hosts: platform.hosts.map((host) => host.name),
     clusters: platform.sites.flatMap((site) => site.clusters.map((cluster) => cluster.name)),
@@ -41,7 +46,8 @@ function unknownPlaces(spec: ConstraintSpec, i: number, platform: Platform): Pro
           ],
     ),
   );
-  if (spec.hosts === undefined && spec.clusters === undefined && spec.sites === undefined) {
+  const none = spec.hosts === undefined && spec.clusters === undefined && spec.sites === undefined;
+  if (none && spec.type !== "maxOnline") {
     problems.push({
       path: `constraints[${i}]`,
       message: `expected hosts, clusters or sites to ${spec.type}, got none`,
@@ -56,20 +62,25 @@ function unknownPlaces(spec: ConstraintSpec, i: number, platform: Platform): Pro
   return problems;
 }
 
+/** Of some hosts, those the power caps let be on together, one per place (see usableUnderCaps). */
+type Usable = (hosts: readonly number[], place?: (host: number) => string | number) => number[];
+
 /**
  * Whether the VMs a set of waiting constraints holds (`vms` of `memory` bytes each) can ever be
- * placed: enough hosts admitted by its fences and bans with the RAM for one VM, on enough hosts
- * or sites for its spreads. Undefined if they can; else why not.
+ * placed: enough hosts admitted by its fences and bans (and that the power caps let be on, see
+ * `usable`) with the RAM for one VM, on enough hosts or sites for its spreads. Undefined if they
+ * can; else why not.
  */
 function neverPlaced(
   constraints: readonly Constraint[],
   platform: Platform,
   vms: number,
   memory: number,
+  usable: Usable,
 ): string | undefined {
   const gathered = constraints.some((c) => c.type === "gather");
   const needed = gathered ? vms * memory : memory;
-  const admitted = platform.hosts.filter(
+  const fenced = platform.hosts.filter(
     (host) =>
       host.memory >= needed &&
       constraints.every(
@@ -77,10 +88,12 @@ function neverPlaced(
           (c.type !== "fence" && c.type !== "ban") || (c.type === "fence") === c.hosts.has(host.id),
       ),
   );
-  if (admitted.length === 0) {
+  const ids = fenced.map((host) => host.id);
+  if (usable(ids).length === 0) {
+    const which = `no host its fences and bans admit${fenced.length > 0 ? " and its power caps let on" : ""}`;
     return gathered
-      ? `no host its fences and bans admit has the RAM for its ${vms} VMs together (${needed} B)`
-      : `no host its fences and bans admit has the RAM for one of its VMs (${memory} B)`;
+      ? `${which} has the RAM for its ${vms} VMs together (${needed} B)`
+      : `${which} has the RAM for one of its VMs (${memory} B)`;
   }
   if (vms > 1) {
     const conflict = constraints.find((together) =>
@@ -93,21 +106,24 @@ function neverPlaced(
   const among = constraints.find((c) => c.type === "among");
   const spreadHosts = constraints.some((c) => c.type === "spread" && c.across === "host");
   if (among !== undefined && spreadHosts) {
-    const byPlace = new Map<string, number>();
-    for (const host of admitted) {
+    const byPlace = new Map<string, number[]>();
+    for (const host of fenced) {
       const place = among.across === "site" ? `${host.site}` : `${host.site} ${host.cluster}`;
-      byPlace.set(place, (byPlace.get(place) ?? 0) + 1);
+      byPlace.set(place, [...(byPlace.get(place) ?? []), host.id]);
     }
-    const most = Math.max(...byPlace.values());
+    const most = Math.max(...[...byPlace.values()].map((hosts) => usable(hosts).length));
     if (most < vms) {
       return `its ${vms} VMs cannot be spread over the hosts of one ${among.across} (${most} at most)`;
     }
   }
   for (const c of constraints) {
     if (c.type !== "spread") continue;
-    const places = new Set(admitted.map((host) => (c.across === "host" ? host.id : host.site)));
-    if (places.size < vms) {
-      return `its ${vms} VMs cannot be spread over the ${places.size} ${c.across}s its fences and bans admit`;
+    const siteOf = (id: number) => platform.hosts[id]?.site ?? -1;
+    const place = c.across === "host" ? (id: number) => id : siteOf;
+    const places = usable(ids, place).length;
+    if (places < vms) {
+      const capped = places < new Set(ids.map(place)).size;
+      return `its ${vms} VMs cannot be spread over the ${places} ${c.across}s its fences and bans admit${capped ? " and its power caps let on" : ""}`;
     }
   }
   return undefined;
@@ -133,6 +149,8 @@ export function constraintProblems(
   specs: readonly ConstraintSpec[],
   workload: VjobsWorkload,
   platform: Platform,
+  /** The hosts that stay on (stores), with what they store. */
+  stores: ReadonlyMap<number, string> = new Map(),
 ): Problem[] {
   const problems = specs.flatMap((spec, i) => unknownPlaces(spec, i, platform));
   const vjobs = vjobsOf(workload);
@@ -164,7 +182,7 @@ export function constraintProblems(
       });
       return;
     }
-    if (spec.type === "quarantine" || spec.vjobs === "each") return;
+    if (spec.type === "quarantine" || spec.type === "maxOnline" || spec.vjobs === "each") return;
     spec.vjobs.forEach((name, j) => {
       known(`constraints[${i}].vjobs[${j}]`, name);
     });
@@ -173,6 +191,11 @@ export function constraintProblems(
   const constraints = resolveConstraints(specs, platform, services).filter(
     (c) => c.onViolation === "wait",
   );
+  const capped = constraints.filter((c) => c.caps.length > 0);
+  problems.push(...powerCapProblems(capped, stores, platform));
+  if (problems.length > 0) return problems;
+  const storeIds = new Set(stores.keys());
+  const usable: Usable = (hosts, place) => usableUnderCaps(capped, storeIds, hosts, place);
   const memory = workload.vm.memory;
   // Each vjob on its own (the constraints on it), then each group (its VMs together). Vjobs
   // under the same constraints with as many VMs are alike: checked once.
@@ -180,7 +203,7 @@ export function constraintProblems(
   for (const [name, vms] of vjobs) {
     const mine = constraints.filter((c) => appliesTo(c, name));
     const key = `${mine.map((c) => c.index).join(",")}/${vms}`;
-    if (!checked.has(key)) checked.set(key, neverPlaced(mine, platform, vms, memory));
+    if (!checked.has(key)) checked.set(key, neverPlaced(mine, platform, vms, memory, usable));
     const why = checked.get(key);
     if (why !== undefined) {
       problems.push({ path: "constraints", message: `expected room for vjob ${name}: ${why}` });
@@ -205,7 +228,7 @@ export function constraintProblems(
   for (const c of constraints) {
     if (c.vjobs === "each" || (c.type !== "spread" && c.type !== "gather")) continue;
     const vms = [...c.vjobs].reduce((sum, name) => sum + (vjobs.get(name) ?? 0), 0);
-    const why = neverPlaced([c], platform, vms, memory);
+    const why = neverPlaced([c], platform, vms, memory, usable);
     if (why !== undefined) {
       problems.push({
         path: `constraints[${c.index}]`,

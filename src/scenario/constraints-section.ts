@@ -99,6 +99,20 @@ export const constraintSpec = z.discriminatedUnion("type", [
       description:
         "hosts under maintenance: from `from` until `until` no VM arrives on them (placed, restored, migrated) and none leaves them by migration",
     }),
+  z
+    .strictObject({
+      type: z.literal("maxOnline"),
+      ...places,
+      max: z.number().int().min(0).meta({ description: "hosts on at most at once" }),
+      per: z.enum(["all", "site", "cluster"]).default("all").meta({
+        description:
+          "all: the hosts named together (every host if none is named); site or cluster: each site's (cluster's) among them apart",
+      }),
+    })
+    .meta({
+      description:
+        "a power cap: at most `max` of these hosts on at once, booting and switching off counted (continuous by nature); the others start off, boots beyond it wait, a repaired host beyond it comes back off",
+    }),
   z.strictObject({ type: z.literal("root"), vjobs }).meta({
     description:
       "the VMs never live-migrated (placed once, restored or restarted only): continuous by nature",

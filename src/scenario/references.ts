@@ -12,6 +12,7 @@ import type { PoliciesSection, PolicyChoice } from "./policies-section.js";
 import { type PlatformSection, platformSpecOf } from "./platform-section.js";
 import { type Problem, ScenarioError } from "./problems.js";
 import { constraintProblems } from "./constraint-references.js";
+import { storageHostsOf } from "./power-cap-references.js";
 import type { Scenario } from "./schema.js";
 import type { VjobsWorkload } from "./vjobs-section.js";
 
@@ -60,7 +61,8 @@ export function checkReferences(scenario: Scenario, file: string, baseDir: strin
     problems.push(...failureReferences(scenario.failures, platform, baseDir));
     problems.push(...storeReferences(scenario.policies, platform));
     problems.push(...managerProblems(scenario.policies));
-    problems.push(...constraintProblems(scenario.constraints, workload, platform));
+    const stores = storageHostsOf(scenario.policies, workload, platform);
+    problems.push(...constraintProblems(scenario.constraints, workload, platform, stores));
   }
   const arrivals = workload.arrivals;
   if (arrivals.type === "swf") {
@@ -111,7 +113,6 @@ function policyReferences(policies: PoliciesSection, baseDir: string): Problem[]
   });
 }
 
-/** Saline's snapshot stores must be hosts of the platform, at most one per site. */
 /** A context switch runs one queue for the sky: group managers or partitions cannot share it. */
 function managerProblems(policies: PoliciesSection): Problem[] {
   const { manager, objective } = policies.consolidation as PoliciesSection["consolidation"] & {
@@ -126,6 +127,7 @@ function managerProblems(policies: PoliciesSection): Problem[] {
   ];
 }
 
+/** Saline's snapshot stores must be hosts of the platform, at most one per site. */
 function storeReferences(policies: PoliciesSection, platform: Platform): Problem[] {
   const stores = policies.faultTolerance.stores;
   if (!Array.isArray(stores)) return [];

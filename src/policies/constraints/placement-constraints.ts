@@ -20,25 +20,78 @@ export interface Constraint {
   readonly window: { readonly from: number; readonly until: number };
   /** Kept at every instant, plans included (else once each plan is done); root always is. */
   readonly continuous: boolean;
+  /**
+   * maxOnline: the sets of hosts (`hosts`, per site or cluster if asked) of which at most `max`
+   * are on at once, each named for the reports (a site's or a cluster's name, or those the
+   * constraint gives, or "the platform").
+   */
+  readonly caps: readonly PowerCapGroup[];
 }
 
-/** The host ids a fence, ban or quarantine names: its hosts, its clusters' and its sites'. */
+/** Hosts of which a maxOnline constraint lets at most `max` be on at once. */
+export interface PowerCapGroup {
+  readonly name: string;
+  readonly hosts: readonly number[];
+  readonly max: number;
+}
+
+/** The constraints that name hosts, clusters or sites. */
+export type PlaceSpec = Extract<
+  ConstraintSpec,
+  { type: "fence" | "ban" | "quarantine" | "maxOnline" }
+>;
+
+export function namesPlaces(spec: ConstraintSpec): spec is PlaceSpec {
+  return (
+    spec.type === "fence" ||
+    spec.type === "ban" ||
+    spec.type === "quarantine" ||
+    spec.type === "maxOnline"
+  );
+}
+
+/**
+ * The host ids a fence, ban, quarantine or maxOnline names: its hosts, its clusters' and its
+ * sites' (a maxOnline naming none: every host).
+ */
 function hostsNamed(spec: ConstraintSpec, platform: Platform): Set<number> {
-  if (spec.type !== "fence" && spec.type !== "ban" && spec.type !== "quarantine") return new Set();
+  if (!namesPlaces(spec)) return new Set();
   const hosts = new Set<number>();
   const names = (list: readonly string[] | undefined) => new Set(list ?? []);
   const [byHost, byCluster, bySite] = [names(spec.hosts), names(spec.clusters), names(spec.sites)];
+  const all = spec.type === "maxOnline" && byHost.size + byCluster.size + bySite.size === 0;
   for (const site of platform.sites) {
     for (const cluster of site.clusters) {
       for (const host of cluster.hosts) {
         const name = platform.hosts[host]?.name ?? "";
-        if (byHost.has(name) || byCluster.has(cluster.name) || bySite.has(site.name)) {
+        if (all || byHost.has(name) || byCluster.has(cluster.name) || bySite.has(site.name)) {
           hosts.add(host);
         }
       }
     }
   }
   return hosts;
+}
+
+/** A maxOnline's capped sets: its hosts together, or those of each site (cluster) apart. */
+function capGroupsOf(spec: ConstraintSpec, hosts: ReadonlySet<number>, platform: Platform) {
+  if (spec.type !== "maxOnline") return [];
+  // The hosts together are named by what the constraint names (the whole platform if nothing).
+  const named = [...(spec.sites ?? []), ...(spec.clusters ?? []), ...(spec.hosts ?? [])];
+  const whole = named.length === 0 ? "the platform" : named.join(", ");
+  const groups = new Map<string, number[]>();
+  for (const site of platform.sites) {
+    for (const cluster of site.clusters) {
+      const name = spec.per === "all" ? whole : spec.per === "site" ? site.name : cluster.name;
+      const members = cluster.hosts.filter((host) => hosts.has(host));
+      if (members.length > 0) groups.set(name, [...(groups.get(name) ?? []), ...members]);
+    }
+  }
+  return [...groups].map(([name, members]) => ({
+    name,
+    hosts: members.sort((a, b) => a - b),
+    max: spec.max,
+  }));
 }
 
 /**
@@ -52,26 +105,35 @@ export function resolveConstraints(
 ): Constraint[] {
   const vjobsOf = (names: readonly string[]) =>
     new Set(names.flatMap((name) => services.get(name) ?? [name]));
-  return specs.map((spec, index) => ({
-    index,
-    type: spec.type,
-    vjobs:
-      spec.type === "split"
-        ? vjobsOf(spec.groups.flat())
-        : spec.type === "quarantine" || spec.vjobs === "each"
-          ? "each"
-          : vjobsOf(spec.vjobs),
-    groups: spec.type === "split" ? spec.groups.map(vjobsOf) : [],
-    across: spec.type === "spread" ? spec.across : spec.type === "among" ? spec.within : "host",
-    hosts: hostsNamed(spec, platform),
-    // A root constraint is never broken by a placement: nothing to wait for.
-    onViolation: spec.type === "root" || spec.type === "quarantine" ? "wait" : spec.onViolation,
-    window:
-      spec.type === "quarantine"
-        ? { from: spec.from, until: spec.until ?? Infinity }
-        : { from: 0, until: Infinity },
-    continuous: spec.type === "root" || spec.type === "quarantine" || spec.holds === "continuous",
-  }));
+  return specs.map((spec, index) => {
+    const hosts = hostsNamed(spec, platform);
+    // Root, quarantine and maxOnline are kept by refusing moves or boots: continuous by nature,
+    // nothing to allow.
+    const absolute =
+      spec.type === "root" || spec.type === "quarantine" || spec.type === "maxOnline";
+    return {
+      index,
+      type: spec.type,
+      vjobs:
+        spec.type === "split"
+          ? vjobsOf(spec.groups.flat())
+          : spec.type === "maxOnline"
+            ? new Set<string>()
+            : spec.type === "quarantine" || spec.vjobs === "each"
+              ? "each"
+              : vjobsOf(spec.vjobs),
+      groups: spec.type === "split" ? spec.groups.map(vjobsOf) : [],
+      across: spec.type === "spread" ? spec.across : spec.type === "among" ? spec.within : "host",
+      hosts,
+      onViolation: absolute ? "wait" : spec.onViolation,
+      window:
+        spec.type === "quarantine"
+          ? { from: spec.from, until: spec.until ?? Infinity }
+          : { from: 0, until: Infinity },
+      continuous: absolute || spec.holds === "continuous",
+      caps: capGroupsOf(spec, hosts, platform),
+    };
+  });
 }
 
 /** The host, its site or its cluster, as the constraint's `across` counts places. */
@@ -120,6 +182,9 @@ export function admits(
   at: { readonly stranger: boolean; readonly now: number },
 ): boolean {
   switch (constraint.type) {
+    // A power cap is about which hosts are on: a host that is off is no candidate anyway.
+    case "maxOnline":
+      return true;
     case "quarantine":
       return !quarantined(constraint, host, at.now);
     case "lonely":
@@ -212,8 +277,9 @@ export function holds(
     return splitHolds(constraint.groups.map((group) => [...group].flatMap(occupiedOf)));
   }
   // A quarantine is about moves, not places: placement, consolidations and plans keep it, and
-  // ConstraintMetrics watches its hosts' arrivals and departures.
-  if (constraint.type === "quarantine") return true;
+  // ConstraintMetrics watches its hosts' arrivals and departures. A maxOnline is about hosts
+  // (PowerCaps): it holds over no vjob.
+  if (constraint.type === "quarantine" || constraint.type === "maxOnline") return true;
   const occupied = members.flatMap(occupiedOf);
   if (constraint.type === "lonely") {
     const own = new Set(members);

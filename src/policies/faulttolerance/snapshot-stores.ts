@@ -22,7 +22,8 @@ export function snapshotStores(
   };
 }
 
-function storesOf(
+/** Each site's store: the host named on it, or its first host without names. */
+export function storesOf(
   platform: Platform,
   names: readonly string[] | undefined,
 ): (number | undefined)[] {
