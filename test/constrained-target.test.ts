@@ -22,7 +22,8 @@ const GB = 2 ** 30;
  */
 function decision(
   hosts: readonly number[],
-  vms: readonly { vjob: string; host: number | undefined }[],
+  /** `reserved`: cores the VM reserves (preserve). */
+  vms: readonly { vjob: string; host: number | undefined; reserved?: number }[],
   outside: readonly { vjob: string; id: number; host: number }[] = [],
   now = 0,
 ) {
@@ -37,11 +38,12 @@ function decision(
       vm: id + 100,
     })),
   };
-  const where = (vm: { id: number; host: number | undefined }): VmWhere => ({
+  const where = (vm: { id: number; host: number | undefined; reserved?: number }): VmWhere => ({
     id: vm.id,
     host: vm.host,
     state: vm.host === undefined ? "waiting" : "running",
     destination: undefined,
+    spec: { reserved: vm.reserved ?? 0 },
   });
   const all = [...vms.map((vm, i) => ({ ...vm, id: i + 100 })), ...outside];
   const vmsOnHost = (host: number) => {
@@ -62,6 +64,8 @@ function decision(
     platform,
     places,
     clock: { now },
+    reservedOn: (host: number) =>
+      vms.reduce((sum, vm) => sum + (vm.host === host ? (vm.reserved ?? 0) : 0), 0),
   });
   /** The decision's VMs as the cloud numbers them. */
   const cloudVms = configuration.vms.map((demand) => ({ id: demand.vm ?? -1 }));
@@ -179,6 +183,32 @@ describe("keepConstraints (a consolidation's target checked against the constrai
     expect(keep([within("continuous")], [1, 1])).toEqual([1, 1]);
     expect(keep([within("continuous")], [2, 2])).toEqual([0, 0]);
     expect(keep([within("discrete")], [2, 2])).toEqual([2, 2]);
+  });
+});
+
+describe("a plan's arrivals under CPU reservations (preserve)", () => {
+  it("skips an arrival whose reservation would exceed its destination's cores", () => {
+    // a (reserving 2 cores) on host 0; b and c reserve 2 each on host 1: its 4 cores are all
+    // reserved, so a may not start arriving there (2 + 4 > 4); host 2 has none reserved. Without
+    // a preserve constraint on a, nothing is checked.
+    const arrives = decision(
+      [0, 1, 2],
+      [
+        { vjob: "a", host: 0, reserved: 2 },
+        { vjob: "b", host: 1, reserved: 2 },
+        { vjob: "c", host: 1, reserved: 2 },
+      ],
+    ).arrives;
+    const preserve = (vjobs: string[]): ConstraintSpec => ({
+      type: "preserve",
+      vjobs,
+      cores: 2,
+      holds: "discrete",
+      onViolation: "wait",
+    });
+    expect(arrives([preserve(["a"])], [1, 1, 1], 0, 1, 0)).toBe(false);
+    expect(arrives([preserve(["a"])], [2, 1, 1], 0, 2, 0)).toBe(true);
+    expect(arrives([preserve(["b"])], [1, 1, 1], 0, 1, 0)).toBe(true);
   });
 });
 

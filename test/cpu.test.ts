@@ -132,6 +132,54 @@ describe("CPU sharing", () => {
   });
 });
 
+describe("CPU sharing with reservations", () => {
+  it("gives a reserved VM its cores first, and shares the rest by the demand beyond them", () => {
+    // 4 cores; a, b and c (2 vCPUs each) demand 2 cores each: 6 > 4. With a reserving 2 cores:
+    // a gets its 2; the 2 cores left go to the 4 cores demanded beyond the reservations (b's
+    // and c's), half a core per demanded core: b and c get 1 core each.
+    const { cpu } = host(4);
+    const a = cpu.addConsumer(0, "a", 2, 2);
+    const [b, c] = [cpu.addConsumer(0, "b", 2), cpu.addConsumer(0, "c", 2)];
+    for (const vm of [a, b, c]) cpu.setLoad(vm, 2);
+    expect(a.granted).toBe(2 * GF);
+    expect(b.granted).toBe(1 * GF);
+    expect(c.granted).toBe(1 * GF);
+    // Without the reservation: 4 / 6 of each demanded core, 4/3 core each.
+    const free = host(4).cpu;
+    const vms = ["a", "b", "c"].map((name) => free.addConsumer(0, name, 2));
+    for (const vm of vms) free.setLoad(vm, 2);
+    for (const vm of vms) expect(vm.granted).toBeCloseTo((4 / 3) * GF, 6);
+  });
+
+  it("guarantees no more than the demand, and scales reservations that exceed the cores", () => {
+    // a reserves 2 cores but demands 1, b demands 4: 5 > 4 cores. a is guaranteed min(2, 1) = 1
+    // core; the 3 cores left go to b's 4 demanded beyond: b gets 3.
+    const { cpu } = host(4);
+    const a = cpu.addConsumer(0, "a", 2, 2);
+    const b = cpu.addConsumer(0, "b", 4);
+    cpu.setLoad(a, 1);
+    cpu.setLoad(b, 4);
+    expect(a.granted).toBe(1 * GF);
+    expect(b.granted).toBe(3 * GF);
+    // x and y reserve 3 cores each on a 4-core host, demand 3 each: 6 reserved > 4, scaled to
+    // 4 / 6: 2 cores each; z, unreserved, gets nothing while they take every core.
+    const full = host(4).cpu;
+    const [x, y] = [full.addConsumer(0, "x", 4, 3), full.addConsumer(0, "y", 4, 3)];
+    const z = full.addConsumer(0, "z", 1);
+    for (const vm of [x, y]) full.setLoad(vm, 3);
+    full.setLoad(z, 1);
+    expect(x.granted).toBeCloseTo(2 * GF, 6);
+    expect(y.granted).toBeCloseTo(2 * GF, 6);
+    expect(z.granted).toBe(0);
+  });
+
+  it("refuses a reservation beyond the vCPUs", () => {
+    expect(() => host(4).cpu.addConsumer(0, "a", 2, 3)).toThrow(
+      /reserved cores must be in \[0, 2\]/,
+    );
+  });
+});
+
 describe("CPU sharing: a load change alone on its host against the whole host reshared", () => {
   type Step =
     | { kind: "load"; at: number; vm: number; fraction: number }

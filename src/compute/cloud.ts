@@ -131,6 +131,7 @@ export class Cloud {
   private readonly memoryUsed: Float64Array;
   /** vCPUs of the VMs holding RAM on each host (a count, not a cap: CPU may be overcommitted). */
   private readonly vcpusHeld: Float64Array;
+  private readonly reservedHeld: Float64Array;
   private readonly operations = new Map<Vm, VmOperation>();
   private readonly loads = new Map<Vm, number>();
   private readonly workDone = new Map<Vm, (vm: Vm) => void>();
@@ -150,6 +151,7 @@ export class Cloud {
     this.memoryUsed = new Float64Array(platform.hosts.length);
     this.touching = platform.hosts.map(() => new Set<Vm>());
     this.vcpusHeld = new Float64Array(platform.hosts.length);
+    this.reservedHeld = new Float64Array(platform.hosts.length);
     this.energyOf = options.energyOf ?? (() => TAURUS_ENERGY);
     this.power = new HostPower(sim, platform.hosts.length, this.energyOf, (host, up) => {
       const link = platform.hosts[host]?.link;
@@ -206,6 +208,11 @@ export class Cloud {
     return this.vcpusHeld[host] ?? 0;
   }
 
+  /** Cores reserved (CPU reservations) by the VMs holding RAM on `host`. */
+  reservedOn(host: number): number {
+    return this.reservedHeld[host] ?? 0;
+  }
+
   /**
    * Whether the host is on: it may hold VMs and counts as capacity. A host that is off, booting,
    * switching off or crashed is not.
@@ -252,6 +259,7 @@ export class Cloud {
     }
     this.memoryUsed[host] = (this.memoryUsed[host] ?? 0) + vm.spec.memory;
     this.vcpusHeld[host] = (this.vcpusHeld[host] ?? 0) + vm.spec.vcpus;
+    this.reservedHeld[host] = (this.reservedHeld[host] ?? 0) + (vm.spec.reserved ?? 0);
     vm.memoryOn.push(host);
     this.touching[host]?.add(vm);
     this.hostUsageChanged.emit(host);
@@ -264,6 +272,7 @@ export class Cloud {
     this.retouch(vm, host);
     this.memoryUsed[host] = (this.memoryUsed[host] ?? 0) - vm.spec.memory;
     this.vcpusHeld[host] = (this.vcpusHeld[host] ?? 0) - vm.spec.vcpus;
+    this.reservedHeld[host] = (this.reservedHeld[host] ?? 0) - (vm.spec.reserved ?? 0);
     this.hostUsageChanged.emit(host);
   }
 
@@ -296,7 +305,7 @@ export class Cloud {
   placeCpu(vm: Vm, host: number): void {
     const units = demandUnits(this.load(vm));
     if (vm.consumer === undefined) {
-      vm.consumer = this.cpu.addConsumer(host, vm.name, vm.spec.vcpus);
+      vm.consumer = this.cpu.addConsumer(host, vm.name, vm.spec.vcpus, vm.spec.reserved);
       this.cpu.setLoad(vm.consumer, this.load(vm));
       this.siteTotals.demandChanged(host, units);
     } else if (vm.consumer.host !== host) {

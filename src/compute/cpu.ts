@@ -46,6 +46,8 @@ export class CpuConsumer {
     public host: number,
     readonly vcpus: number,
     now: number,
+    /** Cores guaranteed to it, up to its demand, on an overloaded host (a CPU reservation). */
+    readonly reserved = 0,
   ) {
     this.computedAt = now;
   }
@@ -76,6 +78,10 @@ export class CpuConsumer {
  * demanded core runs at min(speed, cores x speed / D). Inside a consumer, the executions share
  * its grant equally (with the load, counted like executions), each at most one core. A host whose
  * demand exceeds its cores is overloaded; the time it spends so is its violation time.
+ * A consumer may have cores reserved (a hypervisor's CPU reservation, as VMware's or cgroups'
+ * cpu.min): on an overloaded host each first gets min(reserved, demand) cores, and the cores left
+ * are shared in proportion to what each demands beyond that (if the reservations alone exceed
+ * the cores, they are scaled down). With no reservation on a host, that is the sharing above.
  */
 export class Cpu {
   readonly executionCompleted = new Signal<Execution>("execution completed");
@@ -102,11 +108,14 @@ export class Cpu {
     this.violation = new Float64Array(hosts.length);
   }
 
-  addConsumer(host: number, name: string, vcpus: number): CpuConsumer {
+  addConsumer(host: number, name: string, vcpus: number, reserved = 0): CpuConsumer {
     if (!(vcpus > 0 && Number.isInteger(vcpus))) {
       throw new RangeError(`addConsumer: vcpus must be an integer > 0, got ${vcpus}`);
     }
-    const consumer = new CpuConsumer(name, host, vcpus, this.sim.now);
+    if (!(reserved >= 0 && reserved <= vcpus)) {
+      throw new RangeError(`addConsumer: reserved cores must be in [0, ${vcpus}], got ${reserved}`);
+    }
+    const consumer = new CpuConsumer(name, host, vcpus, this.sim.now, reserved);
     this.hostConsumers(host).push(consumer);
     return consumer;
   }
@@ -189,7 +198,7 @@ export class Cpu {
       return false;
     }
     consumer.settle(this.sim.now); // at the rates of the old load: settling reads no load
-    this.grant(consumer, spec, spec.speed);
+    this.grant(consumer, spec, consumer.demand * spec.speed);
     if (consumer.executions.length > 0 || consumer.loadWork !== undefined) {
       this.scheduleCompletion(host);
     }
@@ -236,6 +245,11 @@ export class Cpu {
     return this.hostConsumers(host).length;
   }
 
+  /** The consumers on a host (VMs, paused ones included), to read their grants. */
+  consumersAt(host: number): readonly CpuConsumer[] {
+    return this.hostConsumers(host);
+  }
+
   /** Cores asked for on a host. */
   demand(host: number): number {
     let total = 0;
@@ -270,16 +284,42 @@ export class Cpu {
     const spec = this.hosts[host] as CpuHost;
     const consumers = this.hostConsumers(host);
     const demand = this.demand(host);
-    const perCore = demand > spec.cores ? (spec.cores * spec.speed) / demand : spec.speed;
-    for (const consumer of consumers) this.grant(consumer, spec, perCore);
-    this.trackOverload(host, demand > spec.cores);
+    const overloaded = demand > spec.cores;
+    if (overloaded && consumers.some((consumer) => consumer.reserved > 0)) {
+      this.shareReserved(consumers, spec, demand);
+    } else {
+      const perCore = overloaded ? (spec.cores * spec.speed) / demand : spec.speed;
+      for (const consumer of consumers) this.grant(consumer, spec, consumer.demand * perCore);
+    }
+    this.trackOverload(host, overloaded);
     this.scheduleCompletion(host);
     if (this.hostReshared.observed) this.hostReshared.emit(host);
   }
 
-  /** Grants a consumer its demand at `perCore` flop/s per core, shared by its load and executions. */
-  private grant(consumer: CpuConsumer, spec: CpuHost, perCore: number): void {
-    consumer.granted = consumer.demand * perCore;
+  /**
+   * An overloaded host with reservations: each consumer's guarantee min(reserved, demand) first
+   * (scaled down if they exceed the cores together), then the cores left in proportion to the
+   * demand beyond it.
+   */
+  private shareReserved(consumers: readonly CpuConsumer[], spec: CpuHost, demand: number): void {
+    const guaranteed = (consumer: CpuConsumer) => Math.min(consumer.reserved, consumer.demand);
+    let reserved = 0;
+    for (const consumer of consumers) reserved += guaranteed(consumer);
+    const scale = reserved > spec.cores ? spec.cores / reserved : 1;
+    const left = Math.max(0, spec.cores - reserved);
+    // demand > cores >= reserved when the guarantees fit: the rest of the demand is positive.
+    const beyond = demand - reserved;
+    const share = beyond > 0 ? left / beyond : 0;
+    for (const consumer of consumers) {
+      const floor = guaranteed(consumer);
+      const cores = floor * scale + (consumer.demand - floor) * share;
+      this.grant(consumer, spec, cores * spec.speed);
+    }
+  }
+
+  /** Grants a consumer `flops` flop/s, shared by its load and executions. */
+  private grant(consumer: CpuConsumer, spec: CpuHost, flops: number): void {
+    consumer.granted = flops;
     const users = consumer.load + consumer.executions.length;
     const each =
       consumer.paused || users === 0 ? 0 : Math.min(spec.speed, consumer.granted / users);

@@ -12,6 +12,8 @@ export interface VmSpec {
   readonly dirtyRate: number;
   /** Disk image size, bytes (boot from an image store, snapshot disk delta). */
   readonly imageSize: number;
+  /** Cores the hypervisor guarantees it, up to its demand (a CPU reservation); none if absent. */
+  readonly reserved?: number;
 }
 
 export type VmState =

@@ -63,6 +63,10 @@ export class ConstraintMetrics {
   private readonly arrivals = new Map<number, Map<Vm, string>>();
   /** The first VM that left a host in quarantine, for `--check`. */
   private departure: string | undefined;
+  /** The vjob of each VM by name (a CPU consumer's name), with preserve constraints. */
+  private readonly vjobOfName = new Map<string, string>();
+  /** Per preserve constraint (by index), the VMs granted less than they keep: vjob and host. */
+  private readonly starving = new Map<number, Map<string, { vjob: string; host: number }>>();
   /** Consolidation plans decided and not ended yet (a discrete constraint may break meanwhile). */
   private plansUnderWay = 0;
 
@@ -75,9 +79,16 @@ export class ConstraintMetrics {
     this.tallies = constraints.map(() => ({ violations: 0, seconds: 0, since: new Map() }));
     this.lonely = constraints.some((constraint) => constraint.type === "lonely");
     this.quarantines = constraints.some((constraint) => constraint.type === "quarantine");
+    const preserves = constraints.some((constraint) => constraint.type === "preserve");
     runner.vjobPlaced.subscribe((record) => {
       for (const vm of record.vms) this.vjobOfVm.set(vm, record.spec.name);
+      if (preserves) for (const vm of record.vms) this.vjobOfName.set(vm.name, record.spec.name);
     });
+    if (preserves) {
+      cloud.cpu.hostReshared.subscribe((host) => {
+        this.checkReservations(host);
+      });
+    }
     const check = (vm: Vm) => {
       const vjob = this.vjobOfVm.get(vm);
       if (vjob !== undefined) this.check(vjob);
@@ -219,6 +230,41 @@ export class ConstraintMetrics {
         if (host !== undefined && !cap.hosts.includes(host)) continue;
         const online = cap.hosts.filter((id) => countsAsOnline(stateOf(id))).length;
         this.mark(i, [], online > cap.max, cap.name);
+      }
+    }
+  }
+
+  /**
+   * A preserve is broken for a vjob while one of its VMs is granted less than min(cores, demand)
+   * cores (its host's reservations exceed its cores, or a policy ignored them): checked for the
+   * VMs of a host whose CPU was reshared.
+   */
+  private checkReservations(host: number): void {
+    const speed = this.cloud.platform.hosts[host]?.speed ?? 0;
+    const consumers = this.cloud.cpu.consumersAt(host);
+    for (const [i, constraint] of this.constraints.entries()) {
+      if (constraint.type !== "preserve") continue;
+      const starving = this.starving.get(i) ?? new Map<string, { vjob: string; host: number }>();
+      this.starving.set(i, starving);
+      const touched = new Set<string>();
+      for (const [vm, at] of starving) {
+        if (at.host !== host) continue;
+        starving.delete(vm);
+        touched.add(at.vjob);
+      }
+      for (const consumer of consumers) {
+        const vjob = this.vjobOfName.get(consumer.name);
+        if (vjob === undefined || !appliesTo(constraint, vjob)) continue;
+        const kept = Math.min(constraint.cores, consumer.demand) * speed;
+        // A relative tolerance: the grant is a sum of shares computed in floating point.
+        if (consumer.granted >= kept * (1 - 1e-9)) continue;
+        starving.set(consumer.name, { vjob, host });
+        touched.add(vjob);
+      }
+      for (const vjob of touched) {
+        const members = membersOf(constraint, vjob);
+        const broken = [...starving.values()].some((at) => members.includes(at.vjob));
+        this.mark(i, members, broken);
       }
     }
   }

@@ -16,6 +16,11 @@ export interface CloudView {
   freeMemory(host: number): number;
   /** vCPUs of the VMs holding RAM on the host. */
   vcpusOn(host: number): number;
+  /**
+   * Cores reserved by the VMs holding RAM on the host (their CPU reservations, from `preserve`
+   * constraints); absent: none.
+   */
+  reservedOn?(host: number): number;
   /** The VMs not stopped, in creation order. */
   liveVms(): IterableIterator<Readonly<Vm>>;
   /** Cores the VM's load asks for now. */

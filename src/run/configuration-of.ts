@@ -25,7 +25,10 @@ export interface ConfigurationSnapshot {
  *
  * What a manager sees is part of the model: a running VM's demand may be an estimate over recent
  * samples (`demandOf`), and a host may offer only a fraction of its cores (`headroom`), so that
- * packing leaves room for demand to grow before the next decision.
+ * packing leaves room for demand to grow before the next decision. A VM with a CPU reservation
+ * (`preserve`) is packed with at least its reserved cores, whatever it is busy with, and holds
+ * them on a migration's destination too, so packing keeps each host's reservations within its
+ * cores (BtrPlace's Preserve).
  *
  * With `vjobs` (a controller's queue, in priority order), their VMs that hold no RAM join too,
  * with no host: the suspended ones with the demand they had, the waiting ones (never run) asking
@@ -56,6 +59,7 @@ export function configurationOf(
   const platform = cloud.platform;
   const seenHost = (host: number): boolean => seen.hosts?.has(host) ?? true;
   const reserved = new Float64Array(platform.hosts.length);
+  const reservedCores = new Float64Array(platform.hosts.length);
   const vms: Vm[] = [];
   const demands: VmDemand[] = [];
   for (const vm of cloud.liveVms()) {
@@ -63,12 +67,15 @@ export function configurationOf(
     if (host === undefined || !vm.memoryOn.includes(host) || !cloud.isHostUp(host)) continue;
     if (!seenHost(host)) continue;
     for (const other of vm.memoryOn) {
-      if (other !== host) reserved[other] = (reserved[other] ?? 0) + vm.spec.memory;
+      if (other === host) continue;
+      reserved[other] = (reserved[other] ?? 0) + vm.spec.memory;
+      reservedCores[other] = (reservedCores[other] ?? 0) + (vm.spec.reserved ?? 0);
     }
     const movable = vm.state === "running" && cloud.operationOf(vm) === undefined;
     demands.push({
       id: vms.length,
-      cpu: vm.state === "running" ? demandOf(vm) : 0,
+      // Its reservation holds whatever it is busy with.
+      cpu: Math.max(vm.state === "running" ? demandOf(vm) : 0, vm.spec.reserved ?? 0),
       memory: vm.spec.memory,
       host,
       pinned: !movable,
@@ -86,7 +93,10 @@ export function configurationOf(
       if (id === undefined && (vm.state === "waiting" || vm.state === "suspended")) {
         id = vms.length;
         if (vm.state === "suspended") suspended.add(id);
-        const cpu = vm.state === "suspended" ? cloud.load(vm) : vm.spec.vcpus;
+        const cpu =
+          vm.state === "suspended"
+            ? Math.max(cloud.load(vm), vm.spec.reserved ?? 0)
+            : vm.spec.vcpus;
         demands.push({ id, cpu, memory: vm.spec.memory, host: undefined, pinned: false });
         vms.push(vm);
         idOf.set(vm, id);
@@ -99,7 +109,7 @@ export function configurationOf(
     .filter((host) => cloud.isHostUp(host.id) && seenHost(host.id))
     .map((host) => ({
       id: host.id,
-      cpu: host.cores * headroom,
+      cpu: host.cores * headroom - (reservedCores[host.id] ?? 0),
       memory: host.memory - (reserved[host.id] ?? 0),
     }));
   if (seen.sleeping !== undefined) {

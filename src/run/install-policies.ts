@@ -94,7 +94,15 @@ export function installPolicies(
     ...(planPower === undefined ? {} : { power: planPower }),
     ...(constraints.length === 0
       ? {}
-      : { constraints: { constraints, platform: cloud.platform, places, clock: cloud.sim } }),
+      : {
+          constraints: {
+            constraints,
+            platform: cloud.platform,
+            places,
+            clock: cloud.sim,
+            reservedOn: (host: number) => cloud.reservedOn(host),
+          },
+        }),
   };
   // A policy scheduling vjobs has one queue for the sky: one manager (validation refuses the
   // built-in context switch with another; a user module's is given one).

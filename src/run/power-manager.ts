@@ -124,6 +124,7 @@ class AwakeView implements CloudView {
   readonly sim: Cloud["sim"];
   private readonly memoryHeld = new Map<number, number>();
   private readonly vcpusHeld = new Map<number, number>();
+  private readonly reservedHeld = new Map<number, number>();
   private readonly stateOf: (host: number) => PowerState;
 
   constructor(
@@ -146,6 +147,7 @@ class AwakeView implements CloudView {
       if (vm === undefined) return;
       this.memoryHeld.set(host, (this.memoryHeld.get(host) ?? 0) + vm.memory);
       this.vcpusHeld.set(host, (this.vcpusHeld.get(host) ?? 0) + vm.vcpus);
+      this.reservedHeld.set(host, (this.reservedHeld.get(host) ?? 0) + (vm.reserved ?? 0));
     });
   }
 
@@ -170,6 +172,11 @@ class AwakeView implements CloudView {
 
   vcpusOn(host: number): number {
     return (this.sleeping(host) ? 0 : this.cloud.vcpusOn(host)) + (this.vcpusHeld.get(host) ?? 0);
+  }
+
+  reservedOn(host: number): number {
+    const held = this.reservedHeld.get(host) ?? 0;
+    return (this.sleeping(host) ? 0 : this.cloud.reservedOn(host)) + held;
   }
 
   liveVms(): ReturnType<CloudView["liveVms"]> {

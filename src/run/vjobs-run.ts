@@ -12,6 +12,7 @@ import { TIMELINE_TABLE, VjobTimeline } from "../output/vjob-timeline.js";
 import { VJOBS_TABLE, VjobStatistics } from "../output/vjob-statistics.js";
 import { buildPlatform } from "../platform/build.js";
 import { installPolicies } from "./install-policies.js";
+import { withReservations } from "../policies/constraints/reservations.js";
 import { platformSpecOf } from "../scenario/platform-section.js";
 import type { Scenario } from "../scenario/schema.js";
 import type { VjobsWorkload } from "../scenario/vjobs-section.js";
@@ -114,7 +115,12 @@ export function prepareVjobs(
     }
   }
   installFailures(scenario.failures, platform, injector, streams, options.baseDir);
-  runner.submitAll(vjobSpecsOf(workload, platform, options.baseDir, streams, scenario.seed));
+  runner.submitAll(
+    withReservations(
+      vjobSpecsOf(workload, platform, options.baseDir, streams, scenario.seed),
+      constraints,
+    ),
+  );
   if (options.check) sim.addInvariant("cloud", () => cloud.checkInvariants());
   if (options.check && kept !== undefined) {
     kept.followPlans(manager);

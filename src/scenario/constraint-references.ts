@@ -80,9 +80,12 @@ function neverPlaced(
 ): string | undefined {
   const gathered = constraints.some((c) => c.type === "gather");
   const needed = gathered ? vms * memory : memory;
+  // Cores its VMs reserve (preserve), on one host for all of them if gathered.
+  const reserve = Math.max(0, ...constraints.map((c) => c.cores)) * (gathered ? vms : 1);
   const fenced = platform.hosts.filter(
     (host) =>
       host.memory >= needed &&
+      host.cores >= reserve &&
       constraints.every(
         (c) =>
           (c.type !== "fence" && c.type !== "ban") || (c.type === "fence") === c.hosts.has(host.id),
@@ -91,9 +94,10 @@ function neverPlaced(
   const ids = fenced.map((host) => host.id);
   if (usable(ids).length === 0) {
     const which = `no host its fences and bans admit${fenced.length > 0 ? " and its power caps let on" : ""}`;
+    const cores = reserve > 0 ? ` and ${reserve} cores to reserve` : "";
     return gathered
-      ? `${which} has the RAM for its ${vms} VMs together (${needed} B)`
-      : `${which} has the RAM for one of its VMs (${memory} B)`;
+      ? `${which} has the RAM for its ${vms} VMs together (${needed} B)${cores}`
+      : `${which} has the RAM for one of its VMs (${memory} B)${cores}`;
   }
   if (vms > 1) {
     const conflict = constraints.find((together) =>
@@ -187,13 +191,20 @@ export function constraintProblems(
       known(`constraints[${i}].vjobs[${j}]`, name);
     });
   });
-  if (problems.length > 0 || vjobs === undefined) return problems;
+  const vcpus = workload.arrivals.type === "swf" ? workload.arrivals.vcpusPerVm : workload.vm.vcpus;
+  specs.forEach((spec, i) => {
+    if (spec.type !== "preserve" || spec.cores <= vcpus) return;
+    problems.push({
+      path: `constraints[${i}].cores`,
+      message: `expected at most ${vcpus} (a VM's vCPUs), got ${spec.cores}`,
+    });
+  });
   const constraints = resolveConstraints(specs, platform, services).filter(
     (c) => c.onViolation === "wait",
   );
   const capped = constraints.filter((c) => c.caps.length > 0);
   problems.push(...powerCapProblems(capped, stores, platform));
-  if (problems.length > 0) return problems;
+  if (problems.length > 0 || vjobs === undefined) return problems;
   const storeIds = new Set(stores.keys());
   const usable: Usable = (hosts, place) => usableUnderCaps(capped, storeIds, hosts, place);
   const memory = workload.vm.memory;

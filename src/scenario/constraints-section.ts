@@ -113,6 +113,20 @@ export const constraintSpec = z.discriminatedUnion("type", [
       description:
         "a power cap: at most `max` of these hosts on at once, booting and switching off counted (continuous by nature); the others start off, boots beyond it wait, a repaired host beyond it comes back off",
     }),
+  z
+    .strictObject({
+      type: z.literal("preserve"),
+      vjobs,
+      cores: z.number().gt(0).meta({
+        description: "cores each VM keeps, up to its demand, however loaded its host",
+      }),
+      holds: holdsOption("discrete"),
+      onViolation,
+    })
+    .meta({
+      description:
+        "a CPU floor: each VM gets at least `cores` cores (up to its demand) as a CPU reservation; placement and consolidations keep each host's reservations within its cores",
+    }),
   z.strictObject({ type: z.literal("root"), vjobs }).meta({
     description:
       "the VMs never live-migrated (placed once, restored or restarted only): continuous by nature",

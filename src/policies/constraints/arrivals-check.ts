@@ -10,7 +10,9 @@ import { type Whereabouts, hostsOf } from "./vjob-places.js";
  * (a vjob restored where the plan sends a VM), so every constraint on the VM (and every lonely
  * one of the vjobs on `host`) must still hold once the plan is done (the VMs it changes at their
  * targets, the others where they are now), and a continuous one that holds now must hold with the
- * VM on `host` as well. No VM lands on a host in quarantine, or migrates off one.
+ * VM on `host` as well. No VM lands on a host in quarantine, or migrates off one, and none whose
+ * cores are preserved lands where the reservations would exceed the cores (its RAM held there
+ * brings its reservation at once, a plan's order notwithstanding).
  */
 export function arrivalsKeepConstraints(
   context: TargetConstraints,
@@ -33,6 +35,12 @@ export function arrivalsKeepConstraints(
     const { now: time } = context.clock;
     if (inQuarantine(constraints, host, time) || inQuarantine(constraints, leaving, time)) {
       return false;
+    }
+    const reserving = arriving?.spec?.reserved ?? 0;
+    const preserved = constraints.some((c) => c.type === "preserve" && appliesTo(c, vjob));
+    if (preserved && reserving > 0 && context.reservedOn !== undefined) {
+      const cores = platform.hosts[host]?.cores ?? 0;
+      if (context.reservedOn(host) + reserving > cores) return false;
     }
     const now = liveWorld(places, new Map());
     const during = liveWorld(

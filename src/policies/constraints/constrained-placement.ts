@@ -66,14 +66,26 @@ export function constrainedPlacement(
         const admit = (host: number, chosen: readonly number[]) => {
           if (chosen.length === 0 && tried.has(host)) return false;
           if (chosen.length > 0 && chosen[0] !== undefined) firsts[0] = chosen[0];
-          // A split keeps the vjob's own VMs together at will: only the other groups count.
+          // A split keeps the vjob's own VMs together at will: only the other groups count. The
+          // reservations of VMs placed already are the host's; those chosen here are not yet.
+          const reserved = view.reservedOn?.(host);
+          const cores = view.platform.hosts[host]?.cores ?? 0;
+          const unreserved = reserved === undefined ? {} : { unreserved: cores - reserved };
           return kept.every((c, i) =>
             admits(
               c,
               view.platform,
               host,
-              c.type === "split" ? (others[i] ?? []) : [...chosen, ...(others[i] ?? [])],
-              { stranger: c.type === "lonely" && stranger(c, host), now: view.sim.now },
+              c.type === "split"
+                ? (others[i] ?? [])
+                : c.type === "preserve"
+                  ? chosen
+                  : [...chosen, ...(others[i] ?? [])],
+              {
+                stranger: c.type === "lonely" && stranger(c, host),
+                now: view.sim.now,
+                ...unreserved,
+              },
             ),
           );
         };

@@ -13,6 +13,8 @@ export interface TargetConstraints {
   readonly places: VjobLookup;
   /** What time it is (a quarantine lasts a while). */
   readonly clock: { readonly now: number };
+  /** Cores reserved on a host now by the VMs holding RAM there (preserve); absent: none. */
+  readonly reservedOn?: (host: number) => number;
 }
 
 /**

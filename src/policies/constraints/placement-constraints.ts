@@ -26,6 +26,8 @@ export interface Constraint {
    * constraint gives, or "the platform").
    */
   readonly caps: readonly PowerCapGroup[];
+  /** preserve: the cores each VM keeps (its CPU reservation); 0 for the others. */
+  readonly cores: number;
 }
 
 /** Hosts of which a maxOnline constraint lets at most `max` be on at once. */
@@ -132,6 +134,7 @@ export function resolveConstraints(
           : { from: 0, until: Infinity },
       continuous: absolute || spec.holds === "continuous",
       caps: capGroupsOf(spec, hosts, platform),
+      cores: spec.type === "preserve" ? spec.cores : 0,
     };
   });
 }
@@ -168,20 +171,28 @@ export function inQuarantine(
 
 /**
  * Whether a VM may go to `host` at time `now`, given the hosts `taken` by the other VMs the
- * constraint holds together (its vjob's, or its group's) and whether a VM of a vjob outside them
- * is on the host (`stranger`): a spread forbids a host (or a site) already taken, a gather every
- * host but the one taken, a fence every host it does not name, a ban every host it names, a
- * lonely one a host with a stranger, a quarantine its hosts while it lasts; a root constraint
- * says nothing of where VMs start.
+ * constraint holds together (its vjob's, or its group's), whether a VM of a vjob outside them
+ * is on the host (`stranger`) and the cores its CPU reservations leave free (`unreserved`, if
+ * known): a spread forbids a host (or a site) already taken, a gather every host but the one
+ * taken, a fence every host it does not name, a ban every host it names, a lonely one a host
+ * with a stranger, a quarantine its hosts while it lasts, a preserve a host without the cores
+ * to reserve; a root constraint says nothing of where VMs start.
  */
 export function admits(
   constraint: Constraint,
   platform: Platform,
   host: number,
   taken: Iterable<number>,
-  at: { readonly stranger: boolean; readonly now: number },
+  at: { readonly stranger: boolean; readonly now: number; readonly unreserved?: number },
 ): boolean {
   switch (constraint.type) {
+    // Beyond placement, reservations are kept by consolidations' packing (a VM packed with at
+    // least its reserved cores) and measured by the CPU granted.
+    case "preserve": {
+      let free = at.unreserved ?? Infinity;
+      for (const other of taken) if (other === host) free -= constraint.cores;
+      return free >= constraint.cores;
+    }
     // A power cap is about which hosts are on: a host that is off is no candidate anyway.
     case "maxOnline":
       return true;
@@ -279,7 +290,15 @@ export function holds(
   // A quarantine is about moves, not places: placement, consolidations and plans keep it, and
   // ConstraintMetrics watches its hosts' arrivals and departures. A maxOnline is about hosts
   // (PowerCaps): it holds over no vjob.
-  if (constraint.type === "quarantine" || constraint.type === "maxOnline") return true;
+  // A preserve is about what a host's cores are reserved for, by every vjob: placement and the
+  // consolidations' packing keep it, ConstraintMetrics measures the CPU granted.
+  if (
+    constraint.type === "quarantine" ||
+    constraint.type === "maxOnline" ||
+    constraint.type === "preserve"
+  ) {
+    return true;
+  }
   const occupied = members.flatMap(occupiedOf);
   if (constraint.type === "lonely") {
     const own = new Set(members);

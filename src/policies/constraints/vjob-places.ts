@@ -131,8 +131,10 @@ export class VjobPlaces implements Whereabouts {
   }
 }
 
-/** What the constraints read of a VM: where it is. */
-export type VmWhere = Pick<Vm, "id" | "host" | "state" | "destination">;
+/** What the constraints read of a VM: where it is, and the cores it reserves (preserve). */
+export type VmWhere = Pick<Vm, "id" | "host" | "state" | "destination"> & {
+  readonly spec?: { readonly reserved?: number };
+};
 
 /**
  * The hosts a VM occupies: none once failed, stopped or suspended (as in BtrPlace, constraints are
