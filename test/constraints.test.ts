@@ -8,7 +8,15 @@ import type { Placement } from "../src/policies/placement/placement.js";
 import { SALINE_FIXTURES, salineScenario } from "./saline-fixture.js";
 import { migrateVm } from "../src/compute/live-migration.js";
 import { prepareRun, runScenario } from "../src/run/run-scenario.js";
-import { listed, runChecked } from "./checked-run.js";
+import {
+  CONSOLIDATIONS,
+  failingPlatformRun,
+  faultToleranceArb,
+  jobsArb,
+  listed,
+  placementArb,
+  runChecked,
+} from "./checked-run.js";
 import { SteppedRun } from "../src/run/stepped-run.js";
 import type { VjobsRun } from "../src/run/vjobs-run.js";
 import { checkedScenario, loadScenarioFile } from "../src/scenario/load.js";
@@ -718,21 +726,10 @@ describe("constraints kept by every policy, through failures (property)", () => 
       quarantineArb,
     );
     const policiesArb = fc.record({
-      placement: fc.record({
-        name: fc.constantFrom("first-fit", "best-fit", "worst-fit", "round-robin", "random"),
-        vcpusPerCore: fc.constant(2),
-      }),
+      placement: placementArb,
       consolidation: fc
         .tuple(
-          fc.constantFrom(
-            { name: "entropy", objective: "consolidate" },
-            { name: "entropy", objective: "repair" },
-            { name: "ffd-lazy" },
-            { name: "ffd-repack" },
-            { name: "drain" },
-            { name: "energy-aware" },
-            { name: "none" },
-          ),
+          fc.constantFrom(...CONSOLIDATIONS),
           fc.constantFrom(
             { type: "centralised" },
             { type: "hierarchical", groupSize: 2 },
@@ -741,10 +738,7 @@ describe("constraints kept by every policy, through failures (property)", () => 
           fc.constantFrom("site", "sky"),
         )
         .map(([policy, manager, scope]) => ({ ...policy, period: 60, manager, scope })),
-      faultTolerance: fc.constantFrom(
-        { name: "none" },
-        { name: "saline", period: "10min", store: "remote" },
-      ),
+      faultTolerance: faultToleranceArb,
       sky: fc.constantFrom(
         { name: "stay-home" },
         {
@@ -760,40 +754,21 @@ describe("constraints kept by every policy, through failures (property)", () => 
     fc.assert(
       fc.property(
         fc.integer({ min: 2, max: 3 }),
-        fc.array(
-          fc.record({
-            vms: fc.integer({ min: 1, max: 2 }),
-            submit: fc.integer({ min: 0, max: 1800 }),
-          }),
-          { minLength: 3, maxLength: 6 },
-        ),
+        jobsArb(2, 1800, 3),
         fc.array(constraintArb, { minLength: 1, maxLength: 3 }),
         policiesArb,
         fc.integer({ min: 1, max: 1000 }),
         (hostsPerSite, jobs, constraints, policies, seed) => {
-          const document = {
+          const document = failingPlatformRun({
             name: "constraints-every-policy",
             seed,
-            duration: "2h",
-            platform: { type: "synthetic", sites: 2, hostsPerSite, cores: 4, memory: "16GB" },
-            workload: {
-              type: "vjobs",
-              vm: { vcpus: 2, memory: "2GB" },
-              load: { type: "injector", mean: 0.6, sd: 0.3, interval: "5min" },
-              arrivals: { type: "list", jobs: listed(jobs) },
-              boot: { delay: 0 },
-            },
+            hostsPerSite,
+            vm: { vcpus: 2, memory: "2GB" },
+            load: { mean: 0.6, sd: 0.3 },
+            jobs,
             policies,
-            failures: [
-              {
-                type: "renewal",
-                up: { type: "exponential", mean: "2h" },
-                down: { type: "fixed", value: "10min" },
-              },
-            ],
             constraints,
-            output: { charts: false },
-          };
+          });
           const summary = runChecked(document);
           seen.runs += summary === undefined ? 0 : 1;
           seen.migrations += summary?.cloud?.migrations.completed ?? 0;

@@ -1,6 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { listed, runChecked } from "./checked-run.js";
+import {
+  CONSOLIDATIONS,
+  failingPlatformRun,
+  faultToleranceArb,
+  jobsArb,
+  placementArb,
+  runChecked,
+} from "./checked-run.js";
 import type { PowerState } from "../src/compute/power-model.js";
 import { prepareRun } from "../src/run/run-scenario.js";
 import type { VjobsRun } from "../src/run/vjobs-run.js";
@@ -298,29 +305,15 @@ describe("power caps kept by every policy, through failures (property)", () => {
       }),
     );
     const policiesArb = fc.record({
-      placement: fc.record({
-        name: fc.constantFrom("first-fit", "best-fit", "worst-fit", "round-robin", "random"),
-        vcpusPerCore: fc.constant(2),
-      }),
+      placement: placementArb,
       consolidation: fc
         .tuple(
-          fc.constantFrom(
-            { name: "entropy", objective: "consolidate" },
-            { name: "entropy", objective: "repair" },
-            { name: "ffd-lazy" },
-            { name: "ffd-repack" },
-            { name: "drain" },
-            { name: "energy-aware" },
-            { name: "none" },
-          ),
+          fc.constantFrom(...CONSOLIDATIONS),
           fc.constantFrom({ type: "centralised" }, { type: "hierarchical", groupSize: 2 }),
           fc.constantFrom("site", "sky"),
         )
         .map(([policy, manager, scope]) => ({ ...policy, period: 60, manager, scope })),
-      faultTolerance: fc.constantFrom(
-        { name: "none" },
-        { name: "saline", period: "10min", store: "remote" },
-      ),
+      faultTolerance: faultToleranceArb,
       power: fc.record({
         name: fc.constant("idle-off"),
         idleFor: fc.constantFrom(30, 120),
@@ -334,40 +327,21 @@ describe("power caps kept by every policy, through failures (property)", () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 2, max: 4 }),
-        fc.array(
-          fc.record({
-            vms: fc.integer({ min: 1, max: 2 }),
-            submit: fc.integer({ min: 0, max: 3600 }),
-          }),
-          { minLength: 2, maxLength: 6 },
-        ),
+        jobsArb(2, 3600, 2),
         fc.array(capArb, { minLength: 1, maxLength: 2 }),
         policiesArb,
         fc.integer({ min: 1, max: 1000 }),
         (hostsPerSite, jobs, constraints, policies, seed) => {
-          const document = {
+          const document = failingPlatformRun({
             name: "power-caps-every-policy",
             seed,
-            duration: "2h",
-            platform: { type: "synthetic", sites: 2, hostsPerSite, cores: 4, memory: "16GB" },
-            workload: {
-              type: "vjobs",
-              vm: { vcpus: 2, memory: "4GB" },
-              load: { type: "injector", mean: 0.6, sd: 0.3, interval: "5min" },
-              arrivals: { type: "list", jobs: listed(jobs) },
-              boot: { delay: 0 },
-            },
+            hostsPerSite,
+            vm: { vcpus: 2, memory: "4GB" },
+            load: { mean: 0.6, sd: 0.3 },
+            jobs,
             policies,
-            failures: [
-              {
-                type: "renewal",
-                up: { type: "exponential", mean: "2h" },
-                down: { type: "fixed", value: "10min" },
-              },
-            ],
             constraints,
-            output: { charts: false },
-          };
+          });
           const summary = runChecked(document);
           seen.runs += summary === undefined ? 0 : 1;
           seen.boots += summary?.cloud?.power.boots ?? 0;

@@ -1,6 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { listed, runChecked } from "./checked-run.js";
+import {
+  CONSOLIDATIONS,
+  failingPlatformRun,
+  faultToleranceArb,
+  jobsArb,
+  placementArb,
+  runChecked,
+} from "./checked-run.js";
 import type { Placement } from "../src/policies/placement/placement.js";
 import { prepareRun } from "../src/run/run-scenario.js";
 import type { VjobsRun } from "../src/run/vjobs-run.js";
@@ -175,21 +182,10 @@ describe("CPU floors kept by every policy, through failures (property)", () => {
       holds: fc.constantFrom("continuous", "discrete"),
     });
     const policiesArb = fc.record({
-      placement: fc.record({
-        name: fc.constantFrom("first-fit", "best-fit", "worst-fit", "round-robin", "random"),
-        vcpusPerCore: fc.constant(2),
-      }),
+      placement: placementArb,
       consolidation: fc
         .tuple(
-          fc.constantFrom(
-            { name: "entropy", objective: "consolidate" },
-            { name: "entropy", objective: "repair" },
-            { name: "ffd-lazy" },
-            { name: "ffd-repack" },
-            { name: "drain" },
-            { name: "energy-aware" },
-            { name: "none" },
-          ),
+          fc.constantFrom(...CONSOLIDATIONS),
           fc.constantFrom(
             { type: "centralised" },
             { type: "hierarchical", groupSize: 2 },
@@ -197,48 +193,26 @@ describe("CPU floors kept by every policy, through failures (property)", () => {
           ),
         )
         .map(([policy, manager]) => ({ ...policy, period: 60, manager })),
-      faultTolerance: fc.constantFrom(
-        { name: "none" },
-        { name: "saline", period: "10min", store: "remote" },
-      ),
+      faultTolerance: faultToleranceArb,
     });
     fc.assert(
       fc.property(
         fc.integer({ min: 2, max: 3 }),
-        fc.array(
-          fc.record({
-            vms: fc.integer({ min: 1, max: 3 }),
-            submit: fc.integer({ min: 0, max: 1800 }),
-          }),
-          { minLength: 3, maxLength: 6 },
-        ),
+        jobsArb(3, 1800, 3),
         fc.array(preserveArb, { minLength: 1, maxLength: 2 }),
         policiesArb,
         fc.integer({ min: 1, max: 1000 }),
         (hostsPerSite, jobs, constraints, policies, seed) => {
-          const document = {
+          const document = failingPlatformRun({
             name: "preserve-every-policy",
             seed,
-            duration: "2h",
-            platform: { type: "synthetic", sites: 2, hostsPerSite, cores: 4, memory: "16GB" },
-            workload: {
-              type: "vjobs",
-              vm: { vcpus: 2, memory: "2GB" },
-              load: { type: "injector", mean: 0.7, sd: 0.4, interval: "5min" },
-              arrivals: { type: "list", jobs: listed(jobs) },
-              boot: { delay: 0 },
-            },
+            hostsPerSite,
+            vm: { vcpus: 2, memory: "2GB" },
+            load: { mean: 0.7, sd: 0.4 },
+            jobs,
             policies,
-            failures: [
-              {
-                type: "renewal",
-                up: { type: "exponential", mean: "2h" },
-                down: { type: "fixed", value: "10min" },
-              },
-            ],
             constraints,
-            output: { charts: false },
-          };
+          });
           const summary = runChecked(document);
           seen.runs += summary === undefined ? 0 : 1;
           seen.migrations += summary?.cloud?.migrations.completed ?? 0;
