@@ -139,7 +139,7 @@ describe("keepConstraints (a consolidation's target checked against the constrai
     expect(keep([spread], [0, 1])).toEqual([0, 1]);
   });
 
-  it("never undoes a suspend, and moves nothing when an undo would overload a host", () => {
+  it("never undoes a suspend, and sends back a host's arrivals when an undo overloads it", () => {
     // a0 and a1 (vjob a, gathered) on host 0, c on host 1. The target suspends c and moves a1 to
     // host 1: the gather breaks, a1 goes back to host 0; c's suspend stands.
     const keep = decision(
@@ -152,7 +152,8 @@ describe("keepConstraints (a consolidation's target checked against the constrai
     );
     expect(keep([gather("discrete")], [0, 1, undefined])).toEqual([0, 0, undefined]);
     // a0, a1 on host 0, c1-c3 on host 1; the target swaps a1 for the three c's: 1 + 3 = 4 cores
-    // on host 0. Undoing a1's move would put 2 + 3 = 5 cores on host 0's 4: nothing moves.
+    // on host 0. Undoing a1's move puts 2 + 3 = 5 cores on host 0's 4, more than the target's 4
+    // and than its 2 now: c1 (first by id) goes back to host 1, leaving 4. c2 and c3 move.
     const full = decision(
       [0, 1],
       [
@@ -163,7 +164,19 @@ describe("keepConstraints (a consolidation's target checked against the constrai
         { vjob: "c3", host: 1 },
       ],
     );
-    expect(full([gather("discrete")], [0, 1, 0, 0, 0])).toEqual([0, 0, 1, 1, 1]);
+    expect(full([gather("discrete")], [0, 1, 0, 0, 0])).toEqual([0, 0, 1, 0, 0]);
+    // Host 0 overloaded now: a0, a1 and d1-d4, 6 cores on 4; e on host 1. The target moves a1
+    // and d1 to host 1 and e to host 0 (5 cores left there). Undoing a1's move makes 6: over its
+    // cores and the target's 5, but no more than the 6 it has now (moving nothing would leave
+    // 6): e's arrival and d1's move stand.
+    const overloaded = decision(
+      [0, 1],
+      [
+        ...["a", "a", "d1", "d2", "d3", "d4"].map((vjob) => ({ vjob, host: 0 })),
+        { vjob: "e", host: 1 },
+      ],
+    );
+    expect(overloaded([gather("discrete")], [0, 1, 1, 0, 0, 0, 0])).toEqual([0, 0, 1, 0, 0, 0, 0]);
   });
 
   it("keeps a continuous gather or among from moving its VMs out of their place", () => {

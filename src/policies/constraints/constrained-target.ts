@@ -21,9 +21,13 @@ export interface TargetConstraints {
  * A consolidation's target with every change that would leave a constraint broken undone: a
  * subject (a vjob, or a group) whose constraint the target breaks gets its moved VMs back on
  * their hosts and the VMs the target starts left where they are (a controller's queued vjobs stay
- * queued), until no undo is left to do. A group's vjobs outside the decision (on other sites, or
- * hosts of another group manager) count where they are. If an undo overloads a host the target
- * had room on, the decision moves nothing. Nothing moves onto or off a host in quarantine. Every
+ * queued). A host an undo overloads (beyond its capacity, the load the target gave it and the
+ * load it has now) sends back the VMs the target brought to it, in id order, until it has room
+ * again; those undos may break other constraints, and so on until no undo is left to do (each
+ * undoes a change: it ends). A host left with no arrival holds only VMs it holds now, so it has
+ * room by then: the rest of the decision stands. A group's vjobs outside the decision (on other
+ * sites, or hosts of another group manager) count where they are. Nothing moves onto or off a
+ * host in quarantine. Every
  * constraint holds once the plan is done; a continuous one while it runs too, by the plan's order
  * (see planGuard), except a gather or an among, kept only if its VMs move within their host, site
  * or cluster (checked here).
@@ -75,10 +79,9 @@ export function keepConstraints(
         }
       }
     }
+    if (sendBackArrivals(configuration, target, trimmed, changed)) undone = true;
   }
-  if (roomFor(configuration, target, trimmed)) return trimmed;
-  // Nothing moves, nothing starts.
-  return configuration.vms.map((vm) => vm.host);
+  return trimmed;
 }
 
 /**
@@ -107,14 +110,56 @@ function present(hosts: readonly (number | undefined)[]): number[] {
   return [...new Set(hosts.filter((host) => host !== undefined))];
 }
 
-/** Whether every host is within its capacity under `trimmed`, or at most as loaded as `target` left it. */
-function roomFor(configuration: Configuration, target: Assignment, trimmed: Assignment): boolean {
-  const before = hostLoads(configuration, target);
+type Loads = ReturnType<typeof hostLoads>;
+
+/**
+ * Whether host `i` is within its capacity under `after`, or at most as loaded as one of `bounds`
+ * leaves it (the target; the configuration now: moving nothing would leave it so).
+ */
+function hasRoom(
+  configuration: Configuration,
+  i: number,
+  bounds: readonly Loads[],
+  after: Loads,
+): boolean {
+  const host = configuration.hosts[i];
+  if (host === undefined) return true;
+  const cpu = after.cpu[i] ?? 0;
+  const memory = after.memory[i] ?? 0;
+  if (within(cpu, host.cpu) && within(memory, host.memory)) return true;
+  return bounds.some((bound) => cpu <= (bound.cpu[i] ?? 0) && memory <= (bound.memory[i] ?? 0));
+}
+
+/** The loads a trimmed target is measured against: the target's, and the configuration's now. */
+function loadBounds(configuration: Configuration, target: Assignment): Loads[] {
+  const now = configuration.vms.map((vm) => vm.host);
+  return [hostLoads(configuration, target), hostLoads(configuration, now)];
+}
+
+/**
+ * On each host without room under `trimmed` (an undo brought a VM back to it), undoes the
+ * arrivals `trimmed` still has there, in id order, until it has room or none is left. True if it
+ * undid any.
+ */
+function sendBackArrivals(
+  configuration: Configuration,
+  target: Assignment,
+  trimmed: (number | undefined)[],
+  changed: (vm: VmDemand) => boolean,
+): boolean {
+  const bounds = loadBounds(configuration, target);
   const after = hostLoads(configuration, trimmed);
-  return configuration.hosts.every((host, i) => {
-    const cpu = after.cpu[i] ?? 0;
-    const memory = after.memory[i] ?? 0;
-    const fits = within(cpu, host.cpu) && within(memory, host.memory);
-    return fits || (cpu <= (before.cpu[i] ?? 0) && memory <= (before.memory[i] ?? 0));
+  let undid = false;
+  configuration.hosts.forEach((host, i) => {
+    if (hasRoom(configuration, i, bounds, after)) return;
+    for (const vm of configuration.vms) {
+      if (!changed(vm) || trimmed[vm.id] !== host.id) continue;
+      trimmed[vm.id] = vm.host;
+      after.cpu[i] = (after.cpu[i] ?? 0) - vm.cpu;
+      after.memory[i] = (after.memory[i] ?? 0) - vm.memory;
+      undid = true;
+      if (hasRoom(configuration, i, bounds, after)) return;
+    }
   });
+  return undid;
 }
