@@ -3,7 +3,10 @@ import { buildPlatform } from "../src/platform/build.js";
 import { syntheticPlatform } from "../src/platform/synthetic.js";
 import type { Configuration } from "../src/policies/consolidation/configuration.js";
 import { buildPlan } from "../src/policies/consolidation/entropy/plan.js";
-import { keepConstraints } from "../src/policies/constraints/constrained-target.js";
+import {
+  keepConstraints,
+  movesKeepConstraints,
+} from "../src/policies/constraints/constrained-target.js";
 import { arrivalsKeepConstraints } from "../src/policies/constraints/arrivals-check.js";
 import { constrainedSwitch } from "../src/policies/constraints/plan-guard.js";
 import { resolveConstraints } from "../src/policies/constraints/placement-constraints.js";
@@ -90,7 +93,13 @@ function decision(
       cloudVms,
       target,
     )(vm + 100, host);
-  return Object.assign(keep, { plan, arrives });
+  /** Whether the moves of `moved` in `target` stand under the constraints. */
+  const moves = (
+    specs: ConstraintSpec[],
+    target: readonly (number | undefined)[],
+    moved: readonly number[],
+  ) => movesKeepConstraints(context(specs), configuration)(target, moved);
+  return Object.assign(keep, { plan, arrives, moves });
 }
 
 const among = (vjobs: string[], holds: "continuous" | "discrete" = "discrete"): ConstraintSpec => ({
@@ -196,6 +205,39 @@ describe("keepConstraints (a consolidation's target checked against the constrai
     expect(keep([within("continuous")], [1, 1])).toEqual([1, 1]);
     expect(keep([within("continuous")], [2, 2])).toEqual([0, 0]);
     expect(keep([within("discrete")], [2, 2])).toEqual([2, 2]);
+  });
+});
+
+describe("a few moves of a target checked as keepConstraints would (a drain's)", () => {
+  it("refuses a move onto a spread sibling's host, into quarantine, or next to a lonely vjob", () => {
+    // a0 on host 0, a1 on host 1, b on host 2. Moving a1 to host 0 breaks a's spread; to host 3
+    // it stands. A quarantine of host 3 refuses it there; a lonely b refuses a1 on host 2.
+    const moves = decision(
+      [0, 1, 2, 3],
+      [
+        { vjob: "a", host: 0 },
+        { vjob: "a", host: 1 },
+        { vjob: "b", host: 2 },
+      ],
+    ).moves;
+    const spread: ConstraintSpec = {
+      type: "spread",
+      vjobs: "each",
+      across: "host",
+      holds: "continuous",
+      onViolation: "wait",
+    };
+    expect(moves([spread], [0, 0, 2], [1])).toBe(false);
+    expect(moves([spread], [0, 3, 2], [1])).toBe(true);
+    expect(moves([{ type: "quarantine", hosts: ["s1h1"], from: 0 }], [0, 3, 2], [1])).toBe(false);
+    const lonely: ConstraintSpec = {
+      type: "lonely",
+      vjobs: ["b"],
+      holds: "discrete",
+      onViolation: "wait",
+    };
+    expect(moves([lonely], [0, 2, 2], [1])).toBe(false);
+    expect(moves([lonely], [0, 3, 2], [1])).toBe(true);
   });
 });
 

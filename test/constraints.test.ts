@@ -802,6 +802,12 @@ describe("the constraints benchmark's scenarios (bench/constraints/)", () => {
       expect(variant.constraints.length).toBeGreaterThan(0);
       expect({ ...variant, name: none.name, constraints: [] }).toEqual(none);
     }
+    const entropy = load("entropy-mixed");
+    expect(entropy.constraints.length).toBe(3);
+    expect({ ...entropy, name: "n", constraints: [] }).toEqual({
+      ...load("entropy-mixed-none"),
+      name: "n",
+    });
   });
 });
 

@@ -55,6 +55,29 @@ describe("drain heuristic, hand-computed", () => {
   });
 });
 
+describe("the global search under placement constraints", () => {
+  it("judges its candidates as the constraints leave them", () => {
+    // Two hosts of 4 cores, one VM of 1 core on each: the fewest hosts is one, moving the VM of
+    // less memory (vm1, 1 GB) onto host 0. If the constraints undo vm1's move, every candidate
+    // comes back as the placement now, and a target of one host is not one of them: nothing
+    // moves (without the constraints' view, the search would choose vm1's move, which the
+    // engine would undo anyway).
+    const configuration: Configuration = {
+      hosts: hosts(2, 4, 16),
+      vms: [vm(0, 1, 2, 0), vm(1, 1, 1, 1)],
+    };
+    const search = (keep?: (target: Assignment) => Assignment) =>
+      optimise(configuration, {
+        objective: "consolidate",
+        nodeBudget: 10_000,
+        ...(keep === undefined ? {} : { keep }),
+      }).assignment;
+    expect(search()).toEqual([0, 0]);
+    const undoVm1 = (target: Assignment) => [target[0], 1];
+    expect(search(undoVm1)).toEqual([0, 1]);
+  });
+});
+
 describe("host emptying, hand-computed", () => {
   it("empties a host through an ejection when its VM fits nowhere directly", () => {
     // Three hosts of 10 cores and 10 units of memory, 1 core per VM. Host 0: x(6) + y(3), 1

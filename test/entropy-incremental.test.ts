@@ -48,6 +48,31 @@ describe("Entropy consolidating from the current placement (search: incremental)
     expect(improve(configuration, 1).assignment).toEqual([1, 1, 1, 1, 1, 1, 1]);
   });
 
+  it("makes no drain whose moves the placement constraints would undo, and tries the next host", () => {
+    // The same hosts and VMs, drain fill 1: host 2 (1.5 cores) would drain into host 1 first.
+    // If the constraints refuse vm6's move (a spread with vm4, say), host 2 keeps it; host 1,
+    // untouched now, drains next (2 cores) into the roomiest: host 2 (8 - 1.5 = 6.5 cores free,
+    // host 0 has 4), 3.5 cores; then host 0's 4 cores: 3.5 + 4 = 7.5 <= 8, all on host 2 (vm6
+    // does not move). Asked about the moves of each drain.
+    const configuration: Configuration = {
+      hosts: hosts(3, 8, 32),
+      vms: [
+        ...[0, 1, 2, 3].map((id) => vm(id, 1, 1, 0)),
+        vm(4, 1, 1, 1),
+        vm(5, 1, 1, 1),
+        vm(6, 1.5, 1, 2),
+      ],
+    };
+    const asked: number[][] = [];
+    const refuseVm6 = (_target: readonly (number | undefined)[], moved: readonly number[]) => {
+      asked.push([...moved]);
+      return !moved.includes(6);
+    };
+    const result = improveCurrent(configuration, new NodeBudget(1_000_000), 1, refuseVm6);
+    expect(result.assignment).toEqual([2, 2, 2, 2, 2, 2, 2]);
+    expect(asked).toEqual([[6], [4, 5], [0, 1, 2, 3]]);
+  });
+
   it("never drains a host holding a busy VM, and never moves a busy VM", () => {
     // Host 1's only other VM is pinned (migrating, say): host 1 stays though its load (0.5)
     // is the least; host 0 (1 core) drains into it instead: 0.5 + 1 = 1.5 <= 0.8 x 4.

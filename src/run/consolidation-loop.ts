@@ -20,7 +20,12 @@ import { planSwitch } from "./plan-switch.js";
 import { decisionRoundTrip } from "./manager-messages.js";
 import type { ConsolidationManager } from "./consolidation-manager.js";
 import type { ReconfigurationPlan } from "../policies/consolidation/entropy/plan.js";
-import type { TargetConstraints } from "../policies/constraints/constrained-target.js";
+import {
+  type TargetConstraints,
+  keepConstraints,
+  movesKeepConstraints,
+} from "../policies/constraints/constrained-target.js";
+import type { Assignment } from "../policies/consolidation/configuration.js";
 import { constrainedSwitch } from "../policies/constraints/plan-guard.js";
 
 /** One decision of the loop, as the metrics see it. */
@@ -88,6 +93,7 @@ export class ConsolidationLoop implements ConsolidationManager {
 
   private decide(): void {
     const { cloud, policy } = this;
+    const { constraints } = this.options;
     const time = cloud.sim.now;
     this.monitor.sample();
     const { configuration, vms, suspended, vjobs } = configurationOf(
@@ -107,6 +113,12 @@ export class ConsolidationLoop implements ConsolidationManager {
       vjobs,
       cloud,
       watts: (host: number, utilization: number) => cloud.energyOf(host).power.watts(utilization),
+      ...(constraints === undefined
+        ? {}
+        : {
+            keep: (candidate: Assignment) => keepConstraints(constraints, configuration, candidate),
+            keepsMoves: movesKeepConstraints(constraints, configuration),
+          }),
     };
     // A policy scheduling vjobs decides for the whole sky: its queue is one. A group manager
     // decides for its group, whatever its sites.

@@ -1,5 +1,9 @@
 import type { Platform } from "../platform/platform.js";
-import type { Configuration, VmDemand } from "../policies/consolidation/configuration.js";
+import type {
+  Assignment,
+  Configuration,
+  VmDemand,
+} from "../policies/consolidation/configuration.js";
 import type {
   ConsolidationDecision,
   ConsolidationPolicy,
@@ -32,11 +36,39 @@ export function decidePerSite(
       hosts,
       vms: members.map((vm, id): VmDemand => ({ ...vm, id })),
     };
+    const { keep, keepsMoves, ...rest } = view;
     const decision = policy.decide({
-      ...view,
+      ...rest,
       configuration: local,
       suspended: new Set(),
       vjobs: [],
+      // The constraints judge a site's target with the other sites' VMs where they are.
+      ...(keep === undefined
+        ? {}
+        : {
+            keep: (localTarget: Assignment) => {
+              const whole = configuration.vms.map((vm) => vm.host);
+              members.forEach((vm, id) => {
+                whole[vm.id] = localTarget[id];
+              });
+              const kept = keep(whole);
+              return members.map((vm) => kept[vm.id]);
+            },
+          }),
+      ...(keepsMoves === undefined
+        ? {}
+        : {
+            keepsMoves: (localTarget: Assignment, moved: readonly number[]) => {
+              const whole = configuration.vms.map((vm) => vm.host);
+              members.forEach((vm, id) => {
+                whole[vm.id] = localTarget[id];
+              });
+              return keepsMoves(
+                whole,
+                moved.map((id) => members[id]?.id ?? -1),
+              );
+            },
+          }),
     });
     members.forEach((vm, id) => {
       target[vm.id] = decision.target[id];

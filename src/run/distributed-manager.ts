@@ -1,5 +1,9 @@
 import type { TargetConstraints } from "../policies/constraints/constrained-target.js";
 import { constrainedSwitch } from "../policies/constraints/plan-guard.js";
+import {
+  keepConstraints,
+  movesKeepConstraints,
+} from "../policies/constraints/constrained-target.js";
 import type { Cloud } from "../compute/cloud.js";
 import { siteHosts } from "../platform/platform.js";
 import type { ConsolidationPolicy } from "../policies/consolidation/consolidation-policy.js";
@@ -100,6 +104,7 @@ export class DistributedManager implements ConsolidationManager {
   /** The policy on the partition alone: its plan if the target is viable, a larger one if not. */
   private decide(members: number[], id: number): void {
     const { cloud, policy } = this;
+    const { constraints } = this.options;
     const now = cloud.sim.now;
     const { configuration, vms, suspended } = configurationOf(cloud, [], {
       hosts: new Set(members),
@@ -112,6 +117,12 @@ export class DistributedManager implements ConsolidationManager {
       vjobs: [],
       cloud,
       watts: (host, utilization) => cloud.energyOf(host).power.watts(utilization),
+      ...(constraints === undefined
+        ? {}
+        : {
+            keep: (candidate) => keepConstraints(constraints, configuration, candidate),
+            keepsMoves: movesKeepConstraints(constraints, configuration),
+          }),
     });
     const { target, guard, admits } = constrainedSwitch(
       this.options.constraints,

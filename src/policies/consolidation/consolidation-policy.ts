@@ -16,6 +16,18 @@ export interface ConsolidationView {
   readonly cloud: CloudView;
   /** Watts a host draws when on at a CPU utilisation in [0, 1] (for power-aware policies). */
   readonly watts: (host: number, utilization: number) => number;
+  /**
+   * With placement constraints: what the engine will make of a target (the moves and starts that
+   * would break a constraint undone, see keepConstraints), for a policy to judge its candidates
+   * by. Absent: no constraint.
+   */
+  readonly keep?: (target: Assignment) => Assignment;
+  /**
+   * With placement constraints: whether the moves of these VMs (configuration ids) in `target`
+   * stand, as `keep` would judge them; cheap enough to ask for each drain of a host. Absent: no
+   * constraint.
+   */
+  readonly keepsMoves?: (target: Assignment, moved: readonly number[]) => boolean;
 }
 
 /** What the search behind a decision did, for the metrics (all optional: a heuristic has none). */

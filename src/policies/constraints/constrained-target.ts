@@ -2,7 +2,14 @@ import type { Platform } from "../../platform/platform.js";
 import { within } from "../consolidation/capacity.js";
 import type { Assignment, Configuration, VmDemand } from "../consolidation/configuration.js";
 import { hostLoads } from "../consolidation/entropy/assignment-metrics.js";
-import { type Constraint, holds, inQuarantine, keptOnlyInPlace } from "./placement-constraints.js";
+import {
+  type Constraint,
+  appliesTo,
+  holds,
+  inQuarantine,
+  keptOnlyInPlace,
+  membersOf,
+} from "./placement-constraints.js";
 import { DecisionVjobs, type VjobLookup } from "./decision-vjobs.js";
 import type { Whereabouts } from "./vjob-places.js";
 
@@ -57,16 +64,7 @@ export function keepConstraints(
     undone = false;
     for (const constraint of constraints) {
       for (const members of decision.subjects(constraint)) {
-        // A root VM never moves; the others' changes stand if the constraint holds after them,
-        // and while they run for a continuous gather or among that holds now (no plan order
-        // keeps one whose VM migrates out of its host, site or cluster).
-        const kept =
-          constraint.type !== "root" &&
-          holds(constraint, platform, members, occupied) &&
-          (!keptOnlyInPlace(constraint) ||
-            !holds(constraint, platform, members, now) ||
-            holds(constraint, platform, members, during));
-        if (kept) continue;
+        if (keptIn(constraint, platform, members, { after: occupied, now, during })) continue;
         // A lonely subject's hosts lose the VMs of other vjobs the target brings there too.
         const intruders =
           constraint.type === "lonely"
@@ -82,6 +80,68 @@ export function keepConstraints(
     if (sendBackArrivals(configuration, target, trimmed, changed)) undone = true;
   }
   return trimmed;
+}
+
+/**
+ * Whether a constraint over `members` lets the target's changes stand: never for a root one (its
+ * VMs never move); else if it holds `after` them, and `during` them too for a continuous gather
+ * or among that holds `now` (no plan order keeps one whose VM migrates out of its place).
+ */
+function keptIn(
+  constraint: Constraint,
+  platform: Platform,
+  members: readonly string[],
+  worlds: { readonly after: Whereabouts; readonly now: Whereabouts; readonly during: Whereabouts },
+): boolean {
+  return (
+    constraint.type !== "root" &&
+    holds(constraint, platform, members, worlds.after) &&
+    (!keptOnlyInPlace(constraint) ||
+      !holds(constraint, platform, members, worlds.now) ||
+      holds(constraint, platform, members, worlds.during))
+  );
+}
+
+/**
+ * Whether some moves of a target keep the constraints, as keepConstraints would let them stand:
+ * for each VM moved (configuration ids), no quarantine closes its hosts, and every constraint on
+ * its vjob (and every lonely one of the vjobs on its new host) is kept in `target` (the other VMs
+ * of the decision where it has them). For a policy trying moves a few at a time (a drain): the
+ * decision's vjobs are grouped once, at the first question.
+ */
+export function movesKeepConstraints(
+  context: TargetConstraints,
+  configuration: Configuration,
+): (target: Assignment, moved: readonly number[]) => boolean {
+  const { constraints, platform, places } = context;
+  // Built at the first question: a policy that asks none pays nothing.
+  let grouped: DecisionVjobs | undefined;
+  const closed = (host: number | undefined) => inQuarantine(constraints, host, context.clock.now);
+  return (target, moved) => {
+    const decision = (grouped ??= new DecisionVjobs(configuration, places));
+    const worlds = {
+      after: decision.where((vm) => present([target[vm.id]])),
+      now: decision.where((vm) => present([vm.host])),
+      during: decision.where((vm) => present([vm.host, target[vm.id]])),
+    };
+    return moved.every((id) => {
+      const vm = configuration.vms[id];
+      const to = target[id];
+      if (vm === undefined || closed(to) || closed(vm.host)) return false;
+      const vjob = vm.vm === undefined ? undefined : places.vjobOfVm(vm.vm);
+      if (vjob === undefined) return true;
+      return constraints.every((constraint) => {
+        const neighbours =
+          constraint.type === "lonely" && to !== undefined
+            ? [...worlds.after.vjobsOn(to)].filter((o) => o !== vjob && appliesTo(constraint, o))
+            : [];
+        const subjects = [...(appliesTo(constraint, vjob) ? [vjob] : []), ...neighbours];
+        return subjects.every((subject) =>
+          keptIn(constraint, platform, membersOf(constraint, subject), worlds),
+        );
+      });
+    });
+  };
 }
 
 /**

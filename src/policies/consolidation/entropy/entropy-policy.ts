@@ -86,11 +86,12 @@ export function entropy(settings: EntropyOptions): ConsolidationPolicy {
       case "consolidate":
       case "balance": {
         if (settings.objective === "consolidate" && settings.search === "incremental") {
-          return incremental(configuration);
+          return incremental(configuration, view.keepsMoves);
         }
         const result = optimise(configuration, {
           objective: settings.objective,
           nodeBudget: settings.nodeBudget,
+          ...(view.keep === undefined ? {} : { keep: view.keep }),
         });
         return {
           // Where nothing viable was found, the assignment keeps the VMs where they are.
@@ -106,9 +107,10 @@ export function entropy(settings: EntropyOptions): ConsolidationPolicy {
   };
   const incremental = (
     configuration: ConsolidationView["configuration"],
+    keepsMoves: ConsolidationView["keepsMoves"],
   ): { target: Assignment; work: DecisionWork } => {
     const budget = new NodeBudget(settings.nodeBudget);
-    const result = improveCurrent(configuration, budget, settings.drainFill);
+    const result = improveCurrent(configuration, budget, settings.drainFill, keepsMoves);
     // The bound costs no search: it says how far the loop is from the fewest hosts possible.
     const lowerBound = packingLowerBound(buildPackingProblem(configuration));
     // Not viable: the moves that help are still made (a partial repair beats none).

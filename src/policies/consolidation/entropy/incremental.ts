@@ -33,7 +33,8 @@ export interface IncrementalResult {
  * 3. drain: the active hosts with no busy (pinned) VM, least CPU load first (then memory, index),
  *    each emptied when all its VMs fit on the other active hosts within `drainFill` of their CPU
  *    capacity (same rule, largest VM first), not counting the hosts already drained or repaired
- *    in this decision: no VM moves twice, and hosts are freed a few at a time.
+ *    in this decision: no VM moves twice, and hosts are freed a few at a time; with placement
+ *    constraints, a drain whose moves they would undo is not made.
  * Repairing above the capacity but draining only to `drainFill` of it is a hysteresis: a host
  * filled by a drain has room for its load to rise before it is repaired, so VMs do not go back
  * and forth between a drain and a repair. Filling the host with the most room, not the one it
@@ -45,6 +46,8 @@ export function improveCurrent(
   configuration: Configuration,
   budget: NodeBudget,
   drainFill = DEFAULT_DRAIN_FILL,
+  /** Whether the placement constraints let these VMs' moves stand: a drain they refuse is not made. */
+  keepsMoves?: (target: Assignment, moved: readonly number[]) => boolean,
 ): IncrementalResult {
   const { hosts, vms } = configuration;
   const cores = coresOf(configuration);
@@ -145,9 +148,17 @@ export function improveCurrent(
       loads.add(vm, to);
       placed.push([vm, to]);
     }
-    if (placed.length === residents.length) {
+    for (const [vm, to] of placed) target[vm.id] = hosts[to]?.id;
+    const kept =
+      keepsMoves === undefined ||
+      keepsMoves(
+        target,
+        placed.map(([vm]) => vm.id),
+      );
+    if (placed.length === residents.length && kept) {
       for (const [vm, to] of placed) assign(vm, to);
     } else {
+      for (const [vm] of placed) target[vm.id] = vm.host;
       for (const [vm, to] of placed) loads.remove(vm, to);
       for (const vm of residents) loads.add(vm, h);
     }

@@ -30,6 +30,12 @@ export interface OptimiseOptions {
   readonly objective: Objective;
   /** Search nodes the decision may explore, all phases together (deterministic, not a time). */
   readonly nodeBudget: number;
+  /**
+   * What the engine will make of a target: the placement constraints' undos (keepConstraints).
+   * consolidate compares its candidates as this leaves them, when that is viable. Absent: as
+   * they are.
+   */
+  readonly keep?: (target: Assignment) => Assignment;
 }
 
 export interface OptimiseResult {
@@ -99,14 +105,22 @@ export function optimise(
   budget.spend(packing.nodes);
   let assignment: Assignment | undefined;
   if (consolidate) {
+    // A candidate as the constraints leave it: a search that breaks them is judged by what
+    // survives of it.
+    const { keep } = options;
+    const kept = (candidate: Assignment | undefined): Assignment | undefined => {
+      if (candidate === undefined || keep === undefined) return candidate;
+      const trimmed = keep(candidate);
+      return isViable(configuration, trimmed) ? trimmed : candidate;
+    };
     if (packing.packing !== undefined) {
       const rest = new NodeBudget(budget.limit - budget.nodes);
-      assignment = reconfigure(problem, packing.packing, rest);
+      assignment = kept(reconfigure(problem, packing.packing, rest));
       budget.spend(rest.nodes);
     }
     // The better of the two searches (hosts, then bytes; ties to the local one, which moves
     // fewer VMs of those it had), and staying put when as good: it migrates nothing.
-    for (const candidate of [improved, currentAssignment(configuration)]) {
+    for (const candidate of [kept(improved), currentAssignment(configuration)]) {
       if (candidate !== undefined && notWorse(configuration, candidate, assignment)) {
         assignment = candidate;
       }
