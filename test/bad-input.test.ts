@@ -218,6 +218,58 @@ describe("files a scenario may name", () => {
   });
 });
 
+describe("what validate let through (issue 22)", () => {
+  it("checks every run of a sweep block, as sweep would (was: ok, then sweep refused it)", () => {
+    // The base is fine; a variant names a placement that does not exist and a parameter value is
+    // below its minimum: validate reports each cell's problem with the cell's name.
+    const dir = folder();
+    const file = extending(
+      dir,
+      [
+        "sweep:",
+        "  seeds: 1",
+        "  parameters: { duration: [1h, -5] }",
+        "  variants:",
+        "    ok: {}",
+        "    odd: { policies: { placement: { name: nowhere } } }",
+      ].join("\n"),
+    );
+    const lines = expectRejected(validate(file), file, "[ok__duration=-5] duration");
+    expect(lines.filter((line) => line.includes("[ok__duration=1h]"))).toEqual([]);
+    expect(lines.some((line) => line.includes("[odd__duration=1h] policies.placement.name"))).toBe(
+      true,
+    );
+    expect(skysim(["validate", SKY]).status).toBe(0);
+  });
+
+  it("refuses a seed listed twice in a sweep (it would halve the runs)", () => {
+    const file = extending(folder(), "sweep: { seeds: [1, 1] }");
+    expect(expectRejected(validate(file), file, "sweep.seeds[1]")).toEqual([
+      `${file}: sweep.seeds[1]: expected a seed not listed before, got "1" again (also [0])`,
+    ]);
+  });
+
+  it("refuses a platform that keeps no host (was: a run of nothing, exit 0)", () => {
+    const dir = folder();
+    const file = write(
+      dir,
+      "empty.yaml",
+      [
+        "name: empty",
+        "duration: 1h",
+        "platform: { type: grid5000-2011, sites: [] }",
+        "workload:",
+        "  type: vjobs",
+        "  arrivals: { type: poisson, count: 3, interarrival: 10s, vms: 1, work: { coreSeconds: 1h } }",
+      ].join("\n"),
+    );
+    const lines = expectRejected(validate(file), file, "platform");
+    expect(lines).toEqual([
+      `${file}: platform: expected a platform with at least one host, got none (its sites, clusters or scale keep no host)`,
+    ]);
+  });
+});
+
 describe("duplicate names", () => {
   const cluster = (name: string) =>
     `{ name: ${name}, hosts: 2, cores: 4, speed: 1Gf, memory: 16GiB, disk: 100MB/s, nic: { bandwidth: 1Gbps } }`;

@@ -239,14 +239,19 @@ await yargs(hideBin(process.argv))
   )
   .command(
     "validate <files..>",
-    "check scenario files and report every problem",
+    "check scenario files and report every problem (every run of a sweep block too)",
     (y) => y.positional("files", { type: "string", array: true, demandOption: true }),
     async (argv) => {
       const { ScenarioError, loadScenarioFile } = await scenarios();
       const problems: string[] = [];
       for (const file of argv.files) {
         try {
-          loadScenarioFile(file, { maxMemory: maxMemoryOf(argv.maxMemory) });
+          const options = { maxMemory: maxMemoryOf(argv.maxMemory) };
+          // What `run` would run, then what `sweep` would: each cell of its sweep block.
+          if (loadScenarioFile(file, options).sweep !== undefined) {
+            const { loadSweep } = await import("../sweep/load-sweep.js");
+            loadSweep(file, options);
+          }
           process.stdout.write(`${file}: ok\n`);
         } catch (error) {
           if (!(error instanceof ScenarioError)) throw error;

@@ -213,6 +213,7 @@ export function constraintProblems(
   const checked = new Map<string, string | undefined>();
   for (const [name, vms] of vjobs) {
     const mine = constraints.filter((c) => appliesTo(c, name));
+    if (mine.length === 0) continue;
     const key = `${mine.map((c) => c.index).join(",")}/${vms}`;
     if (!checked.has(key)) checked.set(key, neverPlaced(mine, platform, vms, memory, usable));
     const why = checked.get(key);

@@ -57,6 +57,15 @@ export function checkReferences(scenario: Scenario, file: string, baseDir: strin
         { path: "platform", message: `expected a platform whose names are distinct: ${platform}` },
       ]);
     }
+    if (platform.hosts.length === 0) {
+      throw new ScenarioError(file, [
+        {
+          path: "platform",
+          message:
+            "expected a platform with at least one host, got none (its sites, clusters or scale keep no host)",
+        },
+      ]);
+    }
     problems.push(...platformReferences(workload, platform));
     problems.push(...failureReferences(scenario.failures, platform, baseDir));
     problems.push(...storeReferences(scenario.policies, platform));
