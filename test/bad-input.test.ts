@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -247,6 +247,54 @@ describe("what validate let through (issue 22)", () => {
     expect(expectRejected(validate(file), file, "sweep.seeds[1]")).toEqual([
       `${file}: sweep.seeds[1]: expected a seed not listed before, got "1" again (also [0])`,
     ]);
+  });
+
+  it("refuses a name too long to name a results folder (was: internal error ENAMETOOLONG, exit 1)", () => {
+    const file = extending(folder(), "");
+    const long = write(folder(), "long.yaml", `extends: ${file}\nname: ${"a".repeat(300)}\n`);
+    expect(expectRejected(validate(long), long, "name")).toEqual([
+      `${long}: name: expected a string of at most 128 characters, got 300`,
+    ]);
+  });
+
+  it("reports an output folder it cannot make as the machine's problem, exit 2 (was: internal error, exit 1)", () => {
+    // --out under a regular file: no folder can be made there; nothing is left behind.
+    const dir = folder();
+    const blocker = write(dir, "blocker", "a file, not a folder");
+    const out = join(blocker, "run");
+    const result = skysim(["run", SKY, "--out", out]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(
+      `skysim: cannot mkdir ${out}: a part of the path is not a folder (ENOTDIR)\n`,
+    );
+    expect(readdirSync(dir)).toEqual(["blocker"]);
+  });
+
+  it("leaves no folder it made when a run fails (was: an empty results/<name>/)", () => {
+    // A consolidation that throws at its first decision, in a folder made for the run two levels
+    // deep: both levels are removed, the folder that was there stays.
+    const dir = folder();
+    const file = write(
+      dir,
+      "scenario.yaml",
+      `extends: ${ROBUSTNESS}/scenario.yaml\npolicies: { consolidation: { module: ${ROBUSTNESS}/throws-string.mjs } }\n`,
+    );
+    const result = skysim(["run", file, "--out", join(dir, "made", "for-it")]);
+    expect(result.status).toBe(1);
+    expect(readdirSync(dir)).toEqual(["scenario.yaml"]);
+  });
+
+  it("writes summary.json, the run's completion mark, after every other file (charts, report, run-info.json)", () => {
+    const out = join(folder(), "out");
+    const result = skysim(["run", resolve("scenarios/quickstart.yaml"), "--out", out]);
+    expect(result.status).toBe(0);
+    const written = result.stdout
+      .split("\n")
+      .filter((line) => line.startsWith("wrote "))
+      .map((line) => line.slice("wrote ".length));
+    expect(written).toContain(join(out, "charts", "report.html"));
+    expect(written.at(-1)).toBe(join(out, "summary.json"));
+    expect(written.at(-2)).toBe(join(out, "run-info.json"));
   });
 
   it("refuses a platform that keeps no host (was: a run of nothing, exit 0)", () => {

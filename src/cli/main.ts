@@ -5,6 +5,7 @@ import { dirname, join } from "node:path";
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { UsageError } from "./usage-error.js";
+import { environmentProblem } from "./environment-error.js";
 import { skysimVersion } from "../package-files.js";
 import { DEFAULT_PROGRESS_EVERY, progressEveryOf, runProgress } from "./progress.js";
 import { UnitError, parseSize } from "../sim/units.js";
@@ -66,6 +67,12 @@ function fail(error: unknown): void {
   }
   if (error instanceof UsageError) {
     process.stderr.write(`skysim: ${error.message}\n`);
+    exit(EXIT_BAD_INPUT);
+    return;
+  }
+  const environment = environmentProblem(error);
+  if (environment !== undefined) {
+    process.stderr.write(`skysim: ${environment}\n`);
     exit(EXIT_BAD_INPUT);
     return;
   }
@@ -189,6 +196,7 @@ await yargs(hideBin(process.argv))
         summary,
         headline,
         files: written,
+        writeSummary,
       } = runScenario(scenario, {
         outDir,
         version,
@@ -196,6 +204,7 @@ await yargs(hideBin(process.argv))
         baseDir: dirname(argv.file),
         onProgress: runProgress(scenario.duration, progressEveryOf(argv.progressEvery)),
         timeline: charts,
+        summaryLast: true,
       });
       const files = [...written];
       if (charts) {
@@ -227,6 +236,8 @@ await yargs(hideBin(process.argv))
         )}\n`,
       );
       files.push(runInfo);
+      // The completion mark, after every other file.
+      if (writeSummary !== undefined) files.push(writeSummary());
       process.stdout.write(
         [
           `${summary.scenario} (seed ${summary.seed}): ${formatDuration(summary.simulatedTime)} simulated, ${summary.events} events in ${wall.toFixed(2)} s`,

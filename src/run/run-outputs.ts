@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, rmdirSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { writeFileAtomic } from "../output/atomic-file.js";
 import { CsvFile } from "../output/csv-file.js";
 import { ParquetFile } from "../output/parquet-file.js";
@@ -13,12 +13,15 @@ import {
 /**
  * The files of one run. Tables stream into hidden temporary files while the run goes on; nothing
  * takes its final name before `commit`, after the whole run succeeded, so a failed run leaves the
- * folder as it was (results of an earlier run included) and a folder it created is removed.
+ * folder as it was (results of an earlier run included) and the folders it created are removed
+ * (results/<name>/<seed> and results/<name> when it made both).
  */
 export class RunOutputs {
   private readonly tables: TableFile[] = [];
   private readonly texts: { name: string; text: string }[] = [];
   private readonly created: boolean;
+  /** The first folder of the path that this run made (the others are inside it). */
+  private firstMade: string | undefined;
 
   constructor(
     readonly outDir: string,
@@ -29,7 +32,9 @@ export class RunOutputs {
 
   /** A table written as the run goes: `<name>.csv`, `<name>.parquet` or both (`format`). */
   table(spec: TableSpec): TableFile {
-    if (this.tables.length === 0 && this.created) mkdirSync(this.outDir, { recursive: true });
+    if (this.tables.length === 0 && this.created) {
+      this.firstMade = mkdirSync(this.outDir, { recursive: true });
+    }
     const csv = () => new CsvFile(join(this.outDir, `${spec.name}.csv`), spec.columns);
     const parquet = () => new ParquetFile(join(this.outDir, `${spec.name}.parquet`), spec);
     const table =
@@ -65,11 +70,15 @@ export class RunOutputs {
     return paths;
   }
 
-  /** Deletes the temporary files, and the folder if this run created it and it is empty. */
+  /** Deletes the temporary files, and the folders this run made that are left empty. */
   abort(): void {
     for (const table of this.tables) table.abort();
-    if (this.created && existsSync(this.outDir) && readdirSync(this.outDir).length === 0) {
-      rmdirSync(this.outDir);
+    if (this.firstMade === undefined) return;
+    const last = resolve(this.firstMade);
+    for (let folder = resolve(this.outDir); ; folder = dirname(folder)) {
+      if (!existsSync(folder) || readdirSync(folder).length > 0) return;
+      rmdirSync(folder);
+      if (folder === last || dirname(folder) === folder) return;
     }
   }
 }

@@ -1,4 +1,6 @@
 import { createHash } from "node:crypto";
+import { join } from "node:path";
+import { writeFileAtomic } from "../output/atomic-file.js";
 import type { PolicyObjects } from "../policies/policy-objects.js";
 import type { Scenario } from "../scenario/schema.js";
 import type { VjobsWorkload } from "../scenario/vjobs-section.js";
@@ -23,6 +25,11 @@ export interface RunOptions {
   readonly timeline?: boolean;
   /** Policy objects in place of the scenario's of their kinds (a vjobs workload's). */
   readonly policies?: PolicyObjects;
+  /**
+   * Leave summary.json, the run's completion mark, to the caller (`RunResult.writeSummary`), to
+   * write once its own files (charts, run-info.json) are: a folder with summary.json is whole.
+   */
+  readonly summaryLast?: boolean;
 }
 
 /** Progress reports per run; running in slices changes nothing (`run({ until })` is inclusive). */
@@ -49,6 +56,8 @@ export interface RunResult {
   readonly headline: string;
   /** The files written (none in memory). */
   readonly files: readonly string[];
+  /** With `summaryLast`: writes summary.json and gives its path. */
+  readonly writeSummary?: () => string;
 }
 
 /** Builds the model of a scenario's run, with the engine's own invariants if `check`. */
@@ -122,8 +131,16 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
     const workload = run.finish(scenario.duration);
     const summary = summaryOf(scenario, run, workload.summary, options.version);
     if (outputs === undefined) return { summary, headline: workload.headline, files: [] };
-    outputs.text("summary.json", `${JSON.stringify(summary, null, 2)}\n`);
-    return { summary, headline: workload.headline, files: outputs.commit() };
+    const text = `${JSON.stringify(summary, null, 2)}\n`;
+    if (options.summaryLast !== true) outputs.text("summary.json", text);
+    const files = outputs.commit();
+    if (options.summaryLast !== true) return { summary, headline: workload.headline, files };
+    const path = join(outputs.outDir, "summary.json");
+    const writeSummary = () => {
+      writeFileAtomic(path, text);
+      return path;
+    };
+    return { summary, headline: workload.headline, files, writeSummary };
   } catch (error) {
     outputs?.abort();
     throw error;

@@ -17,4 +17,11 @@ export const LIMITS = {
   failureVictims: 10_000_000,
   nodeBudget: 1_000_000_000,
   traceVm: 1_000_000_000,
+  /**
+   * Characters of a scenario's name, which names its results folder: far below a file name's
+   * 255 bytes, leaving room for what is added to it (a sweep's cells are folders inside it).
+   */
+  name: 128,
+  /** Characters of a sweep cell's name (variant and parameter values), which names its folder. */
+  cell: 200,
 } as const;

@@ -44,8 +44,11 @@ export const scenarioSchema = z
     }),
     name: z
       .string()
+      .max(LIMITS.name)
       .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/)
-      .meta({ description: "scenario name: letters, digits, '.', '_' and '-' (used in paths)" }),
+      .meta({
+        description: `scenario name: letters, digits, '.', '_' and '-', at most ${LIMITS.name} (it names the results folder)`,
+      }),
     description: z.string().optional(),
     seed: z.int().min(0).default(1).meta({ description: "root of every named random stream" }),
     duration: duration()

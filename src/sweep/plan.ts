@@ -1,6 +1,7 @@
 import { mergeDocuments } from "../scenario/extends.js";
 import { type Problem, ScenarioError } from "../scenario/problems.js";
 import { sweepSection } from "../sweep/sweep-section.js";
+import { LIMITS } from "../scenario/limits.js";
 
 /** One run of a sweep. */
 export interface SweepRun {
@@ -56,6 +57,14 @@ export function planSweep(document: unknown, file: string): SweepRun[] {
       let merged = mergeDocuments(base, overrides) as Record<string, unknown>;
       for (const path of paths) merged = setParameter(merged, path, parameters[path], file);
       const cell = cellName(variant, parameters);
+      if (cell.length > LIMITS.cell) {
+        throw new ScenarioError(file, [
+          {
+            path: "sweep",
+            message: `expected cell names of at most ${LIMITS.cell} characters (each names a folder), got ${cell.length} for ${cell.slice(0, 40)}...`,
+          },
+        ]);
+      }
       for (const seed of seeds) {
         runs.push({
           index: runs.length,
