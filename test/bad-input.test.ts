@@ -297,6 +297,20 @@ describe("what validate let through (issue 22)", () => {
     expect(written.at(-2)).toBe(join(out, "run-info.json"));
   });
 
+  it("refuses time series too long to schedule, naming the field, at once (was: 2.4 GB, then internal error)", () => {
+    // The default step is 300 s: 1e12 s make 3.3e9 samples; a 1 ns step over sky-vjobs' day,
+    // 8.6e13. At most 2^26 / 2 = 33,554,432.
+    const long = extending(folder(), "duration: 1e12");
+    expect(expectRejected(validate(long), long, "duration")).toEqual([
+      `${long}: duration: expected at most 33554432 time-series samples (duration / output.step), got 3.33e+9: a longer step or a shorter duration`,
+    ]);
+    const fine = extending(folder(), "output: { step: 1ns }");
+    const [line] = expectRejected(validate(fine), fine, "output.step");
+    expect(line).toContain("expected at most 33554432 time-series samples");
+    // Just under the cap, it is the memory estimate's to judge: 3e7 samples (1.9 GB) pass.
+    expect(validate(extending(folder(), "duration: 9e9")).status).toBe(0);
+  });
+
   it("refuses a platform that keeps no host (was: a run of nothing, exit 0)", () => {
     const dir = folder();
     const file = write(

@@ -3,6 +3,7 @@ import { grid5000HostCount } from "../platform/grid5000.js";
 import type { PlatformSection } from "./platform-section.js";
 import type { Problem } from "./problems.js";
 import type { Scenario } from "./schema.js";
+import { MAX_PENDING_EVENTS } from "../sim/simulation.js";
 
 /**
  * JavaScript heap a run holds per model object, measured on a synthetic platform (8-core hosts,
@@ -16,7 +17,18 @@ export const HEAP_BYTES = {
   perLink: 0.3e3,
   perVm: 5.5e3,
   perJob: 0.5e3,
+  /**
+   * A time-series sample, scheduled from the start: an event pending in the queue, 62 B measured
+   * (10 million events; typed arrays, outside the JavaScript heap but in the process all the same).
+   */
+  perSample: 64,
 } as const;
+
+/**
+ * Of the events that may be pending at once, the share the time-series samples may take: the
+ * model's own need the rest.
+ */
+const SAMPLES_SHARE = 0.5;
 
 /** VMs of the largest day in data/planetlab (20110322). */
 const LARGEST_PLANETLAB_DAY = 1516;
@@ -27,6 +39,8 @@ export interface ScenarioSize {
   readonly links: number;
   readonly jobs: number;
   readonly vms: number;
+  /** Rows of timeseries.csv per site: samples every output.step over the duration. */
+  readonly samples: number;
   /** Estimated peak heap of one run, bytes. */
   readonly bytes: number;
   /** The field that sets the largest part of the estimate. */
@@ -38,14 +52,28 @@ export function scenarioSize(scenario: Scenario): ScenarioSize {
   const workload = workloadCounts(scenario);
   const hostBytes = platform.hosts * HEAP_BYTES.perHost + platform.links * HEAP_BYTES.perLink;
   const vmBytes = workload.vms * HEAP_BYTES.perVm + workload.jobs * HEAP_BYTES.perJob;
+  const samples = Math.floor(scenario.duration / scenario.output.step) + 1;
+  const sampleBytes = samples * HEAP_BYTES.perSample;
+  const parts: [number, string][] = [
+    [hostBytes, platform.field],
+    [vmBytes, workload.field],
+    [sampleBytes, stepField(scenario)],
+  ];
+  const largest = parts.reduce((best, part) => (part[0] > best[0] ? part : best));
   return {
     hosts: platform.hosts,
     links: platform.links,
     jobs: workload.jobs,
     vms: workload.vms,
-    bytes: HEAP_BYTES.fixed + hostBytes + vmBytes,
-    field: hostBytes >= vmBytes ? platform.field : workload.field,
+    samples,
+    bytes: HEAP_BYTES.fixed + hostBytes + vmBytes + sampleBytes,
+    field: largest[1],
   };
+}
+
+/** Which of duration and output.step makes the samples many: a step under a second, or the span. */
+function stepField(scenario: Scenario): string {
+  return scenario.output.step < 1 ? "output.step" : "duration";
 }
 
 /** The heap this process may grow to (V8's limit, set by node --max-old-space-size). */
@@ -56,6 +84,13 @@ export function heapLimit(): number {
 /** A problem if the scenario's estimated size is over `limit` bytes. */
 export function sizeProblem(scenario: Scenario, limit: number): Problem | undefined {
   const size = scenarioSize(scenario);
+  const most = Math.floor(MAX_PENDING_EVENTS * SAMPLES_SHARE);
+  if (size.samples > most) {
+    return {
+      path: stepField(scenario),
+      message: `expected at most ${most} time-series samples (duration / output.step), got ${count(size.samples)}: a longer step or a shorter duration`,
+    };
+  }
   if (size.bytes <= limit) return undefined;
   return {
     path: size.field,

@@ -34,6 +34,8 @@ export class InvariantViolation extends Error {
 
 const SLOT_BITS = 26;
 const SLOT_LIMIT = 2 ** SLOT_BITS; // 67M events pending at once
+/** The most events that may be pending at once (a scenario is checked against it). */
+export const MAX_PENDING_EVENTS = SLOT_LIMIT;
 const GENERATION_LIMIT = 2 ** (53 - SLOT_BITS); // ids stay exact integers below 2^53
 /**
  * With checks on, more events than this at one instant is a model's loop of zero-delay events
