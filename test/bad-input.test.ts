@@ -311,6 +311,32 @@ describe("what validate let through (issue 22)", () => {
     expect(validate(extending(folder(), "duration: 9e9")).status).toBe(0);
   });
 
+  it("never prints what a trace file holds (was: an SWF path to any file printed its first line)", () => {
+    // A "trace" that is a secret: the messages say which line and how many fields, not what.
+    const dir = folder();
+    write(dir, "secret.txt", "password: hunter2 is-not-a-trace\n");
+    write(dir, "secret.csv", "time,target,event\nhunter2,hunter2,hunter2\n");
+    const file = write(
+      dir,
+      "leak.yaml",
+      [
+        "name: leak",
+        "duration: 1h",
+        "platform: { type: synthetic, sites: 1, hostsPerSite: 2 }",
+        "workload: { type: vjobs, arrivals: { type: swf, file: secret.txt } }",
+        "failures:",
+        "  - { type: trace, file: secret.csv }",
+        "  - { type: trace, file: secret.txt, format: fta }",
+      ].join("\n"),
+    );
+    const lines = expectRejected(validate(file), file, "workload.arrivals.file");
+    expect(lines).toHaveLength(3);
+    for (const line of lines) expect(line).not.toMatch(/hunter2|password/);
+    expect(lines.join("\n")).toContain(
+      "secret.txt, line 1: expected 18 numbers, got 3 fields, not all numbers",
+    );
+  });
+
   it("refuses a platform that keeps no host (was: a run of nothing, exit 0)", () => {
     const dir = folder();
     const file = write(

@@ -92,7 +92,7 @@ describe("SWF", () => {
 
   it("names the line of a malformed job", () => {
     expect(() => parseSwf("bad.swf", "; header\n1 0 5\n")).toThrow(
-      'bad.swf, line 2: expected 18 numbers, got "1 0 5"',
+      "bad.swf, line 2: expected 18 numbers, got 3 fields",
     );
   });
 });

@@ -1,6 +1,7 @@
 import { parse } from "csv-parse/sync";
 import type { Platform } from "../platform/platform.js";
 import { parseDuration } from "../sim/units.js";
+import { fieldsOf } from "../workload/fields-of.js";
 import type { TraceEvent } from "./failure-processes.js";
 import { type FailureTarget, type TargetKind, targetsOf } from "./failure-target.js";
 
@@ -32,17 +33,17 @@ export function parseFailureCsv(file: string, text: string, platform: Platform):
     try {
       time = parseDuration(row.time ?? "");
     } catch {
-      throw new Error(`${where}: expected a time, got "${row.time ?? ""}"`);
+      throw new Error(`${where}: expected a time in column time, got something else`);
     }
     const target = findTarget(platform, row.target ?? "");
     if (target === undefined) {
       throw new Error(
-        `${where}: expected a host, cluster, site or link of the platform, got "${row.target ?? ""}"`,
+        `${where}: expected a host, cluster, site or link of the platform in column target, got another name`,
       );
     }
     const event = row.event;
     if (event !== "down" && event !== "up" && event !== "remove") {
-      throw new Error(`${where}: expected down, up or remove, got "${event ?? ""}"`);
+      throw new Error(`${where}: expected down, up or remove in column event, got something else`);
     }
     return { time, target, event };
   });
@@ -65,7 +66,7 @@ export function parseFtaTrace(file: string, text: string, platform: Platform): T
     const [node, type, start, end] = fields;
     if (fields.length !== 4 || fields.some((f) => Number.isNaN(f))) {
       throw new Error(
-        `${file}, line ${i + 1}: expected node_id event_type start end, got "${line}"`,
+        `${file}, line ${i + 1}: expected node_id event_type start end, got ${fieldsOf(fields)}`,
       );
     }
     if (type !== 0) return;

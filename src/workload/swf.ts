@@ -1,3 +1,5 @@
+import { fieldsOf } from "./fields-of.js";
+
 /**
  * The Standard Workload Format (Feitelson's Parallel Workloads Archive): one job per line, 18
  * whitespace-separated fields, -1 for unknown, header lines starting with ";".
@@ -26,7 +28,10 @@ export interface SwfLog {
   readonly skipped: readonly { readonly line: number; readonly reason: string }[];
 }
 
-/** Parses an SWF log; throws `file, line N: ...` for a line that is not 18 numbers. */
+/**
+ * Parses an SWF log; throws `file, line N: ...` for a line that is not 18 numbers, saying how
+ * many fields it has but never what they hold (a path may name a file that is not a log).
+ */
 export function parseSwf(file: string, text: string): SwfLog {
   const jobs: SwfJob[] = [];
   const skipped: { line: number; reason: string }[] = [];
@@ -36,7 +41,7 @@ export function parseSwf(file: string, text: string): SwfLog {
     if (content === "" || content.startsWith(";")) return;
     const fields = content.split(/\s+/).map(Number);
     if (fields.length !== 18 || fields.some((f) => Number.isNaN(f))) {
-      throw new Error(`${file}, line ${line}: expected 18 numbers, got "${content}"`);
+      throw new Error(`${file}, line ${line}: expected 18 numbers, got ${fieldsOf(fields)}`);
     }
     const field = (n: number): number => fields[n - 1] as number;
     const processors = field(8) > 0 ? field(8) : field(5);
