@@ -1,7 +1,14 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  realpathSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { MAX_EXTENDS_DEPTH } from "../src/scenario/extends.js";
 import { MAX_SCENARIO_BYTES } from "../src/scenario/scenario-text.js";
@@ -179,11 +186,11 @@ describe("files a scenario may name", () => {
   it("refuses to extend a device or a FIFO (was: /dev/zero read to 4.2 GB, a FIFO hung)", () => {
     const dir = folder();
     const zero = write(dir, "zero.yaml", "extends: /dev/zero\nname: zero\n");
-    const [line] = expectRejected(validate(zero), zero, "extends");
+    const [line] = expectRejected(validate(zero, "--allow-outside"), zero, "extends");
     expect(line).toContain("/dev/zero: expected a regular file, got a device");
     execFileSync("mkfifo", [join(dir, "pipe")]);
     const fifo = write(dir, "fifo.yaml", "extends: pipe\nname: fifo\n");
-    const [fifoLine] = expectRejected(validate(fifo), fifo, "extends");
+    const [fifoLine] = expectRejected(validate(fifo, "--allow-outside"), fifo, "extends");
     expect(fifoLine).toContain("pipe: expected a regular file, got a FIFO (named pipe)");
     const folderBase = write(dir, "folder.yaml", `extends: ${dir}\nname: f\n`);
     expectRejected(validate(folderBase), folderBase, "extends");
@@ -212,7 +219,7 @@ describe("files a scenario may name", () => {
     write(dir, "list.yaml", "- a\n- b\n");
     for (const base of ["empty.yaml", "list.yaml"]) {
       const file = write(dir, `on-${base}`, `extends: ${base}\nname: x\n`);
-      const [line] = expectRejected(validate(file), file, "extends");
+      const [line] = expectRejected(validate(file, "--allow-outside"), file, "extends");
       expect(line).toMatch(/expected .* to hold a scenario \(a mapping of fields\)/);
     }
   });
@@ -251,7 +258,7 @@ describe("what validate let through (issue 22)", () => {
 
   it("refuses a name too long to name a results folder (was: internal error ENAMETOOLONG, exit 1)", () => {
     const file = extending(folder(), "");
-    const long = write(folder(), "long.yaml", `extends: ${file}\nname: ${"a".repeat(300)}\n`);
+    const long = write(dirname(file), "long.yaml", `extends: ${file}\nname: ${"a".repeat(300)}\n`);
     expect(expectRejected(validate(long), long, "name")).toEqual([
       `${long}: name: expected a string of at most 128 characters, got 300`,
     ]);
@@ -279,7 +286,7 @@ describe("what validate let through (issue 22)", () => {
       "scenario.yaml",
       `extends: ${ROBUSTNESS}/scenario.yaml\npolicies: { consolidation: { module: ${ROBUSTNESS}/throws-string.mjs } }\n`,
     );
-    const result = skysim(["run", file, "--out", join(dir, "made", "for-it")]);
+    const result = skysim(["run", file, "--out", join(dir, "made", "for-it"), "--allow-outside"]);
     expect(result.status).toBe(1);
     expect(readdirSync(dir)).toEqual(["scenario.yaml"]);
   });
@@ -335,6 +342,54 @@ describe("what validate let through (issue 22)", () => {
     expect(lines.join("\n")).toContain(
       "secret.txt, line 1: expected 18 numbers, got 3 fields, not all numbers",
     );
+  });
+
+  it("reads traces and extends only in the scenario's tree or skysim's own, unless --allow-outside", () => {
+    // ../ out of the scenario's folder: refused at each field, the file never read. The same
+    // files in a folder below, or with --allow-outside, are read (and found malformed: they
+    // are not traces).
+    const root = folder();
+    const dir = join(root, "scenario");
+    mkdirSync(join(dir, "below"), { recursive: true });
+    write(root, "outside.swf", "1 2 3\n");
+    write(root, "base.yaml", "name: base\n");
+    write(join(dir, "below"), "inside.swf", "1 2 3\n");
+    const scenario = (swf: string, base: string) =>
+      write(
+        dir,
+        "s.yaml",
+        [
+          `extends: ${base}`,
+          "name: s",
+          "duration: 1h",
+          "platform: { type: synthetic, sites: 1, hostsPerSite: 2 }",
+          `workload: { type: vjobs, arrivals: { type: swf, file: ${swf} } }`,
+          "failures: [{ type: trace, file: ../../../etc/hostname }]",
+        ].join("\n"),
+      );
+    const outside = scenario("../outside.swf", "../base.yaml");
+    const refusal = (name: string) =>
+      `expected a file in the scenario's folder (${realpathSync(dir)}) or below it, or in skysim's scenarios/ or data/ (--allow-outside reads any), got ${name}`;
+    expect(expectRejected(validate(outside), outside, "extends")).toEqual([
+      `${outside}: extends: ${refusal("../base.yaml")}`,
+    ]);
+    write(dir, "base.yaml", "name: base\n");
+    const traces = scenario("../outside.swf", "base.yaml");
+    expect(expectRejected(validate(traces), traces, "workload.arrivals.file")).toEqual([
+      `${traces}: failures[0].file: ${refusal("../../../etc/hostname")}`,
+      `${traces}: workload.arrivals.file: ${refusal("../outside.swf")}`,
+    ]);
+    const allowed = expectRejected(
+      validate(traces, "--allow-outside"),
+      traces,
+      "workload.arrivals.file",
+    );
+    expect(allowed.join("\n")).toContain("outside.swf, line 1: expected 18 numbers, got 3 fields");
+    const inside = scenario("below/inside.swf", "base.yaml");
+    const read = expectRejected(validate(inside), inside, "workload.arrivals.file");
+    expect(read.join("\n")).toContain("inside.swf, line 1: expected 18 numbers");
+    // A shipped scenario may be extended from anywhere.
+    expect(validate(extending(folder(), "")).status).toBe(0);
   });
 
   it("refuses a platform that keeps no host (was: a run of nothing, exit 0)", () => {
@@ -449,17 +504,31 @@ describe("user policy modules", () => {
 
   it("reports a module that exports the wrong shape or throws a non-Error while loading, with its path (exit 2)", () => {
     const number = withPolicies(`{ consolidation: { module: ${ROBUSTNESS}/exports-number.mjs } }`);
-    const [line] = expectRejected(validate(number), number, "policies.consolidation.module");
+    const [line] = expectRejected(
+      validate(number, "--allow-outside"),
+      number,
+      "policies.consolidation.module",
+    );
     expect(line).toContain(`expected ${ROBUSTNESS}/exports-number.mjs to export (as default)`);
     const throws = withPolicies(`{ consolidation: { module: ${ROBUSTNESS}/throws-on-load.mjs } }`);
-    const [thrown] = expectRejected(validate(throws), throws, "policies.consolidation.module");
+    const [thrown] = expectRejected(
+      validate(throws, "--allow-outside"),
+      throws,
+      "policies.consolidation.module",
+    );
     expect(thrown).toContain(
       `expected ${ROBUSTNESS}/throws-on-load.mjs to load, but loading it threw a thrown object`,
     );
   });
 
   function run(policies: string): CliResult {
-    return skysim(["run", withPolicies(policies), "--out", join(folder(), "out")]);
+    return skysim([
+      "run",
+      withPolicies(policies),
+      "--out",
+      join(folder(), "out"),
+      "--allow-outside",
+    ]);
   }
 
   it("names the policy and its file when it throws a non-Error at run time (exit 1, no output)", () => {
@@ -491,6 +560,7 @@ describe("user policy modules", () => {
       withPolicies(`{ consolidation: { module: ${ROBUSTNESS}/exits.mjs } }`),
       "--out",
       out,
+      "--allow-outside",
     ]);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain("cut short by a call of process.exit(0)");
@@ -508,13 +578,25 @@ describe("a user policy module that never returns", () => {
     );
     const expected = `skysim: consolidation policy "loops" (${ROBUSTNESS}/loops.mjs): decide() did not return within 1 s (--policy-timeout); the run is stopped\n`;
     const out = join(dir, "run");
-    const run = skysim(["run", file, "--out", out, "--policy-timeout", "1"], { timeout: 30_000 });
+    const run = skysim(["run", file, "--out", out, "--policy-timeout", "1", "--allow-outside"], {
+      timeout: 30_000,
+    });
     expect(run.signal).toBeNull();
     expect(run.status).toBe(1);
     expect(run.stderr).toBe(expected);
     expect(existsSync(join(out, "summary.json"))).toBe(false);
     const sweep = skysim(
-      ["sweep", file, "--out", join(dir, "sweep"), "--jobs", "1", "--policy-timeout", "1"],
+      [
+        "sweep",
+        file,
+        "--out",
+        join(dir, "sweep"),
+        "--jobs",
+        "1",
+        "--policy-timeout",
+        "1",
+        "--allow-outside",
+      ],
       { timeout: 30_000 },
     );
     expect(sweep.status).toBe(1);
@@ -539,7 +621,15 @@ describe("user policy modules in a sweep", () => {
         `extends: ${ROBUSTNESS}/scenario.yaml\npolicies: { consolidation: { module: ${ROBUSTNESS}/${module} } }\nsweep: { seeds: 2 }\n`,
       );
       for (const jobs of ["1", "2"]) {
-        const result = skysim(["sweep", file, "--out", join(dir, `out-${jobs}`), "--jobs", jobs]);
+        const result = skysim([
+          "sweep",
+          file,
+          "--out",
+          join(dir, `out-${jobs}`),
+          "--jobs",
+          jobs,
+          "--allow-outside",
+        ]);
         expect(result.status).toBe(1);
         expect(result.stderr).not.toContain("internal error");
         expect(result.stderr).toMatch(expected);

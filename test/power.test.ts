@@ -130,7 +130,7 @@ describe("host power states", () => {
       const file = join(dir, `bad-${i}.yaml`);
       writeFileSync(file, `extends: ${resolve("test/fixtures/power/taurus-hour.yaml")}\n${body}\n`);
       const out = join(dir, `out-${i}`);
-      const result = skysim(["run", file, "--out", out]);
+      const result = skysim(["run", file, "--out", out, "--allow-outside"]);
       expect(result.status, body).toBe(2);
       const lines = result.stderr.trimEnd().split("\n");
       expect(lines, body).toHaveLength(1);

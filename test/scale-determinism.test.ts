@@ -34,7 +34,9 @@ describe("S1 scaled down", () => {
     const first = join(dir, "first");
     const second = join(dir, "second");
     for (const out of [first, second]) {
-      const result = skysim(["run", file, "--out", out, "--check"], { timeout: 300_000 });
+      const result = skysim(["run", file, "--out", out, "--check", "--allow-outside"], {
+        timeout: 300_000,
+      });
       expect(result.stderr).toBe("");
       expect(result.status).toBe(0);
     }
@@ -48,12 +50,16 @@ describe("S1 scaled down", () => {
     expect(summary.failures.failures.host).toBeGreaterThan(0);
     const one = join(dir, "sweep-1");
     const two = join(dir, "sweep-2");
-    expect(skysim(["sweep", file, "--out", one, "--jobs", "1"], { timeout: 300_000 }).status).toBe(
-      0,
-    );
-    expect(skysim(["sweep", file, "--out", two, "--jobs", "2"], { timeout: 300_000 }).status).toBe(
-      0,
-    );
+    expect(
+      skysim(["sweep", file, "--out", one, "--jobs", "1", "--allow-outside"], {
+        timeout: 300_000,
+      }).status,
+    ).toBe(0);
+    expect(
+      skysim(["sweep", file, "--out", two, "--jobs", "2", "--allow-outside"], {
+        timeout: 300_000,
+      }).status,
+    ).toBe(0);
     expect(readFileSync(join(two, "aggregate.csv"), "utf8")).toBe(
       readFileSync(join(one, "aggregate.csv"), "utf8"),
     );

@@ -141,6 +141,11 @@ await yargs(hideBin(process.argv))
     describe:
       "when stderr is not a terminal (Slurm, CI logs), seconds between two progress lines of run and sweep",
   })
+  .option("allow-outside", {
+    type: "boolean",
+    describe:
+      "let scenarios read files (extends, traces) outside their own folder's tree and skysim's scenarios/ and data/",
+  })
   .option("max-memory", {
     type: "string",
     describe:
@@ -178,7 +183,10 @@ await yargs(hideBin(process.argv))
       const { ScenarioError, loadScenarioFile } = await scenarios();
       const { runScenario } = await import("../run/run-scenario.js");
       const { formatDuration } = await import("../sim/units.js");
-      const loaded = loadScenarioFile(argv.file, { maxMemory: maxMemoryOf(argv.maxMemory) });
+      const loaded = loadScenarioFile(argv.file, {
+        maxMemory: maxMemoryOf(argv.maxMemory),
+        allowOutside: argv.allowOutside,
+      });
       await watchUserModules([loaded], argv.policyTimeout);
       if (argv.seed !== undefined && !(Number.isInteger(argv.seed) && argv.seed >= 0)) {
         throw new ScenarioError("--seed", [
@@ -257,7 +265,10 @@ await yargs(hideBin(process.argv))
       const problems: string[] = [];
       for (const file of argv.files) {
         try {
-          const options = { maxMemory: maxMemoryOf(argv.maxMemory) };
+          const options = {
+            maxMemory: maxMemoryOf(argv.maxMemory),
+            allowOutside: argv.allowOutside,
+          };
           // What `run` would run, then what `sweep` would: each cell of its sweep block.
           if (loadScenarioFile(file, options).sweep !== undefined) {
             const { loadSweep } = await import("../sweep/load-sweep.js");
@@ -327,7 +338,7 @@ await yargs(hideBin(process.argv))
         }
       } else {
         const { ScenarioError, loadScenarioFile, platformSpecOf } = await scenarios();
-        const scenario = loadScenarioFile(source);
+        const scenario = loadScenarioFile(source, { allowOutside: argv.allowOutside });
         if (scenario.platform === undefined) {
           throw new ScenarioError(source, [
             { path: "platform", message: "expected a platform section, got nothing" },
@@ -360,6 +371,7 @@ await yargs(hideBin(process.argv))
         ...argv,
         version,
         maxMemory: maxMemoryOf(argv.maxMemory),
+        allowOutside: argv.allowOutside,
         progressEvery: progressEveryOf(argv.progressEvery),
         watch: (scenarios) => watchUserModules(scenarios, argv.policyTimeout),
       });

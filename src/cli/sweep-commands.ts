@@ -25,6 +25,7 @@ export async function sweepCommand(argv: {
   progressEvery?: number | undefined;
   version: string;
   maxMemory?: number | undefined;
+  allowOutside?: boolean | undefined;
   /** Starts watching the user policy modules the sweep's scenarios run. */
   watch: (scenarios: readonly Scenario[]) => Promise<void>;
 }): Promise<void> {
@@ -37,7 +38,10 @@ export async function sweepCommand(argv: {
   if (!(Number.isInteger(jobs) && jobs >= 1)) {
     throw new UsageError(`--jobs: expected an integer >= 1, got ${jobs}`);
   }
-  const planned = loadSweep(argv.file, { maxMemory: argv.maxMemory });
+  const planned = loadSweep(argv.file, {
+    maxMemory: argv.maxMemory,
+    allowOutside: argv.allowOutside,
+  });
   await argv.watch(planned.map((p) => p.scenario));
   const name = planned[0]?.scenario.name ?? "sweep";
   // Where the notebooks look (src/sweep/experiment-results.ts): results/<scenario name>.

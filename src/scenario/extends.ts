@@ -1,6 +1,7 @@
 import { dirname, resolve } from "node:path";
 import { ScenarioError } from "./problems.js";
 import { readScenarioText } from "./scenario-text.js";
+import { type ScenarioRoots, outsideRoots } from "./scenario-roots.js";
 
 /**
  * Reads a scenario file and, if it `extends:` another (a path relative to it), that one first,
@@ -12,6 +13,8 @@ export function readScenarioDocument(
   file: string,
   parse: (text: string, file: string) => unknown,
   chain: readonly string[] = [],
+  /** Where the files it extends may be (see ScenarioRoots); default: anywhere. */
+  roots?: ScenarioRoots,
 ): unknown {
   const document = parse(readScenarioText(file), file);
   if (!isObject(document) || !("extends" in document)) return document;
@@ -22,6 +25,8 @@ export function readScenarioDocument(
     ]);
   }
   const basePath = resolve(dirname(file), base);
+  const outside = outsideRoots(basePath, base, roots);
+  if (outside !== undefined) throw new ScenarioError(file, [{ path: "extends", message: outside }]);
   const seen = [...chain, resolve(file)];
   if (seen.includes(basePath)) {
     throw new ScenarioError(file, [
@@ -39,7 +44,7 @@ export function readScenarioDocument(
       },
     ]);
   }
-  const baseDocument = readBase(basePath, base, file, parse, seen);
+  const baseDocument = readBase(basePath, base, file, parse, seen, roots);
   if (!isObject(baseDocument)) {
     throw new ScenarioError(file, [
       {
@@ -58,9 +63,10 @@ function readBase(
   file: string,
   parse: (text: string, file: string) => unknown,
   seen: readonly string[],
+  roots: ScenarioRoots,
 ): unknown {
   try {
-    return readScenarioDocument(basePath, parse, seen);
+    return readScenarioDocument(basePath, parse, seen, roots);
   } catch (error) {
     if (
       error instanceof ScenarioError &&

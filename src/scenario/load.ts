@@ -5,6 +5,7 @@ import { readScenarioDocument } from "./extends.js";
 import { checkReferences } from "./references.js";
 import { type Scenario, scenarioSchema } from "./schema.js";
 import { heapLimit, sizeProblem } from "./scenario-size.js";
+import { type ScenarioRoots, scenarioRoots } from "./scenario-roots.js";
 
 /** Validates an already-parsed document; `file` only names it in messages. */
 export function validateScenario(document: unknown, file: string): Scenario {
@@ -16,6 +17,16 @@ export function validateScenario(document: unknown, file: string): Scenario {
 export interface LoadOptions {
   /** Heap bytes a run may need (estimated from its counts); default: this process's heap limit. */
   readonly maxMemory?: number | undefined;
+  /**
+   * Let the scenario read files anywhere (extends, traces); default: only in its own folder's
+   * tree and skysim's scenarios/ and data/ (ScenarioRoots).
+   */
+  readonly allowOutside?: boolean | undefined;
+}
+
+/** Where a scenario file's files may be, under the options. */
+export function rootsOf(file: string, options: LoadOptions): ScenarioRoots {
+  return options.allowOutside === true ? undefined : scenarioRoots(file);
 }
 
 /**
@@ -24,7 +35,8 @@ export interface LoadOptions {
  * throws ScenarioError listing every problem.
  */
 export function loadScenarioFile(file: string, options: LoadOptions = {}): Scenario {
-  return checkedScenario(readScenarioDocument(file, parseScenarioText), file, options);
+  const document = readScenarioDocument(file, parseScenarioText, [], rootsOf(file, options));
+  return checkedScenario(document, file, options);
 }
 
 /**
@@ -40,6 +52,6 @@ export function checkedScenario(
   const scenario = validateScenario(document, file);
   const problem = sizeProblem(scenario, options.maxMemory ?? heapLimit());
   if (problem !== undefined) throw new ScenarioError(file, [problem]);
-  checkReferences(scenario, file, dirname(file));
+  checkReferences(scenario, file, dirname(file), rootsOf(file, options));
   return scenario;
 }

@@ -12,15 +12,22 @@ import type { PoliciesSection, PolicyChoice } from "./policies-section.js";
 import { type PlatformSection, platformSpecOf } from "./platform-section.js";
 import { type Problem, ScenarioError } from "./problems.js";
 import { constraintProblems } from "./constraint-references.js";
+import { type ScenarioRoots, outsideRoots } from "./scenario-roots.js";
 import { storageHostsOf } from "./power-cap-references.js";
 import type { Scenario } from "./schema.js";
 import type { VjobsWorkload } from "./vjobs-section.js";
 
 /**
  * What the schema cannot see: names that must exist in the platform, files named by the
- * scenario (relative to `baseDir`, its folder). Throws ScenarioError listing every problem.
+ * scenario (relative to `baseDir`, its folder), which must be within `roots` (see ScenarioRoots).
+ * Throws ScenarioError listing every problem.
  */
-export function checkReferences(scenario: Scenario, file: string, baseDir: string): void {
+export function checkReferences(
+  scenario: Scenario,
+  file: string,
+  baseDir: string,
+  roots?: ScenarioRoots,
+): void {
   const workload = scenario.workload;
   if (workload.type !== "vjobs") {
     const problems = [
@@ -67,7 +74,7 @@ export function checkReferences(scenario: Scenario, file: string, baseDir: strin
       ]);
     }
     problems.push(...platformReferences(workload, platform));
-    problems.push(...failureReferences(scenario.failures, platform, baseDir));
+    problems.push(...failureReferences(scenario.failures, platform, baseDir, roots));
     problems.push(...storeReferences(scenario.policies, platform));
     problems.push(...managerProblems(scenario.policies));
     const stores = storageHostsOf(scenario.policies, workload, platform);
@@ -75,10 +82,14 @@ export function checkReferences(scenario: Scenario, file: string, baseDir: strin
   }
   const arrivals = workload.arrivals;
   if (arrivals.type === "swf") {
-    const problem = fileProblem("workload.arrivals.file", "SWF log", () => {
-      const log = parseSwf(arrivals.file, readFileSync(join(baseDir, arrivals.file), "utf8"));
-      if (log.jobs.length === 0) throw new Error("none with jobs that can run");
-    });
+    const outside = outsideRoots(join(baseDir, arrivals.file), arrivals.file, roots);
+    const problem =
+      outside !== undefined
+        ? { path: "workload.arrivals.file", message: outside }
+        : fileProblem("workload.arrivals.file", "SWF log", () => {
+            const log = parseSwf(arrivals.file, readFileSync(join(baseDir, arrivals.file), "utf8"));
+            if (log.jobs.length === 0) throw new Error("none with jobs that can run");
+          });
     if (problem !== undefined) problems.push(problem);
   }
   if (
@@ -190,11 +201,18 @@ function failureReferences(
   failures: FailuresSection,
   platform: Platform,
   baseDir: string,
+  roots: ScenarioRoots,
 ): Problem[] {
   const problems: Problem[] = [];
   failures.forEach((spec, i) => {
     if (spec.type === "trace") {
-      const problem = fileProblem(`failures[${i}].file`, "failure trace", () => {
+      const path = `failures[${i}].file`;
+      const outside = outsideRoots(join(baseDir, spec.file), spec.file, roots);
+      if (outside !== undefined) {
+        problems.push({ path, message: outside });
+        return;
+      }
+      const problem = fileProblem(path, "failure trace", () => {
         const text = readFileSync(join(baseDir, spec.file), "utf8");
         (spec.format === "csv" ? parseFailureCsv : parseFtaTrace)(spec.file, text, platform);
       });

@@ -1,5 +1,5 @@
 import { readScenarioDocument } from "../scenario/extends.js";
-import { type LoadOptions, checkedScenario } from "../scenario/load.js";
+import { type LoadOptions, checkedScenario, rootsOf } from "../scenario/load.js";
 import { parseScenarioText } from "../scenario/yaml-data.js";
 import { type Problem, ScenarioError } from "../scenario/problems.js";
 import type { Scenario } from "../scenario/schema.js";
@@ -15,7 +15,10 @@ export interface PlannedRun {
  * a problem in one cell is reported once (seeds change nothing else), with the cell's name.
  */
 export function loadSweep(file: string, options: LoadOptions = {}): PlannedRun[] {
-  const runs = planSweep(readScenarioDocument(file, parseScenarioText), file);
+  const runs = planSweep(
+    readScenarioDocument(file, parseScenarioText, [], rootsOf(file, options)),
+    file,
+  );
   const problems: Problem[] = [];
   const planned: PlannedRun[] = [];
   const badCells = new Set<string>();

@@ -70,7 +70,9 @@ export async function writeRunCharts(
     ...(timeline === undefined ? [] : [timelineChart(timeline)]),
     ...runCharts(rows, timeline),
   ];
-  const links = RUN_TABLES.filter((name) => existsSync(join(outDir, name))).map((name) => ({
+  // summary.json is the run's completion mark, written after the charts: linked all the same.
+  const written = (name: string) => name === "summary.json" || existsSync(join(outDir, name));
+  const links = RUN_TABLES.filter(written).map((name) => ({
     name,
     href: `../${name}`,
   }));
