@@ -14,6 +14,17 @@ import { hosts, vm } from "./configuration-fixture.js";
 const improve = (configuration: Configuration, drainFill = 0.8) =>
   improveCurrent(configuration, new NodeBudget(1_000_000), drainFill);
 
+/** Hosts of 8 cores: host 0 holds 4 VMs of 1 core, host 1 2 of 1 core, host 2 one of 1.5. */
+const THREE_LOADS: Configuration = {
+  hosts: hosts(3, 8, 32),
+  vms: [
+    ...[0, 1, 2, 3].map((id) => vm(id, 1, 1, 0)),
+    vm(4, 1, 1, 1),
+    vm(5, 1, 1, 1),
+    vm(6, 1.5, 1, 2),
+  ],
+};
+
 describe("Entropy consolidating from the current placement (search: incremental)", () => {
   it("repairs an overloaded host with the cheapest cover, sent to the host with the most room", () => {
     // Host 0 (4 cores) holds 2 + 1.5 + 1.5 = 5 cores: 1 too many; the cover of least memory is
@@ -34,15 +45,7 @@ describe("Entropy consolidating from the current placement (search: incremental)
     // free against host 0's 4). Host 1 received, so it is not drained; host 0 next: its 4 VMs
     // would take host 1 from 3.5 to 7.5 cores, above 0.8 x 8 = 6.4 (the third already gives
     // 6.5): it stays. Two hosts.
-    const configuration: Configuration = {
-      hosts: hosts(3, 8, 32),
-      vms: [
-        ...[0, 1, 2, 3].map((id) => vm(id, 1, 1, 0)),
-        vm(4, 1, 1, 1),
-        vm(5, 1, 1, 1),
-        vm(6, 1.5, 1, 2),
-      ],
-    };
+    const configuration = THREE_LOADS;
     expect(improve(configuration).assignment).toEqual([0, 0, 0, 0, 1, 1, 1]);
     // Allowed to fill up to the cores (drain fill 1), host 0 drains too: 3.5 + 4 = 7.5 <= 8.
     expect(improve(configuration, 1).assignment).toEqual([1, 1, 1, 1, 1, 1, 1]);
@@ -54,21 +57,12 @@ describe("Entropy consolidating from the current placement (search: incremental)
     // untouched now, drains next (2 cores) into the roomiest: host 2 (8 - 1.5 = 6.5 cores free,
     // host 0 has 4), 3.5 cores; then host 0's 4 cores: 3.5 + 4 = 7.5 <= 8, all on host 2 (vm6
     // does not move). Asked about the moves of each drain.
-    const configuration: Configuration = {
-      hosts: hosts(3, 8, 32),
-      vms: [
-        ...[0, 1, 2, 3].map((id) => vm(id, 1, 1, 0)),
-        vm(4, 1, 1, 1),
-        vm(5, 1, 1, 1),
-        vm(6, 1.5, 1, 2),
-      ],
-    };
     const asked: number[][] = [];
     const refuseVm6 = (_target: readonly (number | undefined)[], moved: readonly number[]) => {
       asked.push([...moved]);
       return !moved.includes(6);
     };
-    const result = improveCurrent(configuration, new NodeBudget(1_000_000), 1, refuseVm6);
+    const result = improveCurrent(THREE_LOADS, new NodeBudget(1_000_000), 1, refuseVm6);
     expect(result.assignment).toEqual([2, 2, 2, 2, 2, 2, 2]);
     expect(asked).toEqual([[6], [4, 5], [0, 1, 2, 3]]);
   });
