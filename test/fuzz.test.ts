@@ -27,12 +27,19 @@ import { skysim } from "./run-cli.js";
  * problem naming the file and a field path (or a line and column). CI runs a slice; `npm run
  * fuzz` runs 10,000 mutants and writes the counts per class (SKYSIM_FUZZ_MUTANTS,
  * SKYSIM_FUZZ_REPORT). Each mutant loads in a worker thread with a 1 GiB heap and a time limit;
- * every CLI_EVERY-th one also goes through `skysim validate`, whose exit code and lines must agree.
+ * every CLI_EVERY-th one also goes through `skysim validate`, whose exit code and lines must agree,
+ * and every RUN_EVERY-th accepted one through `skysim run` for a simulated hour: it must end
+ * within a minute with exit 0, or exit 1 naming a user policy module (the robustness fixtures
+ * throw on purpose), never an internal error.
  */
 
 const MUTANTS = Number(process.env.SKYSIM_FUZZ_MUTANTS ?? 300);
 const SEED = Number(process.env.SKYSIM_FUZZ_SEED ?? 16);
 const CLI_EVERY = Number(process.env.SKYSIM_FUZZ_CLI_EVERY ?? 25);
+/** Every RUN_EVERY-th accepted mutant is also run, for a simulated hour (issue 22). */
+const RUN_EVERY = Number(process.env.SKYSIM_FUZZ_RUN_EVERY ?? 20);
+/** A run of an accepted mutant longer than this (wall) is a hang. */
+const RUN_LIMIT_MS = 60_000;
 const REPORT = process.env.SKYSIM_FUZZ_REPORT;
 const LIMITS = { heapMb: 1024, timeoutMs: 30_000 };
 
@@ -52,6 +59,27 @@ const FIELD =
 const PLACE = /^(?:\(file\)|\(root\)|\(syntax\)|line \d+, column \d+|extends): /;
 const INTERNAL =
   /internal error|Cannot read prop|is not a function|is not iterable|Maximum call stack|undefined \(reading|RangeError|TypeError|ReferenceError|SyntaxError| {4}at /;
+
+/**
+ * Runs an accepted mutant for a simulated hour (a scenario beside it extends it); why the run is
+ * bad (a crash, a hang, an internal error), or undefined.
+ */
+function badRun(dir: string, entry: string, i: number): string | undefined {
+  const wrapper = join(dir, `run-${i}.yaml`);
+  writeFileSync(
+    wrapper,
+    `extends: ${entry}\nname: fuzz-run\nduration: 1h\noutput: { charts: false }\n`,
+  );
+  const out = mkdtempSync(join(tmpdir(), "skysim-fuzz-run-"));
+  const result = skysim(["run", wrapper, "--out", out], { timeout: RUN_LIMIT_MS });
+  rmSync(out, { recursive: true, force: true });
+  rmSync(wrapper, { force: true });
+  if (result.signal !== null) return `killed by ${result.signal} (a hang past 60 s?)`;
+  if (result.status === 0) return undefined;
+  const policy = /^skysim: [a-zA-Z]+ policy "/.test(result.stderr);
+  if (result.status === 1 && policy && !INTERNAL.test(result.stderr)) return undefined;
+  return `exit ${result.status}: ${result.stderr.slice(0, 300)}`;
+}
 
 /** Why a rejection's text is bad (a line without a known file and a path), or undefined. */
 export function badRejection(text: string, files: readonly string[]): string | undefined {
@@ -87,6 +115,7 @@ describe("the scenario loader under fuzzing", () => {
         Partial<Record<Verdict, number>>
       >;
       const failures: string[] = [];
+      const runs = { accepted: 0, run: 0 };
       const specs = fc.sample(mutantSpec, { numRuns: MUTANTS, seed: SEED });
       for (const [i, spec] of specs.entries()) {
         const mutant = makeMutant(corpus, spec, String(i));
@@ -106,13 +135,20 @@ describe("the scenario loader under fuzzing", () => {
           failures.push(
             `#${i} ${mutant.kind} of ${corpus[spec.base % corpus.length]?.name}: ${verdict}: ${bad ?? ("text" in outcome ? outcome.text : "")}`,
           );
-        } else if (i % CLI_EVERY === 0) {
-          // The CLI agrees: exit 0 and "ok", or exit 2 and the very lines of the loader.
-          const cli = skysim(["validate", entry], { timeout: LIMITS.timeoutMs * 2 });
-          expect(cli.status, `#${i} ${mutant.kind}: ${cli.stderr}`).toBe(
-            verdict === "accepted" ? 0 : 2,
-          );
-          if (outcome.outcome === "rejected") expect(cli.stderr).toBe(`${outcome.text}\n`);
+        } else {
+          if (verdict === "accepted" && runs.accepted++ % RUN_EVERY === 0) {
+            runs.run++;
+            const badly = badRun(dir, entry, i);
+            if (badly !== undefined) failures.push(`#${i} ${mutant.kind}: run: ${badly}`);
+          }
+          if (i % CLI_EVERY === 0) {
+            // The CLI agrees: exit 0 and "ok", or exit 2 and the very lines of the loader.
+            const cli = skysim(["validate", entry], { timeout: LIMITS.timeoutMs * 2 });
+            expect(cli.status, `#${i} ${mutant.kind}: ${cli.stderr}`).toBe(
+              verdict === "accepted" ? 0 : 2,
+            );
+            if (outcome.outcome === "rejected") expect(cli.stderr).toBe(`${outcome.text}\n`);
+          }
         }
         for (const file of [...mutant.files.map((f) => f.name), ...mutant.fifos]) {
           rmSync(join(dir, file), { force: true });
@@ -122,7 +158,7 @@ describe("the scenario loader under fuzzing", () => {
         mkdirSync(REPORT, { recursive: true });
         writeFileSync(
           join(REPORT, "fuzz-counts.json"),
-          `${JSON.stringify({ mutants: MUTANTS, seed: SEED, counts, failures }, null, 2)}\n`,
+          `${JSON.stringify({ mutants: MUTANTS, seed: SEED, counts, runs, failures }, null, 2)}\n`,
         );
       }
       expect(failures).toEqual([]);
@@ -134,6 +170,8 @@ describe("the scenario loader under fuzzing", () => {
         0,
       );
       expect(accepted).toBeGreaterThan(0);
+      // Accepted mutants were run too (1 in 20 by default: 2 of the 32 accepted of 300, seed 16).
+      expect(runs.run).toBeGreaterThan(0);
     },
   );
 });
