@@ -392,6 +392,19 @@ describe("what validate let through (issue 22)", () => {
     expect(validate(extending(folder(), "")).status).toBe(0);
   });
 
+  it("writes every line of a long report into a pipe (was: the first 64 KiB, 605 of 1,416 lines)", () => {
+    // 2,000 listed jobs of 0 VMs (and no work): lines of about 100 bytes each on stderr, a pipe
+    // here; every job's vms line arrives.
+    const jobs = Array.from({ length: 2000 }, (_, i) => `      - { name: j${i}, vms: 0 }`);
+    const file = extending(
+      folder(),
+      ["workload:", "  arrivals:", "    type: list", "    jobs:", ...jobs].join("\n"),
+    );
+    const lines = expectRejected(validate(file), file, "workload.arrivals.jobs[1999].vms");
+    expect(lines.filter((line) => /jobs\[\d+\]\.vms: /.test(line))).toHaveLength(2000);
+    expect(lines.join("\n").length).toBeGreaterThan(128 * 1024);
+  });
+
   it("refuses a platform that keeps no host (was: a run of nothing, exit 0)", () => {
     const dir = folder();
     const file = write(
