@@ -261,7 +261,8 @@ await yargs(hideBin(process.argv))
     "check scenario files and report every problem (every run of a sweep block too)",
     (y) => y.positional("files", { type: "string", array: true, demandOption: true }),
     async (argv) => {
-      const { ScenarioError, loadScenarioFile } = await scenarios();
+      const { ScenarioError } = await scenarios();
+      const { checkScenarioFile } = await import("../sweep/load-sweep.js");
       const problems: string[] = [];
       for (const file of argv.files) {
         try {
@@ -269,11 +270,7 @@ await yargs(hideBin(process.argv))
             maxMemory: maxMemoryOf(argv.maxMemory),
             allowOutside: argv.allowOutside,
           };
-          // What `run` would run, then what `sweep` would: each cell of its sweep block.
-          if (loadScenarioFile(file, options).sweep !== undefined) {
-            const { loadSweep } = await import("../sweep/load-sweep.js");
-            loadSweep(file, options);
-          }
+          checkScenarioFile(file, options);
           process.stdout.write(`${file}: ok\n`);
         } catch (error) {
           if (!(error instanceof ScenarioError)) throw error;

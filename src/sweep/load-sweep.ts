@@ -1,5 +1,5 @@
 import { readScenarioDocument } from "../scenario/extends.js";
-import { type LoadOptions, checkedScenario, rootsOf } from "../scenario/load.js";
+import { type LoadOptions, checkedScenario, loadScenarioFile, rootsOf } from "../scenario/load.js";
 import { parseScenarioText } from "../scenario/yaml-data.js";
 import { type Problem, ScenarioError } from "../scenario/problems.js";
 import type { Scenario } from "../scenario/schema.js";
@@ -8,6 +8,14 @@ import { type SweepRun, planSweep } from "./plan.js";
 export interface PlannedRun {
   readonly run: SweepRun;
   readonly scenario: Scenario;
+}
+
+/**
+ * What `skysim validate` checks of a file: the scenario as `run` would run it, then, if it has a
+ * sweep block, every run `sweep` would (loadSweep). Throws ScenarioError.
+ */
+export function checkScenarioFile(file: string, options: LoadOptions = {}): void {
+  if (loadScenarioFile(file, options).sweep !== undefined) loadSweep(file, options);
 }
 
 /**

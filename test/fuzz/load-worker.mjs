@@ -3,11 +3,12 @@
 // threads run outside vitest's TypeScript transform.
 import { parentPort } from "node:worker_threads";
 
-const { loadScenarioFile } = await import("../../dist/src/scenario/index.js");
+// What `skysim validate` checks: the scenario, and every run of its sweep block.
+const { checkScenarioFile } = await import("../../dist/src/sweep/load-sweep.js");
 
 parentPort.on("message", (file) => {
   try {
-    loadScenarioFile(file);
+    checkScenarioFile(file);
     parentPort.postMessage({ outcome: "accepted" });
   } catch (error) {
     if (error instanceof Error && error.name === "ScenarioError") {
