@@ -405,6 +405,17 @@ describe("what validate let through (issue 22)", () => {
     expect(lines.join("\n").length).toBeGreaterThan(128 * 1024);
   });
 
+  it("runs an idle-off policy whose idleFor barely moves the clock (was: a hang, found by the fuzz)", () => {
+    // idleFor 1e-172 s with a spare host: each refusal asked again 1e-172 s later, for ever.
+    const file = extending(
+      folder(),
+      "duration: 1h\noutput: { charts: false }\npolicies: { power: { name: idle-off, idleFor: 1e-172, spare: 1 } }",
+    );
+    const result = skysim(["run", file, "--out", join(folder(), "out")], { timeout: 60_000 });
+    expect(result.signal).toBeNull();
+    expect(result.status).toBe(0);
+  });
+
   it("refuses a platform that keeps no host (was: a run of nothing, exit 0)", () => {
     const dir = folder();
     const file = write(

@@ -48,6 +48,22 @@ export class PowerManager {
     for (const host of cloud.platform.hosts) this.watch(host.id);
   }
 
+  /**
+   * Asks the policy about the idle host in `after` seconds; if it declines (or the host still
+   * moves data), asks again idleFor later, at least a second: a shorter wait (0, 1e-172 s) would
+   * ask the same question without end while the clock barely moves.
+   */
+  private askIn(host: number, after: number, idleFor: number): void {
+    this.timers[host] = this.cloud.sim.schedule(after, () => {
+      this.timers[host] = undefined;
+      if (this.busy(host) || !this.policy.switchOff(this.cloud, host)) {
+        this.askIn(host, Math.max(idleFor, 1), idleFor);
+        return;
+      }
+      this.cloud.switchOff(host);
+    });
+  }
+
   /** (Re)starts the idle clock of an empty host that is on; stops it otherwise. */
   private watch(host: number): void {
     const timer = this.timers[host];
@@ -57,14 +73,7 @@ export class PowerManager {
     if (timer !== undefined) this.cloud.sim.cancel(timer);
     this.timers[host] = undefined;
     if (!idle || idleFor === undefined || this.pinned.has(host)) return;
-    this.timers[host] = this.cloud.sim.schedule(idleFor, () => {
-      this.timers[host] = undefined;
-      if (this.busy(host) || !this.policy.switchOff(this.cloud, host)) {
-        this.watch(host);
-        return;
-      }
-      this.cloud.switchOff(host);
-    });
+    this.askIn(host, idleFor, idleFor);
   }
 
   /**
