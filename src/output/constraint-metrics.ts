@@ -14,7 +14,7 @@ const ARRIVING: readonly VmState[] = ["booting", "restoring", "resuming"];
 import type { VjobPlaces } from "../policies/constraints/vjob-places.js";
 import type { VjobRunner } from "../workload/vjob-runner.js";
 import { Signal } from "../sim/signal.js";
-import { countsAsOnline } from "../policies/constraints/power-caps.js";
+import { PowerCaps } from "../policies/constraints/power-caps.js";
 import type { ConsolidationManager } from "../run/consolidation-manager.js";
 
 /** How well one of the scenario's constraints was kept. */
@@ -67,6 +67,8 @@ export class ConstraintMetrics {
   private readonly vjobOfName = new Map<string, string>();
   /** Per preserve constraint (by index), the VMs granted less than they keep: vjob and host. */
   private readonly starving = new Map<number, Map<string, { vjob: string; host: number }>>();
+  /** The power caps (maxOnline), per capped set of hosts. */
+  private readonly caps: PowerCaps;
   /** Consolidation plans decided and not ended yet (a discrete constraint may break meanwhile). */
   private plansUnderWay = 0;
 
@@ -107,7 +109,8 @@ export class ConstraintMetrics {
     cloud.migrationEnded.subscribe(({ vm }) => {
       check(vm);
     });
-    if (constraints.some((constraint) => constraint.caps.length > 0)) {
+    this.caps = new PowerCaps(constraints);
+    if (!this.caps.empty) {
       cloud.hostPowerChanged.subscribe(({ host }) => {
         this.checkCaps(host);
       });
@@ -225,12 +228,12 @@ export class ConstraintMetrics {
    */
   private checkCaps(host: number | undefined): void {
     const stateOf = (id: number) => this.cloud.powerState(id);
-    for (const [i, constraint] of this.constraints.entries()) {
-      for (const cap of constraint.caps) {
-        if (host !== undefined && !cap.hosts.includes(host)) continue;
-        const online = cap.hosts.filter((id) => countsAsOnline(stateOf(id))).length;
-        this.mark(i, [], online > cap.max, cap.name);
-      }
+    const caps = this.caps.caps.map((_, i) => i);
+    for (const i of host === undefined ? caps : this.caps.of(host)) {
+      const cap = this.caps.caps[i];
+      if (cap === undefined) continue;
+      const at = this.constraints.findIndex((c) => c.index === cap.constraint);
+      this.mark(at, [], this.caps.online(i, stateOf) > cap.max, cap.name);
     }
   }
 

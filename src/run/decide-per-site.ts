@@ -37,6 +37,14 @@ export function decidePerSite(
       vms: members.map((vm, id): VmDemand => ({ ...vm, id })),
     };
     const { keep, keepsMoves, ...rest } = view;
+    // A site's target in the whole configuration: the other sites' VMs where they are.
+    const whole = (localTarget: Assignment) => {
+      const all = configuration.vms.map((vm) => vm.host);
+      members.forEach((vm, id) => {
+        all[vm.id] = localTarget[id];
+      });
+      return all;
+    };
     const decision = policy.decide({
       ...rest,
       configuration: local,
@@ -47,27 +55,18 @@ export function decidePerSite(
         ? {}
         : {
             keep: (localTarget: Assignment) => {
-              const whole = configuration.vms.map((vm) => vm.host);
-              members.forEach((vm, id) => {
-                whole[vm.id] = localTarget[id];
-              });
-              const kept = keep(whole);
+              const kept = keep(whole(localTarget));
               return members.map((vm) => kept[vm.id]);
             },
           }),
       ...(keepsMoves === undefined
         ? {}
         : {
-            keepsMoves: (localTarget: Assignment, moved: readonly number[]) => {
-              const whole = configuration.vms.map((vm) => vm.host);
-              members.forEach((vm, id) => {
-                whole[vm.id] = localTarget[id];
-              });
-              return keepsMoves(
-                whole,
+            keepsMoves: (localTarget: Assignment, moved: readonly number[]) =>
+              keepsMoves(
+                whole(localTarget),
                 moved.map((id) => members[id]?.id ?? -1),
-              );
-            },
+              ),
           }),
     });
     members.forEach((vm, id) => {

@@ -1,5 +1,6 @@
 import type { Platform } from "../platform/platform.js";
 import type { Constraint } from "../policies/constraints/placement-constraints.js";
+import { PowerCaps } from "../policies/constraints/power-caps.js";
 import { storesOf } from "../policies/faulttolerance/snapshot-stores.js";
 import type { PoliciesSection } from "./policies-section.js";
 import type { Problem } from "./problems.js";
@@ -64,9 +65,10 @@ export function usableUnderCaps(
   candidates: readonly number[],
   place: (host: number) => string | number = (host) => host,
 ): number[] {
-  const caps = constraints.flatMap((constraint) => constraint.caps);
+  const index = new PowerCaps(constraints);
+  const caps = index.caps;
   const used = caps.map((cap) => cap.hosts.filter((host) => stores.has(host)).length);
-  const capsOf = (host: number) => caps.flatMap((cap, i) => (cap.hosts.includes(host) ? [i] : []));
+  const capsOf = (host: number) => index.of(host);
   const places = new Set<string | number>();
   return candidates.filter((host) => {
     const at = place(host);

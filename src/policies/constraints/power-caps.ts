@@ -98,15 +98,4 @@ export class PowerCaps {
     }
     return on;
   }
-
-  /** The first cap with more hosts online than its max, described; undefined if none. */
-  exceeded(stateOf: (host: number) => PowerState): string | undefined {
-    for (const [i, cap] of this.caps.entries()) {
-      const online = this.online(i, stateOf);
-      if (online > cap.max) {
-        return `constraint #${cap.constraint} (maxOnline) of ${cap.name}: ${online} hosts on, at most ${cap.max}`;
-      }
-    }
-    return undefined;
-  }
 }
