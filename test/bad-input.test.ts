@@ -264,19 +264,6 @@ describe("what validate let through (issue 22)", () => {
     ]);
   });
 
-  it("reports an output folder it cannot make as the machine's problem, exit 2 (was: internal error, exit 1)", () => {
-    // --out under a regular file: no folder can be made there; nothing is left behind.
-    const dir = folder();
-    const blocker = write(dir, "blocker", "a file, not a folder");
-    const out = join(blocker, "run");
-    const result = skysim(["run", SKY, "--out", out]);
-    expect(result.status).toBe(2);
-    expect(result.stderr).toBe(
-      `skysim: cannot mkdir ${out}: a part of the path is not a folder (ENOTDIR)\n`,
-    );
-    expect(readdirSync(dir)).toEqual(["blocker"]);
-  });
-
   it("leaves no folder it made when a run fails (was: an empty results/<name>/)", () => {
     // A consolidation that throws at its first decision, in a folder made for the run two levels
     // deep: both levels are removed, the folder that was there stays.
@@ -704,16 +691,5 @@ describe("manager architectures and decision costs (issue 19)", () => {
     );
     const [line] = expectRejected(validate(file), file, "policies.consolidation.manager.type");
     expect(line).toContain("expected centralised for a context switch");
-  });
-});
-
-describe("environment problems", () => {
-  it("makes no output folder for a rejected scenario", () => {
-    const dir = folder();
-    const file = extending(dir, "platform: { type: synthetic, hostsPerSite: 1e15 }");
-    const out = join(dir, "out");
-    mkdirSync(dir, { recursive: true });
-    expect(skysim(["run", file, "--out", out]).status).toBe(2);
-    expect(existsSync(out)).toBe(false);
   });
 });

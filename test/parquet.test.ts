@@ -46,7 +46,8 @@ describe("Parquet tables", () => {
     for (const row of rows) file.write(row);
     // Nothing takes its name before commit.
     expect(readdirSync(dir)).toEqual([".t.parquet.partial"]);
-    file.commit();
+    file.finish();
+    file.publish();
     expect(readdirSync(dir)).toEqual(["t.parquet"]);
     const metadata = parquetMetadata(bytesOf(join(dir, "t.parquet")));
     // 7 rows in groups of 3: 3 + 3 + 1.

@@ -14,7 +14,14 @@ export interface CliResult {
 /** Runs `skysim ARGS...` in a child process; `timeout` (ms) kills it, as a hang would be. */
 export function skysim(
   args: readonly string[],
-  options: { timeout?: number; env?: NodeJS.ProcessEnv; cwd?: string; input?: string } = {},
+  options: {
+    timeout?: number;
+    env?: NodeJS.ProcessEnv;
+    cwd?: string;
+    input?: string;
+    /** Another user to run as (the tests run as root in CI, whom no folder refuses). */
+    user?: { uid: number; gid: number };
+  } = {},
 ): CliResult {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build`);
   const result = spawnSync(process.execPath, [`${process.cwd()}/${CLI}`, ...args], {
@@ -24,6 +31,7 @@ export function skysim(
     ...(options.env === undefined ? {} : { env: options.env }),
     ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
     ...(options.input === undefined ? {} : { input: options.input }),
+    ...options.user,
   });
   return {
     status: result.status,

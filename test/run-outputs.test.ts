@@ -16,12 +16,14 @@ describe("streamed CSV files", () => {
     const table = new CsvFile(join(dir, "t.csv"), ["a", "b"], 3);
     for (let i = 0; i < 7; i++) table.write([i, `x${i}`]);
     expect(readdirSync(dir)).toEqual([".t.csv.partial"]);
-    table.commit();
+    table.finish();
+    table.publish();
     expect(readdirSync(dir)).toEqual(["t.csv"]);
     const lines = readFileSync(join(dir, "t.csv"), "utf8").trim().split("\n");
     expect(lines).toEqual(["a,b", ...Array.from({ length: 7 }, (_, i) => `${i},x${i}`)]);
     const empty = new CsvFile(join(dir, "empty.csv"), ["a", "b"]);
-    empty.commit();
+    empty.finish();
+    empty.publish();
     expect(readFileSync(join(dir, "empty.csv"), "utf8")).toBe("a,b\n");
   });
 

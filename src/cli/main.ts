@@ -205,6 +205,7 @@ await yargs(hideBin(process.argv))
         headline,
         files: written,
         writeSummary,
+        abort,
       } = runScenario(scenario, {
         outDir,
         version,
@@ -215,37 +216,18 @@ await yargs(hideBin(process.argv))
         summaryLast: true,
       });
       const files = [...written];
-      if (charts) {
-        const { writeRunCharts } = await import("../output/charts/write-charts.js");
-        const { reportParameters } = await import("../output/charts/report-parameters.js");
-        const report = {
-          title: `${scenario.name} (seed ${scenario.seed})`,
-          ...(scenario.description === undefined ? {} : { description: scenario.description }),
-          facts: headline.split("\n"),
-          parameters: reportParameters(scenario),
-        };
-        files.push(...(await writeRunCharts(outDir, report)));
+      const { writeRunFiles } = await import("./run-files.js");
+      let wall: number;
+      try {
+        const more = await writeRunFiles(outDir, scenario, { summary, headline }, charts, started);
+        files.push(...more.paths);
+        wall = more.wall;
+        // The completion mark, after every other file.
+        if (writeSummary !== undefined) files.push(writeSummary());
+      } catch (error) {
+        abort?.();
+        throw error;
       }
-      const wall = (performance.now() - started) / 1000;
-      // Kept apart from summary.json, whose fields are all deterministic.
-      const { writeFileAtomic } = await import("../output/atomic-file.js");
-      const runInfo = join(outDir, "run-info.json");
-      writeFileAtomic(
-        runInfo,
-        `${JSON.stringify(
-          {
-            wallSeconds: wall,
-            eventsPerSecond: summary.events / wall,
-            node: process.version,
-            finishedAt: new Date().toISOString(),
-          },
-          null,
-          2,
-        )}\n`,
-      );
-      files.push(runInfo);
-      // The completion mark, after every other file.
-      if (writeSummary !== undefined) files.push(writeSummary());
       process.stdout.write(
         [
           `${summary.scenario} (seed ${summary.seed}): ${formatDuration(summary.simulatedTime)} simulated, ${summary.events} events in ${wall.toFixed(2)} s`,

@@ -43,11 +43,9 @@ export async function runPool(tasks: readonly PlannedRun[], options: PoolOptions
               if (task === undefined) resolve();
               else worker.postMessage(task);
             };
-            worker.on("message", (reply: { index: number; error?: string; name?: string }) => {
+            worker.on("message", (reply: RunReply) => {
               if (reply.error !== undefined) {
-                const error = new Error(`sweep run ${reply.index}: ${reply.error}`);
-                if (reply.name === "PolicyError") error.name = reply.name;
-                reject(error);
+                reject(errorOf(reply));
                 return;
               }
               options.onRunDone(++done);
@@ -70,4 +68,24 @@ export async function runPool(tasks: readonly PlannedRun[], options: PoolOptions
   } finally {
     await Promise.all(workers.map((worker) => worker.terminate()));
   }
+}
+
+/** A worker's answer for a run: its index, and what went wrong if it failed. */
+interface RunReply {
+  readonly index: number;
+  readonly error?: string;
+  readonly name?: string;
+  readonly code?: string;
+  readonly path?: string;
+  readonly syscall?: string;
+}
+
+/** The failure of a run in a worker, as the main thread reports it (`fail` in main.ts). */
+function errorOf(reply: RunReply): Error {
+  const error: NodeJS.ErrnoException = new Error(`sweep run ${reply.index}: ${reply.error ?? ""}`);
+  if (reply.name === "PolicyError") error.name = reply.name;
+  if (reply.code !== undefined) error.code = reply.code;
+  if (reply.path !== undefined) error.path = reply.path;
+  if (reply.syscall !== undefined) error.syscall = reply.syscall;
+  return error;
 }

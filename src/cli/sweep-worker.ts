@@ -11,11 +11,14 @@ port.on("message", (task: PlannedRun) => {
     executeRun(task.run, task.scenario, options);
     port.postMessage({ index: task.run.index });
   } catch (error) {
+    const { code, path, syscall } = error as NodeJS.ErrnoException;
     port.postMessage({
       index: task.run.index,
       error: error instanceof Error ? error.message : String(error),
       // A user policy's misbehaviour is reported as such, not as a bug of skysim.
       ...(error instanceof Error ? { name: error.name } : {}),
+      // And the machine's problems (a full disk) as the machine's.
+      ...(error instanceof Error ? { code, path, syscall } : {}),
     });
   }
 });

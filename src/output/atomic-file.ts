@@ -8,6 +8,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { writingTo } from "./file-errors.js";
 
 /** The hidden file a final file is written to before it takes its name. */
 export function temporaryOf(path: string): string {
@@ -21,22 +22,37 @@ export function temporaryOf(path: string): string {
  * flushed in turn.
  */
 export function writeFileAtomic(path: string, content: string | Uint8Array): void {
-  const folder = dirname(path);
-  mkdirSync(folder, { recursive: true });
-  const temporary = temporaryOf(path);
+  const temporary = writeTemporary(path, content);
   try {
-    const fd = openSync(temporary, "w");
-    try {
-      writeFileSync(fd, content);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
     renameInto(temporary, path);
   } catch (error) {
     rmSync(temporary, { force: true });
     throw error;
   }
+}
+
+/**
+ * Writes `content` to the hidden temporary file of `path` and flushes it to the disk; returns the
+ * temporary's path. Nothing is left of it if that fails (a full disk shows here).
+ */
+export function writeTemporary(path: string, content: string | Uint8Array): string {
+  mkdirSync(dirname(path), { recursive: true });
+  const temporary = temporaryOf(path);
+  try {
+    writingTo(path, () => {
+      const fd = openSync(temporary, "w");
+      try {
+        writeFileSync(fd, content);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+    });
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+  return temporary;
 }
 
 /** Renames a flushed temporary file over its target and flushes the folder's entry. */

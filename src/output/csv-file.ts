@@ -2,6 +2,7 @@ import { closeSync, fsyncSync, mkdirSync, openSync, rmSync, writeFileSync } from
 import { dirname } from "node:path";
 import { stringify } from "csv-stringify/sync";
 import { renameInto, temporaryOf } from "./atomic-file.js";
+import { writingTo } from "./file-errors.js";
 import type { TableFile } from "./table-file.js";
 
 export type CsvCell = string | number;
@@ -9,9 +10,8 @@ export type CsvCell = string | number;
 /**
  * A CSV file written while the simulation runs: rows are buffered a few thousand at a time,
  * turned into text by csv-stringify and appended to a hidden temporary file, so memory stays flat
- * however long the run. `commit` flushes it to the disk and renames it over the target (readers
- * never see half a file, even after a kill);
- * `abort` deletes it.
+ * however long the run. `finish` flushes it to the disk, `publish` renames it over the target
+ * (readers never see half a file, even after a kill); `abort` deletes it.
  */
 export class CsvFile implements TableFile {
   private readonly temporary: string;
@@ -39,11 +39,16 @@ export class CsvFile implements TableFile {
     if (this.buffer.length >= this.flushEvery) this.flush();
   }
 
-  /** Flushes the rows to the disk (fsync), then gives the file its name. */
-  commit(): void {
+  /** Flushes the rows to the disk (fsync). */
+  finish(): void {
     this.flush();
-    fsyncSync(this.fd);
+    writingTo(this.path, () => {
+      fsyncSync(this.fd);
+    });
     this.close();
+  }
+
+  publish(): void {
     renameInto(this.temporary, this.path);
   }
 
@@ -61,7 +66,9 @@ export class CsvFile implements TableFile {
     this.headerWritten = true;
     this.buffer = [];
     // writeFileSync on a descriptor appends, and loops until every byte is written.
-    writeFileSync(this.fd, text);
+    writingTo(this.path, () => {
+      writeFileSync(this.fd, text);
+    });
   }
 
   private close(): void {

@@ -3,6 +3,7 @@ import { dirname } from "node:path";
 import { ParquetWriter, type SchemaElement, fileWriter } from "hyparquet-writer";
 import { renameInto, temporaryOf } from "./atomic-file.js";
 import type { CsvCell } from "./csv-file.js";
+import { writingTo } from "./file-errors.js";
 import type { TableFile, TableSpec } from "./table-file.js";
 
 /** Rows per row group: a few MB of doubles per column, and memory stays flat. */
@@ -19,7 +20,7 @@ function synchronous(result: void | Promise<void>): void {
 /**
  * A table as an Apache Parquet file (hyparquet-writer), the CSV file's twin: text columns are
  * UTF-8 strings, the others doubles, and an empty cell is null. Rows are buffered a row group at
- * a time, then appended to a hidden temporary file that takes its name at `commit`. The bytes
+ * a time, then appended to a hidden temporary file that takes its name at `publish`. The bytes
  * depend only on the rows (no time or host is recorded).
  */
 export class ParquetFile implements TableFile {
@@ -67,15 +68,21 @@ export class ParquetFile implements TableFile {
     if (++this.rows === this.rowGroup) this.flush();
   }
 
-  commit(): void {
+  /** Writes the last row group and the footer, and flushes the file to the disk (fsync). */
+  finish(): void {
     this.flush();
-    synchronous(this.writer.finish());
-    const fd = openSync(this.temporary, "r+");
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+    writingTo(this.path, () => {
+      synchronous(this.writer.finish());
+      const fd = openSync(this.temporary, "r+");
+      try {
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+    });
+  }
+
+  publish(): void {
     renameInto(this.temporary, this.path);
   }
 
@@ -85,12 +92,14 @@ export class ParquetFile implements TableFile {
 
   private flush(): void {
     if (this.rows === 0) return;
-    synchronous(
-      this.writer.write({
-        columnData: this.table.columns.map((name, i) => ({ name, data: this.columns[i] ?? [] })),
-        rowGroupSize: this.rows,
-      }),
-    );
+    writingTo(this.path, () => {
+      synchronous(
+        this.writer.write({
+          columnData: this.table.columns.map((name, i) => ({ name, data: this.columns[i] ?? [] })),
+          rowGroupSize: this.rows,
+        }),
+      );
+    });
     this.columns = this.table.columns.map(() => []);
     this.rows = 0;
   }

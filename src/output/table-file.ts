@@ -13,13 +13,15 @@ export type TableFormat = "csv" | "parquet" | "both";
 
 /**
  * A table written while the simulation runs, row by row, into a hidden temporary file that takes
- * its name at `commit` (readers never see half a file); `abort` deletes it.
+ * its name at `publish` (readers never see half a file); `abort` deletes it. `finish` writes what
+ * is left and flushes it to the disk: a full disk shows there, before any file of a run is named.
  */
 export interface TableFile {
   /** The file(s) it becomes at commit. */
   readonly paths: readonly string[];
   write(row: CsvCell[]): void;
-  commit(): void;
+  finish(): void;
+  publish(): void;
   abort(): void;
 }
 
@@ -35,8 +37,12 @@ export class TableTwins implements TableFile {
     for (const file of this.files) file.write(row);
   }
 
-  commit(): void {
-    for (const file of this.files) file.commit();
+  finish(): void {
+    for (const file of this.files) file.finish();
+  }
+
+  publish(): void {
+    for (const file of this.files) file.publish();
   }
 
   abort(): void {

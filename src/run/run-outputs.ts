@@ -1,6 +1,6 @@
-import { existsSync, mkdirSync, readdirSync, rmdirSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, rmdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { writeFileAtomic } from "../output/atomic-file.js";
+import { renameInto, writeTemporary } from "../output/atomic-file.js";
 import { CsvFile } from "../output/csv-file.js";
 import { ParquetFile } from "../output/parquet-file.js";
 import {
@@ -12,13 +12,18 @@ import {
 
 /**
  * The files of one run. Tables stream into hidden temporary files while the run goes on; nothing
- * takes its final name before `commit`, after the whole run succeeded, so a failed run leaves the
- * folder as it was (results of an earlier run included) and the folders it created are removed
- * (results/<name>/<seed> and results/<name> when it made both).
+ * takes its final name before `commit`, after the whole run succeeded, so a run that fails before
+ * leaves the folder as it was (results of an earlier run included).
+ *
+ * A run that fails at any point, even after its files took their names (a full disk while its
+ * charts are written), removes the output folder if it made it, with the folders it made above
+ * (results/<name>/<seed> and results/<name> when it made both): nothing is left half-done, and
+ * no empty folder. In a folder that was there before, only its temporary files are removed.
  */
 export class RunOutputs {
   private readonly tables: TableFile[] = [];
   private readonly texts: { name: string; text: string }[] = [];
+  private readonly temporaries: string[] = [];
   private readonly created: boolean;
   /** The first folder of the path that this run made (the others are inside it). */
   private firstMade: string | undefined;
@@ -32,9 +37,7 @@ export class RunOutputs {
 
   /** A table written as the run goes: `<name>.csv`, `<name>.parquet` or both (`format`). */
   table(spec: TableSpec): TableFile {
-    if (this.tables.length === 0 && this.created) {
-      this.firstMade = mkdirSync(this.outDir, { recursive: true });
-    }
+    this.makeFolder();
     const csv = () => new CsvFile(join(this.outDir, `${spec.name}.csv`), spec.columns);
     const parquet = () => new ParquetFile(join(this.outDir, `${spec.name}.parquet`), spec);
     const table =
@@ -53,32 +56,53 @@ export class RunOutputs {
   }
 
   /**
-   * Gives every file its final name, tables first and summary.json last: a run whose summary.json
-   * exists is complete (sweeps resume on that), even if the process dies while committing.
+   * Writes every file whole and flushes it to the disk, then gives each its final name, tables
+   * first and summary.json last: a run whose summary.json exists is complete (sweeps resume on
+   * that), even if the process dies while committing. A full disk fails the first step, while no
+   * file has its name yet.
    */
   commit(): string[] {
+    this.makeFolder();
+    for (const table of this.tables) table.finish();
+    const texts = this.texts.map(({ name, text }) => {
+      const path = join(this.outDir, name);
+      const temporary = writeTemporary(path, text);
+      this.temporaries.push(temporary);
+      return { path, temporary };
+    });
     const paths: string[] = [];
     for (const table of this.tables) {
-      table.commit();
+      table.publish();
       paths.push(...table.paths);
     }
-    for (const { name, text } of this.texts) {
-      const path = join(this.outDir, name);
-      writeFileAtomic(path, text);
+    for (const { path, temporary } of texts) {
+      renameInto(temporary, path);
       paths.push(path);
     }
     return paths;
   }
 
-  /** Deletes the temporary files, and the folders this run made that are left empty. */
+  /**
+   * Undoes a failed run: the output folder goes if this run made it, and the folders it made
+   * above it that are left empty; else its temporary files go.
+   */
   abort(): void {
     for (const table of this.tables) table.abort();
+    for (const temporary of this.temporaries) rmSync(temporary, { force: true });
     if (this.firstMade === undefined) return;
+    rmSync(this.outDir, { recursive: true, force: true });
     const last = resolve(this.firstMade);
-    for (let folder = resolve(this.outDir); ; folder = dirname(folder)) {
+    let folder = resolve(this.outDir);
+    while (folder !== last) {
+      folder = dirname(folder);
       if (!existsSync(folder) || readdirSync(folder).length > 0) return;
       rmdirSync(folder);
-      if (folder === last || dirname(folder) === folder) return;
+    }
+  }
+
+  private makeFolder(): void {
+    if (this.created && this.firstMade === undefined) {
+      this.firstMade = mkdirSync(this.outDir, { recursive: true }) ?? this.outDir;
     }
   }
 }

@@ -58,6 +58,11 @@ export interface RunResult {
   readonly files: readonly string[];
   /** With `summaryLast`: writes summary.json and gives its path. */
   readonly writeSummary?: () => string;
+  /**
+   * With `summaryLast`: undoes the run's files if what the caller writes before summary.json
+   * fails (`RunOutputs.abort`).
+   */
+  readonly abort?: () => void;
 }
 
 /** Builds the model of a scenario's run, with the engine's own invariants if `check`. */
@@ -140,7 +145,15 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
       writeFileAtomic(path, text);
       return path;
     };
-    return { summary, headline: workload.headline, files, writeSummary };
+    return {
+      summary,
+      headline: workload.headline,
+      files,
+      writeSummary,
+      abort: () => {
+        outputs.abort();
+      },
+    };
   } catch (error) {
     outputs?.abort();
     throw error;

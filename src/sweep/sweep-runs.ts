@@ -97,7 +97,8 @@ export function writeAggregate(
     if (format !== "csv") {
       const file = new ParquetFile(join(outDir, `${table.spec.name}.parquet`), table.spec);
       for (const row of table.rows) file.write(row);
-      file.commit();
+      file.finish();
+      file.publish();
       paths.push(...file.paths);
     }
   }
