@@ -31,6 +31,9 @@ import { skysim } from "./run-cli.js";
  * and every RUN_EVERY-th accepted one (every 2nd in npm run fuzz: 381 of 10,000) through
  * `skysim run` for a simulated hour: it must end within a minute with exit 0, or exit 1 naming a
  * user policy module (the robustness fixtures throw on purpose), never an internal error.
+ *
+ * Memory: every `skysim validate` measures its peak resident set, and a rejected input's must stay
+ * under 1 GiB. The loads in the pool share this process, whose own peak bounds them all.
  */
 
 const MUTANTS = Number(process.env.SKYSIM_FUZZ_MUTANTS ?? 300);
@@ -42,6 +45,8 @@ const RUN_EVERY = Number(process.env.SKYSIM_FUZZ_RUN_EVERY ?? 20);
 const RUN_LIMIT_MS = 60_000;
 const REPORT = process.env.SKYSIM_FUZZ_REPORT;
 const LIMITS = { heapMb: 1024, timeoutMs: 30_000 };
+/** The most memory a rejected input may cost (issue 22), kB. */
+const REJECTED_PEAK_KB = 1024 * 1024;
 
 type Verdict = Outcome["outcome"] | "rejected-badly";
 
@@ -67,14 +72,20 @@ const INTERNAL =
  * Runs an accepted mutant for a simulated hour (a scenario beside it extends it); why the run is
  * bad (a crash, a hang, an internal error), or undefined.
  */
-function badRun(dir: string, entry: string, i: number): string | undefined {
+function badRun(
+  dir: string,
+  entry: string,
+  i: number,
+  peaks: Record<string, number>,
+): string | undefined {
   const wrapper = join(dir, `run-${i}.yaml`);
   writeFileSync(
     wrapper,
     `extends: ${entry}\nname: fuzz-run\nduration: 1h\noutput: { charts: false }\n`,
   );
   const out = mkdtempSync(join(tmpdir(), "skysim-fuzz-run-"));
-  const result = skysim(["run", wrapper, "--out", out], { timeout: RUN_LIMIT_MS });
+  const result = skysim(["run", wrapper, "--out", out], { timeout: RUN_LIMIT_MS, measure: true });
+  peaks.run = Math.max(peaks.run ?? 0, result.peakRssKb ?? 0);
   rmSync(out, { recursive: true, force: true });
   rmSync(wrapper, { force: true });
   if (result.signal !== null) return `killed by ${result.signal} (a hang past 60 s?)`;
@@ -119,6 +130,8 @@ describe("the scenario loader under fuzzing", () => {
       >;
       const failures: string[] = [];
       const runs = { accepted: 0, run: 0 };
+      /** Peak resident set sizes, kB: of validate on rejected and accepted inputs, of runs. */
+      const peaks: Record<string, number> = {};
       const specs = fc.sample(mutantSpec, { numRuns: MUTANTS, seed: SEED });
       for (const [i, spec] of specs.entries()) {
         const mutant = makeMutant(corpus, spec, String(i));
@@ -141,12 +154,16 @@ describe("the scenario loader under fuzzing", () => {
         } else {
           if (verdict === "accepted" && runs.accepted++ % RUN_EVERY === 0) {
             runs.run++;
-            const badly = badRun(dir, entry, i);
+            const badly = badRun(dir, entry, i, peaks);
             if (badly !== undefined) failures.push(`#${i} ${mutant.kind}: run: ${badly}`);
           }
           if (i % CLI_EVERY === 0) {
             // The CLI agrees: exit 0 and "ok", or exit 2 and the very lines of the loader.
-            const cli = skysim(["validate", entry], { timeout: LIMITS.timeoutMs * 2 });
+            const cli = skysim(["validate", entry], {
+              timeout: LIMITS.timeoutMs * 2,
+              measure: true,
+            });
+            peaks[verdict] = Math.max(peaks[verdict] ?? 0, cli.peakRssKb ?? Infinity);
             expect(cli.status, `#${i} ${mutant.kind}: ${cli.stderr}`).toBe(
               verdict === "accepted" ? 0 : 2,
             );
@@ -157,11 +174,12 @@ describe("the scenario loader under fuzzing", () => {
           rmSync(join(dir, file), { force: true });
         }
       }
+      peaks.fuzzProcess = process.resourceUsage().maxRSS;
       if (REPORT !== undefined) {
         mkdirSync(REPORT, { recursive: true });
         writeFileSync(
           join(REPORT, "fuzz-counts.json"),
-          `${JSON.stringify({ mutants: MUTANTS, seed: SEED, counts, runs, failures }, null, 2)}\n`,
+          `${JSON.stringify({ mutants: MUTANTS, seed: SEED, counts, runs, peaks, failures }, null, 2)}\n`,
         );
       }
       expect(failures).toEqual([]);
@@ -175,6 +193,11 @@ describe("the scenario loader under fuzzing", () => {
       expect(accepted).toBeGreaterThan(0);
       // Accepted mutants were run too (1 in 20 by default: 2 of the 25 accepted of 300, seed 16).
       expect(runs.run).toBeGreaterThan(0);
+      // No rejected input costs 1 GiB: neither through the CLI, measured one by one, nor in the
+      // pool, whose loads this whole process's peak bounds.
+      expect(peaks.rejected).toBeGreaterThan(0);
+      expect(peaks.rejected).toBeLessThan(REJECTED_PEAK_KB);
+      expect(peaks.fuzzProcess).toBeLessThan(REJECTED_PEAK_KB);
     },
   );
 });
