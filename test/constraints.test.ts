@@ -500,6 +500,13 @@ describe("placement constraints", () => {
     expect(problems([{ type: "fence", vjobs: "each" }])).toEqual([
       "constraints[0]: expected hosts, clusters or sites to fence, got none",
     ]);
+    // vjobs is "each" or a list: both named, in our words (was zod's "Invalid input, got nothing").
+    expect(problems([{ type: "gather" }])).toEqual([
+      'constraints[0].vjobs: expected "each" or a list, got nothing (this field is required)',
+    ]);
+    expect(problems([{ type: "gather", vjobs: "all" }])).toEqual([
+      'constraints[0].vjobs: expected "each" or a list, got "all"',
+    ]);
     expect(problems([{ type: "spread", vjobs: "each", across: "site" }])).toEqual([
       "constraints: expected room for vjob j0: its 3 VMs cannot be spread over the 2 sites its fences and bans admit",
     ]);

@@ -158,14 +158,18 @@ function unionProblem(issue: z.core.$ZodIssueInvalidUnion): Problem {
       message: `expected one of ${options}${orModule}, got ${shown(found)}`,
     };
   }
-  // A union of plain types (a quantity is a number or a string): name what each branch wanted.
-  const types = issue.errors.flatMap((branch) =>
-    branch.flatMap((inner) =>
-      inner.code === "invalid_type" && inner.path.length === 0 ? [inner.expected] : [],
-    ),
+  // A union of plain types or values (a quantity is a number or a string; a constraint's vjobs
+  // are "each" or a list): name what each branch wanted.
+  const wanted = issue.errors.map((branch) =>
+    branch.flatMap((inner) => {
+      if (inner.path.length > 0) return [];
+      if (inner.code === "invalid_type") return [inner.expected];
+      if (inner.code === "invalid_value") return inner.values.map((v) => JSON.stringify(v));
+      return [];
+    }),
   );
-  if (types.length === issue.errors.length && types.length > 0) {
-    return { path: pathOf(issue.path), message: expectedGot(types, issue.input) };
+  if (wanted.length > 0 && wanted.every((types) => types.length > 0)) {
+    return { path: pathOf(issue.path), message: expectedGot(wanted.flat(), issue.input) };
   }
   return { path: pathOf(issue.path), message: `${issue.message}, got ${shown(issue.input)}` };
 }
