@@ -379,6 +379,37 @@ describe("what validate let through (issue 22)", () => {
     expect(validate(extending(folder(), "")).status).toBe(0);
   });
 
+  it("loads policy modules only from the scenario's tree or skysim's own, unless --allow-outside (was: any file's code ran, even for validate)", () => {
+    // A module that leaves a mark when its code runs, beside the scenario's folder: refused
+    // unread at its field, the mark never made; with --allow-outside it loads (and is found to
+    // export no policy).
+    const root = folder();
+    const dir = join(root, "scenario");
+    mkdirSync(dir);
+    const mark = join(root, "ran");
+    write(
+      root,
+      "marks.mjs",
+      `import { writeFileSync } from "node:fs";\nwriteFileSync(${JSON.stringify(mark)}, "");\n`,
+    );
+    const file = write(
+      dir,
+      "s.yaml",
+      `extends: ${SKY}\nname: s\npolicies: { consolidation: { module: ../marks.mjs } }\n`,
+    );
+    expect(expectRejected(validate(file), file, "policies.consolidation.module")).toEqual([
+      `${file}: policies.consolidation.module: expected a file in the scenario's folder (${realpathSync(dir)}) or below it, or in skysim's scenarios/ or data/ (--allow-outside reads any), got ../marks.mjs`,
+    ]);
+    expect(existsSync(mark)).toBe(false);
+    const [line] = expectRejected(
+      validate(file, "--allow-outside"),
+      file,
+      "policies.consolidation.module",
+    );
+    expect(line).toContain("marks.mjs to export (as default)");
+    expect(existsSync(mark)).toBe(true);
+  });
+
   it("writes every line of a long report into a pipe (was: the first 64 KiB, 605 of 1,416 lines)", () => {
     // 2,000 listed jobs of 0 VMs (and no work): lines of about 100 bytes each on stderr, a pipe
     // here; every job's vms line arrives.

@@ -144,7 +144,7 @@ await yargs(hideBin(process.argv))
   .option("allow-outside", {
     type: "boolean",
     describe:
-      "let scenarios read files (extends, traces) outside their own folder's tree and skysim's scenarios/ and data/",
+      "let scenarios read files (extends, traces, policy modules) outside their own folder's tree and skysim's scenarios/ and data/",
   })
   .option("max-memory", {
     type: "string",

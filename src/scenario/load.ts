@@ -18,7 +18,7 @@ export interface LoadOptions {
   /** Heap bytes a run may need (estimated from its counts); default: this process's heap limit. */
   readonly maxMemory?: number | undefined;
   /**
-   * Let the scenario read files anywhere (extends, traces); default: only in its own folder's
+   * Let the scenario read files anywhere (extends, traces, policy modules); default: only in its own folder's
    * tree and skysim's scenarios/ and data/ (ScenarioRoots).
    */
   readonly allowOutside?: boolean | undefined;

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { buildPlatform } from "../platform/build.js";
 import type { Platform } from "../platform/platform.js";
 import { parseFailureCsv, parseFtaTrace } from "../failures/failure-trace.js";
@@ -102,7 +102,7 @@ export function checkReferences(
       message: `expected a number of jobs, got "trace" with a ${workload.load.type} load (it counts the VMs of a planetlab load's day)`,
     });
   }
-  problems.push(...policyReferences(scenario.policies, baseDir));
+  problems.push(...policyReferences(scenario.policies, baseDir, roots));
   if (problems.length > 0) throw new ScenarioError(file, problems);
 }
 
@@ -120,10 +120,19 @@ function platformOf(section: PlatformSection): Platform | string {
   }
 }
 
-/** User policy modules must load and export a definition of their kind. */
-function policyReferences(policies: PoliciesSection, baseDir: string): Problem[] {
+/**
+ * User policy modules must load and export a definition of their kind. Loading runs a module's
+ * code, so one outside the scenario's roots is refused unread, as its traces are.
+ */
+function policyReferences(
+  policies: PoliciesSection,
+  baseDir: string,
+  roots: ScenarioRoots,
+): Problem[] {
   return (Object.entries(policies) as [PolicyKind, PolicyChoice][]).flatMap(([kind, choice]) => {
     if (choice.module === undefined) return [];
+    const outside = outsideRoots(resolve(baseDir, choice.module), choice.module, roots);
+    if (outside !== undefined) return [{ path: `policies.${kind}.module`, message: outside }];
     try {
       loadUserPolicy(choice.module, kind, baseDir);
       return [];

@@ -3,7 +3,7 @@ import { dirname, relative, resolve, isAbsolute } from "node:path";
 import { packageFile } from "../package-files.js";
 
 /**
- * The folders a scenario's files (extends, traces) may come from: the tree of the scenario file's
+ * The folders a scenario's files (extends, traces, policy modules) may come from: the tree of the scenario file's
  * own folder, and skysim's shipped scenarios/ and data/. A path elsewhere (`../../etc/passwd`) is
  * not what a scenario's author could mean unless they say so (`--allow-outside`). Symbolic links
  * are followed before the check. Undefined roots: anywhere.
