@@ -9,7 +9,7 @@ import type { TableSpec } from "../src/output/table-file.js";
 import { runScenario } from "../src/run/run-scenario.js";
 import { loadScenarioFile } from "../src/scenario/load.js";
 import { loadSweep } from "../src/sweep/load-sweep.js";
-import { collectResults, executeRun, writeAggregate } from "../src/sweep/sweep-runs.js";
+import { executeRun, plannedResults, writeAggregate } from "../src/sweep/sweep-runs.js";
 
 function bytesOf(path: string): ArrayBuffer {
   const buffer = readFileSync(path);
@@ -110,7 +110,7 @@ describe("Parquet tables", () => {
     for (const { run, scenario } of planned) {
       executeRun(run, scenario, { outDir: dir, baseDir: "test/fixtures/sweep", version: "t" });
     }
-    const files = writeAggregate(dir, collectResults([dir]), "both");
+    const files = writeAggregate(dir, plannedResults(dir, planned), "both");
     expect(files.map((file) => file.slice(dir.length + 1))).toEqual([
       "runs.csv",
       "runs.parquet",

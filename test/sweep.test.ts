@@ -9,6 +9,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { loadSweep } from "../src/sweep/load-sweep.js";
 import { planSweep } from "../src/sweep/plan.js";
@@ -16,15 +17,24 @@ import {
   collectResults,
   executeRun,
   isDone,
+  plannedResults,
   runFolder,
   shardOf,
   writeAggregate,
 } from "../src/sweep/sweep-runs.js";
 import { ScenarioError } from "../src/scenario/index.js";
 import { studentT975 } from "../src/sweep/student-t.js";
+import type { SweepResult } from "../src/sweep/aggregate.js";
 
 const SMALL = "test/fixtures/sweep/small-sweep.yaml";
 const CLI = "dist/src/cli/main.js";
+
+/** The runs found in sweep folders, failing the test if they clash. */
+function collected(dirs: readonly string[]): SweepResult[] {
+  const results = collectResults(dirs);
+  if (typeof results === "string") throw new Error(results);
+  return results;
+}
 
 function runAll(dir: string, runs = loadSweep(SMALL)): void {
   for (const { run, scenario } of runs) {
@@ -123,7 +133,7 @@ describe("sweep results", () => {
   it("run whole, or as 3 shards then merged, give identical aggregates", () => {
     const whole = mkdtempSync(join(tmpdir(), "skysim-whole-"));
     runAll(whole);
-    const wholeFiles = writeAggregate(whole, collectResults([whole]));
+    const wholeFiles = writeAggregate(whole, plannedResults(whole, loadSweep(SMALL)));
 
     const planned = loadSweep(SMALL);
     const shards = [1, 2, 3].map((i) => {
@@ -134,7 +144,7 @@ describe("sweep results", () => {
       return dir;
     });
     const merged = mkdtempSync(join(tmpdir(), "skysim-merged-"));
-    const mergedFiles = writeAggregate(merged, collectResults(shards));
+    const mergedFiles = writeAggregate(merged, collected(shards));
     for (const [i, file] of wholeFiles.entries()) {
       expect(readFileSync(mergedFiles[i] as string, "utf8")).toBe(readFileSync(file, "utf8"));
     }
@@ -201,6 +211,37 @@ describe("sweep results", () => {
     // The same cell edited since (another duration): its run is stale and must run again.
     const edited = { ...first.scenario, duration: first.scenario.duration + 1 };
     expect(isDone(dir, first.run, edited)).toBe(false);
+  });
+
+  it("aggregates only the runs of the sweep planned now (was: an earlier version's 12 runs, for a sweep of 6)", () => {
+    // A sweep run, then edited (one interarrival instead of two) and run again into the same
+    // folder: its 6 runs take places 0 to 5 of the plan, which the earlier version's runs held.
+    const dir = mkdtempSync(join(tmpdir(), "skysim-versions-"));
+    const file = join(dir, "s.yaml");
+    writeFileSync(file, readFileSync(SMALL, "utf8"));
+    const out = join(dir, "out");
+    const sweep = () =>
+      spawnSync(process.execPath, [CLI, "sweep", file, "--out", out], { encoding: "utf8" });
+    expect(sweep().status).toBe(0);
+    writeFileSync(file, readFileSync(file, "utf8").replace("[1min, 3min]", "[5min]"));
+    const second = sweep();
+    expect(second.status).toBe(0);
+    expect(second.stdout).toContain(
+      `12 finished run(s) in ${out} are not of this sweep (of an earlier version of it?), left out of its aggregate: ${join(out, "first-fit__workload.arrivals.interarrival=1min", "1")}, `,
+    );
+    const runs = parse<Record<string, string>>(readFileSync(join(out, "runs.csv"), "utf8"), {
+      columns: true,
+    });
+    expect(runs.map((run) => run["workload.arrivals.interarrival"])).toEqual(Array(6).fill("5min"));
+    // merge cannot tell which version a place of the plan belongs to: it names the clash.
+    expect(collectResults([out])).toBe(
+      `${join(out, "first-fit__workload.arrivals.interarrival=1min", "1")} and ${join(out, "first-fit__workload.arrivals.interarrival=5min", "1")} are both run 0 of a sweep, made from different scenarios`,
+    );
+    const merge = spawnSync(process.execPath, [CLI, "merge", out, "--out", join(dir, "m")], {
+      encoding: "utf8",
+    });
+    expect(merge.status).toBe(2);
+    expect(merge.stderr).toMatch(/^skysim: merge: .* are both run 0 of a sweep/);
   });
 
   it("an interrupted sweep resumes without rerunning finished runs, and ends as if whole", async () => {

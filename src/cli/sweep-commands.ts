@@ -30,7 +30,7 @@ export async function sweepCommand(argv: {
   watch: (scenarios: readonly Scenario[]) => Promise<void>;
 }): Promise<void> {
   const { loadSweep } = await import("../sweep/load-sweep.js");
-  const { collectResults, isDone, shardOf, writeAggregate } =
+  const { finishedRunFolders, isDone, plannedResults, runFolder, shardOf, writeAggregate } =
     await import("../sweep/sweep-runs.js");
   const { runPool } = await import("./sweep-pool.js");
   const shard = parseShard(argv.shard);
@@ -59,9 +59,21 @@ export async function sweepCommand(argv: {
     onRunDone: sweepProgress(todo.length, argv.progressEvery ?? DEFAULT_PROGRESS_EVERY),
   });
   const format = planned[0]?.scenario.output.format ?? "csv";
-  const files = writeAggregate(outDir, collectResults([outDir]), format);
+  const files = writeAggregate(outDir, plannedResults(outDir, planned), format);
   files.push(...(await writeComparison([outDir], outDir)));
-  process.stdout.write(files.map((file) => `wrote ${file}\n`).join(""));
+  const ours = new Set(planned.map(({ run }) => runFolder(outDir, run)));
+  const others = finishedRunFolders(outDir).filter((folder) => !ours.has(folder));
+  process.stdout.write(
+    [
+      ...(others.length === 0
+        ? []
+        : [
+            `${others.length} finished run(s) in ${outDir} are not of this sweep (of an earlier version of it?), left out of its aggregate: ${others.join(", ")}`,
+          ]),
+      ...files.map((file) => `wrote ${file}`),
+      "",
+    ].join("\n"),
+  );
 }
 
 /** `skysim merge DIR...`: one aggregate of the runs found in several sweep (shard) folders. */
@@ -72,6 +84,7 @@ export async function mergeCommand(argv: {
 }): Promise<void> {
   const { collectResults, writeAggregate } = await import("../sweep/sweep-runs.js");
   const results = collectResults(argv.dirs);
+  if (typeof results === "string") throw new UsageError(`merge: ${results}`);
   if (results.length === 0)
     throw new UsageError(`merge: no finished sweep run in ${argv.dirs.join(", ")}`);
   const outDir = argv.out ?? argv.dirs[0] ?? ".";

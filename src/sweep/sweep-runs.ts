@@ -19,14 +19,34 @@ export function runFolder(outDir: string, run: Pick<SweepRun, "cell" | "seed">):
  * stale, and runs again rather than mixing two scenarios in one aggregate.
  */
 export function isDone(outDir: string, run: SweepRun, scenario: Scenario): boolean {
+  return doneSummary(outDir, run, scenario) !== undefined;
+}
+
+/** The summary of a run that is done (see isDone), or undefined. */
+function doneSummary(outDir: string, run: SweepRun, scenario: Scenario): unknown {
   const file = join(runFolder(outDir, run), "summary.json");
-  if (!existsSync(file)) return false;
+  if (!existsSync(file)) return undefined;
   try {
     const summary = JSON.parse(readFileSync(file, "utf8")) as { scenarioHash?: unknown };
-    return summary.scenarioHash === scenarioHash(scenario);
+    return summary.scenarioHash === scenarioHash(scenario) ? summary : undefined;
   } catch {
-    return false;
+    return undefined;
   }
+}
+
+/**
+ * The results of the planned runs that are done in `outDir`, in plan order: only these, so that
+ * the runs of an earlier version of the sweep left in the folder (another list of values, a
+ * variant since removed) never enter its aggregate.
+ */
+export function plannedResults(
+  outDir: string,
+  planned: readonly { readonly run: SweepRun; readonly scenario: Scenario }[],
+): SweepResult[] {
+  return planned.flatMap(({ run, scenario }) => {
+    const summary = doneSummary(outDir, run, scenario);
+    return summary === undefined ? [] : [{ ...recordOf(run), summary }];
+  });
 }
 
 /** The runs of shard `index` of `count` (1-based): every count-th run of the plan. */
@@ -41,6 +61,16 @@ export function shardOf<T extends { readonly run: SweepRun }>(
 /** What identifies a run in its folder, so that `merge` can place it in the plan. */
 type RunRecord = Omit<SweepResult, "summary">;
 
+function recordOf(run: SweepRun): RunRecord {
+  return {
+    index: run.index,
+    cell: run.cell,
+    variant: run.variant,
+    parameters: run.parameters,
+    seed: run.seed,
+  };
+}
+
 /** Runs one run of a sweep into its folder: run.json (where it sits in the plan), then its files. */
 export function executeRun(
   run: SweepRun,
@@ -48,34 +78,47 @@ export function executeRun(
   options: { readonly outDir: string; readonly baseDir: string; readonly version: string },
 ): void {
   const folder = runFolder(options.outDir, run);
-  const record: RunRecord = {
-    index: run.index,
-    cell: run.cell,
-    variant: run.variant,
-    parameters: run.parameters,
-    seed: run.seed,
-  };
-  writeFileAtomic(join(folder, "run.json"), `${JSON.stringify(record, null, 2)}\n`);
+  writeFileAtomic(join(folder, "run.json"), `${JSON.stringify(recordOf(run), null, 2)}\n`);
   runScenario(scenario, { outDir: folder, version: options.version, baseDir: options.baseDir });
 }
 
-/** Every finished run found under the given sweep folders (a run found twice counts once). */
-export function collectResults(dirs: readonly string[]): SweepResult[] {
-  const byIndex = new Map<number, SweepResult>();
+/**
+ * Every finished run found under the given sweep folders (shards of one sweep), in plan order; a
+ * run found twice counts once. Two different runs at one place of the plan (another cell, seed or
+ * scenario: folders of different sweeps, or of two versions of one) are not merged: the answer is
+ * then what clashes.
+ */
+export function collectResults(dirs: readonly string[]): SweepResult[] | string {
+  const byIndex = new Map<number, { result: SweepResult; folder: string; identity: string }>();
   for (const dir of dirs) {
-    if (!existsSync(dir)) continue;
-    for (const cell of readdirSync(dir, { withFileTypes: true })) {
-      if (!cell.isDirectory()) continue;
-      for (const seed of readdirSync(join(dir, cell.name), { withFileTypes: true })) {
-        const folder = join(dir, cell.name, seed.name);
-        if (!seed.isDirectory() || !existsSync(join(folder, "summary.json"))) continue;
-        const record = JSON.parse(readFileSync(join(folder, "run.json"), "utf8")) as RunRecord;
-        const summary = JSON.parse(readFileSync(join(folder, "summary.json"), "utf8")) as unknown;
-        if (!byIndex.has(record.index)) byIndex.set(record.index, { ...record, summary });
+    for (const folder of finishedRunFolders(dir)) {
+      const record = JSON.parse(readFileSync(join(folder, "run.json"), "utf8")) as RunRecord;
+      const summary = JSON.parse(readFileSync(join(folder, "summary.json"), "utf8")) as {
+        scenarioHash?: unknown;
+      };
+      const identity = JSON.stringify([record.cell, record.seed, summary.scenarioHash]);
+      const found = byIndex.get(record.index);
+      if (found === undefined) {
+        byIndex.set(record.index, { result: { ...record, summary }, folder, identity });
+      } else if (found.identity !== identity) {
+        return `${found.folder} and ${folder} are both run ${record.index} of a sweep, made from different scenarios`;
       }
     }
   }
-  return [...byIndex.values()];
+  return [...byIndex.values()].map(({ result }) => result).sort((a, b) => a.index - b.index);
+}
+
+/** The folders `<dir>/<cell>/<seed>` holding a finished run (summary.json), in name order. */
+export function finishedRunFolders(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  const folders = (parent: string) =>
+    readdirSync(parent, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => join(parent, entry.name))
+      .sort();
+  return folders(dir)
+    .flatMap(folders)
+    .filter((folder) => existsSync(join(folder, "summary.json")));
 }
 
 /**
