@@ -724,3 +724,54 @@ describe("manager architectures and decision costs (issue 19)", () => {
     expect(line).toContain("expected centralised for a context switch");
   });
 });
+
+describe("damaged result folders (merge, compare)", () => {
+  // Results edited by hand, cut short or of another tool: one line naming the file, exit 2, and
+  // never their content (was: internal errors: ENOENT, "is not valid JSON", "Quote Not Closed").
+  it("refuses a run folder without a readable run.json or summary.json", () => {
+    const dir = folder();
+    const run = join(dir, "cell", "1");
+    mkdirSync(run, { recursive: true });
+    write(run, "summary.json", "{}");
+    const expected = `skysim: ${run}: expected a sweep run's run.json and summary.json as skysim writes them\n`;
+    expect(skysim(["merge", dir])).toMatchObject({ status: 2, stderr: expected });
+    write(run, "run.json", "secret: not JSON");
+    expect(skysim(["merge", dir])).toMatchObject({ status: 2, stderr: expected });
+    write(
+      run,
+      "run.json",
+      '{ "index": -1, "cell": "cell", "variant": "", "parameters": {}, "seed": 1 }',
+    );
+    expect(skysim(["merge", dir])).toMatchObject({ status: 2, stderr: expected });
+  });
+
+  it("refuses an aggregate.csv that is not one, at its line", () => {
+    const dir = folder();
+    const file = join(dir, "aggregate.csv");
+    const compare = () => skysim(["compare", dir]);
+    const header = "cell,variant,parameters,metric,runs,mean,ci95Low,ci95High";
+    write(dir, "aggregate.csv", 'a,b\n1,"secret\n');
+    expect(compare()).toMatchObject({
+      status: 2,
+      stderr: `skysim: ${file}: expected CSV as skysim writes it, got CSV_QUOTE_NOT_CLOSED at line 2\n`,
+    });
+    write(dir, "aggregate.csv", "a,b\n1,2\n");
+    expect(compare()).toMatchObject({
+      status: 2,
+      stderr: `skysim: ${file}: expected the columns of a sweep's aggregate, got none named cell, variant, parameters, metric, runs, mean, ci95Low, ci95High\n`,
+    });
+    write(dir, "aggregate.csv", `${header}\nc,v,{},m,3,1,0,2\nc,v,secret,m,3,1,0,2\n`);
+    expect(compare()).toMatchObject({
+      status: 2,
+      stderr: `skysim: ${file}: expected the parameters of line 3 as a JSON object\n`,
+    });
+    write(dir, "aggregate.csv", `${header}\nc,v,{},m,three,1,0,2\n`);
+    expect(compare()).toMatchObject({
+      status: 2,
+      stderr: `skysim: ${file}: expected a number in column runs of line 2\n`,
+    });
+    // As skysim writes it: compared (a cell of one run has no interval).
+    write(dir, "aggregate.csv", `${header}\nc,v,{},cloud.energyKWh,1,1.5,,\n`);
+    expect(compare()).toMatchObject({ status: 0, stderr: "" });
+  });
+});

@@ -24,17 +24,9 @@ import {
 } from "../src/sweep/sweep-runs.js";
 import { ScenarioError } from "../src/scenario/index.js";
 import { studentT975 } from "../src/sweep/student-t.js";
-import type { SweepResult } from "../src/sweep/aggregate.js";
 
 const SMALL = "test/fixtures/sweep/small-sweep.yaml";
 const CLI = "dist/src/cli/main.js";
-
-/** The runs found in sweep folders, failing the test if they clash. */
-function collected(dirs: readonly string[]): SweepResult[] {
-  const results = collectResults(dirs);
-  if (typeof results === "string") throw new Error(results);
-  return results;
-}
 
 function runAll(dir: string, runs = loadSweep(SMALL)): void {
   for (const { run, scenario } of runs) {
@@ -144,7 +136,7 @@ describe("sweep results", () => {
       return dir;
     });
     const merged = mkdtempSync(join(tmpdir(), "skysim-merged-"));
-    const mergedFiles = writeAggregate(merged, collected(shards));
+    const mergedFiles = writeAggregate(merged, collectResults(shards));
     for (const [i, file] of wholeFiles.entries()) {
       expect(readFileSync(mergedFiles[i] as string, "utf8")).toBe(readFileSync(file, "utf8"));
     }
@@ -234,14 +226,16 @@ describe("sweep results", () => {
     });
     expect(runs.map((run) => run["workload.arrivals.interarrival"])).toEqual(Array(6).fill("5min"));
     // merge cannot tell which version a place of the plan belongs to: it names the clash.
-    expect(collectResults([out])).toBe(
-      `${join(out, "first-fit__workload.arrivals.interarrival=1min", "1")} and ${join(out, "first-fit__workload.arrivals.interarrival=5min", "1")} are both run 0 of a sweep, made from different scenarios`,
+    expect(() => collectResults([out])).toThrow(
+      `${join(out, "first-fit__workload.arrivals.interarrival=5min", "1")}: expected a run of the sweep of ${join(out, "first-fit__workload.arrivals.interarrival=1min", "1")}, got another run 0 (a different cell, seed or scenario)`,
     );
     const merge = spawnSync(process.execPath, [CLI, "merge", out, "--out", join(dir, "m")], {
       encoding: "utf8",
     });
     expect(merge.status).toBe(2);
-    expect(merge.stderr).toMatch(/^skysim: merge: .* are both run 0 of a sweep/);
+    expect(merge.stderr).toMatch(
+      /^skysim: \S+: expected a run of the sweep of \S+, got another run 0 /,
+    );
   });
 
   it("an interrupted sweep resumes without rerunning finished runs, and ends as if whole", async () => {

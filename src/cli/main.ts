@@ -65,7 +65,7 @@ function fail(error: unknown): void {
     exit(EXIT_BAD_INPUT);
     return;
   }
-  if (error instanceof UsageError) {
+  if (error instanceof UsageError || (error instanceof Error && error.name === "ResultFileError")) {
     process.stderr.write(`skysim: ${error.message}\n`);
     exit(EXIT_BAD_INPUT);
     return;

@@ -84,7 +84,6 @@ export async function mergeCommand(argv: {
 }): Promise<void> {
   const { collectResults, writeAggregate } = await import("../sweep/sweep-runs.js");
   const results = collectResults(argv.dirs);
-  if (typeof results === "string") throw new UsageError(`merge: ${results}`);
   if (results.length === 0)
     throw new UsageError(`merge: no finished sweep run in ${argv.dirs.join(", ")}`);
   const outDir = argv.out ?? argv.dirs[0] ?? ".";

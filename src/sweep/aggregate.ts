@@ -1,3 +1,4 @@
+import { ResultFileError } from "./result-file-error.js";
 import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
 import { deviation, mean } from "d3-array";
@@ -167,24 +168,74 @@ export interface AggregateEntry {
   readonly high: number;
 }
 
-/** The rows of an aggregate.csv as aggregateSweep writes it, in its order. */
-export function parseAggregateCsv(csv: string): AggregateEntry[] {
-  type Row = Record<
-    "cell" | "variant" | "parameters" | "metric" | "runs" | "mean" | "ci95Low" | "ci95High",
-    string
-  >;
-  return parse<Row>(csv, { columns: true, skip_empty_lines: true }).map((row) => {
-    const average = Number(row.mean);
-    const bound = (value: string) => (value === "" ? average : Number(value));
+/** The columns of aggregate.csv that readers use. */
+const AGGREGATE_COLUMNS = [
+  "cell",
+  "variant",
+  "parameters",
+  "metric",
+  "runs",
+  "mean",
+  "ci95Low",
+  "ci95High",
+] as const;
+
+/**
+ * The rows of an aggregate.csv as aggregateSweep writes it, in its order; `file` names it in the
+ * ResultFileError thrown if it is not such a file.
+ */
+export function parseAggregateCsv(csv: string, file = "aggregate.csv"): AggregateEntry[] {
+  type Row = Record<(typeof AGGREGATE_COLUMNS)[number], string>;
+  let rows: Row[];
+  try {
+    rows = parse<Row>(csv, { columns: true, skip_empty_lines: true });
+  } catch (error) {
+    // Its code and line, not csv-parse's message, which may quote a field.
+    const { code, lines } = error as { code?: unknown; lines?: unknown };
+    throw new ResultFileError(
+      file,
+      `CSV as skysim writes it, got ${String(code)} at line ${String(lines)}`,
+    );
+  }
+  const first = rows[0];
+  const missing =
+    first === undefined ? [] : AGGREGATE_COLUMNS.filter((column) => !(column in first));
+  if (missing.length > 0) {
+    throw new ResultFileError(
+      file,
+      `the columns of a sweep's aggregate, got none named ${missing.join(", ")}`,
+    );
+  }
+  return rows.map((row, i) => {
+    const line = `line ${i + 2}`;
+    const number = (column: "runs" | "mean" | "ci95Low" | "ci95High", value: string) => {
+      const parsed = Number(value);
+      if (value.trim() === "" || !Number.isFinite(parsed)) {
+        throw new ResultFileError(file, `a number in column ${column} of ${line}`);
+      }
+      return parsed;
+    };
+    let parameters: unknown;
+    try {
+      parameters = JSON.parse(row.parameters);
+    } catch {
+      parameters = undefined;
+    }
+    if (typeof parameters !== "object" || parameters === null || Array.isArray(parameters)) {
+      throw new ResultFileError(file, `the parameters of ${line} as a JSON object`);
+    }
+    const average = number("mean", row.mean);
+    const bound = (column: "ci95Low" | "ci95High") =>
+      row[column] === "" ? average : number(column, row[column]);
     return {
       cell: row.cell,
       variant: row.variant,
-      parameters: JSON.parse(row.parameters) as Record<string, unknown>,
+      parameters: parameters as Record<string, unknown>,
       metric: row.metric,
-      runs: Number(row.runs),
+      runs: number("runs", row.runs),
       mean: average,
-      low: bound(row.ci95Low),
-      high: bound(row.ci95High),
+      low: bound("ci95Low"),
+      high: bound("ci95High"),
     };
   });
 }

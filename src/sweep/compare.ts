@@ -35,7 +35,7 @@ export function readSweeps(dirs: readonly string[]): ComparedSweep[] | string {
   for (const dir of dirs) {
     const file = join(dir, "aggregate.csv");
     if (!existsSync(file)) return dir;
-    const entries = parseAggregateCsv(readFileSync(file, "utf8"));
+    const entries = parseAggregateCsv(readFileSync(file, "utf8"), file);
     const cells = [...new Map(entries.map((entry) => [entry.cell, entry])).values()];
     sweeps.push({ dir, entries, ...describeCells(cells) });
   }

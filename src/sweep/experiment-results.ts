@@ -116,7 +116,7 @@ export function openExperiment(name: string, options: ExperimentOptions): Experi
         `  npx skysim sweep ${shown(scenarioFile)} --out ${shown(sweepDir)}`,
     );
   }
-  const aggregate = parseAggregateCsv(readFileSync(file, "utf8"));
+  const aggregate = parseAggregateCsv(readFileSync(file, "utf8"), file);
 
   const metric = (metricName: string): AggregateEntry[] => {
     const rows = aggregate.filter((row) => row.metric === metricName);

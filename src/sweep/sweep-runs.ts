@@ -7,6 +7,7 @@ import { type SweepResult, sweepTables, tableCsv } from "./aggregate.js";
 import { ParquetFile } from "../output/parquet-file.js";
 import type { TableFormat } from "../output/table-file.js";
 import type { SweepRun } from "./plan.js";
+import { ResultFileError } from "./result-file-error.js";
 
 /** Where a run of a sweep writes: `<out>/<cell>/<seed>/`. */
 export function runFolder(outDir: string, run: Pick<SweepRun, "cell" | "seed">): string {
@@ -85,27 +86,57 @@ export function executeRun(
 /**
  * Every finished run found under the given sweep folders (shards of one sweep), in plan order; a
  * run found twice counts once. Two different runs at one place of the plan (another cell, seed or
- * scenario: folders of different sweeps, or of two versions of one) are not merged: the answer is
- * then what clashes.
+ * scenario: folders of different sweeps, or of two versions of one) are not merged: that throws a
+ * ResultFileError naming both, as does a run whose files are not as a sweep writes them.
  */
-export function collectResults(dirs: readonly string[]): SweepResult[] | string {
+export function collectResults(dirs: readonly string[]): SweepResult[] {
   const byIndex = new Map<number, { result: SweepResult; folder: string; identity: string }>();
   for (const dir of dirs) {
     for (const folder of finishedRunFolders(dir)) {
-      const record = JSON.parse(readFileSync(join(folder, "run.json"), "utf8")) as RunRecord;
-      const summary = JSON.parse(readFileSync(join(folder, "summary.json"), "utf8")) as {
-        scenarioHash?: unknown;
-      };
-      const identity = JSON.stringify([record.cell, record.seed, summary.scenarioHash]);
-      const found = byIndex.get(record.index);
+      const result = readRun(folder);
+      const identity = JSON.stringify([result.cell, result.seed, result.summary.scenarioHash]);
+      const found = byIndex.get(result.index);
       if (found === undefined) {
-        byIndex.set(record.index, { result: { ...record, summary }, folder, identity });
+        byIndex.set(result.index, { result, folder, identity });
       } else if (found.identity !== identity) {
-        return `${found.folder} and ${folder} are both run ${record.index} of a sweep, made from different scenarios`;
+        throw new ResultFileError(
+          folder,
+          `a run of the sweep of ${found.folder}, got another run ${result.index} (a different cell, seed or scenario)`,
+        );
       }
     }
   }
   return [...byIndex.values()].map(({ result }) => result).sort((a, b) => a.index - b.index);
+}
+
+/** A finished run's run.json and summary.json; a ResultFileError if they are not a sweep's. */
+function readRun(folder: string): SweepResult & { readonly summary: { scenarioHash?: unknown } } {
+  const json = (name: string): unknown => {
+    try {
+      return JSON.parse(readFileSync(join(folder, name), "utf8"));
+    } catch {
+      return undefined;
+    }
+  };
+  const record = json("run.json") as Partial<Record<keyof RunRecord, unknown>> | undefined;
+  const summary = json("summary.json");
+  const isObject = (value: unknown): value is Record<string, unknown> =>
+    typeof value === "object" && value !== null && !Array.isArray(value);
+  if (
+    !isObject(record) ||
+    !isObject(summary) ||
+    !(Number.isInteger(record.index) && (record.index as number) >= 0) ||
+    typeof record.cell !== "string" ||
+    typeof record.variant !== "string" ||
+    !isObject(record.parameters) ||
+    typeof record.seed !== "number"
+  ) {
+    throw new ResultFileError(
+      folder,
+      "a sweep run's run.json and summary.json as skysim writes them",
+    );
+  }
+  return { ...(record as RunRecord), summary };
 }
 
 /** The folders `<dir>/<cell>/<seed>` holding a finished run (summary.json), in name order. */
