@@ -120,6 +120,15 @@ describe("skysim CLI", () => {
   it("rejects unknown commands and bad options with exit code 2", () => {
     expect(skysim("fly").status).toBe(2);
     expect(skysim("run", "scenarios/quickstart.yaml", "--seed", "-3").status).toBe(2);
+    // Past 2^53 a seed is not the one typed (...993 is read as ...992), and 1e300 could not be
+    // written back into a scenario: refused like a scenario's seed (was: run, 1e+300 in summary).
+    for (const seed of ["9007199254740993", "1e300"]) {
+      const result = skysim("run", "scenarios/quickstart.yaml", "--seed", seed);
+      expect(result.status).toBe(2);
+      expect(result.stderr).toMatch(
+        /^--seed: seed: expected an integer from 0 to 9007199254740991, got /,
+      );
+    }
   });
 
   it("prints the JSON Schema", () => {

@@ -188,9 +188,13 @@ await yargs(hideBin(process.argv))
         allowOutside: argv.allowOutside,
       });
       await watchUserModules([loaded], argv.policyTimeout);
-      if (argv.seed !== undefined && !(Number.isInteger(argv.seed) && argv.seed >= 0)) {
+      // The scenario's own bound (a safe integer): a seed past it is not the one written.
+      if (argv.seed !== undefined && !(Number.isSafeInteger(argv.seed) && argv.seed >= 0)) {
         throw new ScenarioError("--seed", [
-          { path: "seed", message: `expected an integer >= 0, got ${argv.seed}` },
+          {
+            path: "seed",
+            message: `expected an integer from 0 to ${Number.MAX_SAFE_INTEGER}, got ${argv.seed}`,
+          },
         ]);
       }
       const seeded = argv.seed === undefined ? loaded : { ...loaded, seed: argv.seed };
