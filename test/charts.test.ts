@@ -21,15 +21,16 @@ const validate = new Ajv({ strict: false, allErrors: true }).compile(
 );
 
 /** A run of the sky-vjobs scenario (no charts yet, a timeline) in a fresh folder. */
-function runFolder(file = "scenarios/sky-vjobs.yaml"): string {
+/** A run of `file` into a new folder, and the files it wrote. */
+function runFolder(file = "scenarios/sky-vjobs.yaml"): { dir: string; written: readonly string[] } {
   const dir = mkdtempSync(join(tmpdir(), "skysim-charts-"));
-  runScenario(loadScenarioFile(file), {
+  const { files } = runScenario(loadScenarioFile(file), {
     outDir: dir,
     version: "test",
     baseDir: dirname(file),
     timeline: true,
   });
-  return dir;
+  return { dir, written: files };
 }
 
 const REPORT = {
@@ -226,8 +227,8 @@ describe("a run's charts", () => {
   });
 
   it("writes the run's specs, SVGs and report, with its description, parameters and tables", async () => {
-    const dir = runFolder();
-    const files = await writeRunCharts(dir, REPORT);
+    const { dir, written } = runFolder();
+    const files = await writeRunCharts(dir, REPORT, written);
     // sky-vjobs has no failures and no snapshots: those charts are said empty, not drawn.
     const drawn = ["active-hosts", "backbone", "cpu-demand", "hosts-on", "power", "timeline"];
     expect(readdirSync(join(dir, "charts")).sort()).toEqual(
@@ -251,8 +252,8 @@ describe("a run's charts", () => {
   it.skipIf(SKIP_BROWSER)(
     "the quick start's report renders every chart and its timeline in headless Chromium, with no console message",
     async () => {
-      const dir = runFolder("scenarios/quickstart.yaml");
-      const files = await writeRunCharts(dir, REPORT);
+      const { dir, written } = runFolder("scenarios/quickstart.yaml");
+      const files = await writeRunCharts(dir, REPORT, written);
       const drawn = files.filter((file) => file.endsWith(".vl.json")).length;
       if (CHROMIUM === undefined) throw new Error("no Chromium in CI: .ci/run installs it");
       const result = spawnSync(

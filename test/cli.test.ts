@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -87,6 +87,33 @@ describe("skysim CLI", () => {
     const out = mkdtempSync(join(tmpdir(), "skysim-cli-"));
     expect(skysim("run", "scenarios/quickstart.yaml", "--seed", "5", "--out", out).status).toBe(0);
     expect(JSON.parse(readFileSync(join(out, "summary.json"), "utf8"))).toMatchObject({ seed: 5 });
+  });
+
+  it("replaces a folder's earlier run whole: its files this run does not write go (was: left, and linked from the new report)", () => {
+    // A traced run with charts, then an untraced one into the same folder: events.csv is the
+    // first run's alone, so it goes, and the new report does not link it; then a run without
+    // charts: the charts and report of the second go too. A file of the user's stays.
+    const out = mkdtempSync(join(tmpdir(), "skysim-cli-"));
+    writeFileSync(join(out, "notes.txt"), "mine");
+    const files = () => readdirSync(out).sort();
+    expect(
+      skysim("run", "scenarios/quickstart.yaml", "--trace", "events", "--out", out).status,
+    ).toBe(0);
+    expect(files()).toContain("events.csv");
+    expect(skysim("run", "scenarios/quickstart.yaml", "--seed", "3", "--out", out).status).toBe(0);
+    const tables = ["jobs.csv", "run-info.json", "summary.json", "timeline.csv", "timeseries.csv"];
+    expect(files()).toEqual(["charts", ...tables, "notes.txt"].sort());
+    const report = readFileSync(join(out, "charts", "report.html"), "utf8");
+    expect(report).toContain('href="../jobs.csv"');
+    expect(report).not.toContain("events.csv");
+    expect(skysim("run", "scenarios/quickstart.yaml", "--no-charts", "--out", out).status).toBe(0);
+    expect(files()).toEqual([
+      "jobs.csv",
+      "notes.txt",
+      "run-info.json",
+      "summary.json",
+      "timeseries.csv",
+    ]);
   });
 
   it("reports every mistake of a bad scenario, one line each, exits 2 and writes nothing", () => {

@@ -62,6 +62,17 @@ describe("run outputs", () => {
     for (const name of Object.keys(first)) expect(other[name]).not.toBe(first[name]);
   });
 
+  it("replace an earlier run's in the folder: a table this run does not write goes with it", () => {
+    // Traced, then not: the second run's summary.json never sits beside the first's events.csv.
+    const base = loadScenarioFile("scenarios/sky-vjobs.yaml");
+    const dir = mkdtempSync(join(tmpdir(), "skysim-replace-"));
+    runScenario({ ...base, output: { ...base.output, trace: "events" } }, { outDir: dir });
+    expect(readdirSync(dir)).toContain("events.csv");
+    const { files } = runScenario(base, { outDir: dir });
+    expect(readdirSync(dir).sort()).toEqual(["jobs.csv", "summary.json", "timeseries.csv"]);
+    expect(files.map((file) => file.slice(dir.length + 1)).sort()).toEqual(readdirSync(dir).sort());
+  });
+
   it("are byte-identical with policies on: random placement, each Entropy objective", () => {
     // The VMPlaceS setting at a quarter of its size, 20 minutes.
     const base = loadScenarioFile("scenarios/consolidation-vmplaces.yaml");

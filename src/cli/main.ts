@@ -223,11 +223,17 @@ await yargs(hideBin(process.argv))
       const { writeRunFiles } = await import("./run-files.js");
       let wall: number;
       try {
-        const more = await writeRunFiles(outDir, scenario, { summary, headline }, charts, started);
+        const more = await writeRunFiles(
+          outDir,
+          scenario,
+          { summary, headline, written },
+          charts,
+          started,
+        );
         files.push(...more.paths);
         wall = more.wall;
         // The completion mark, after every other file.
-        if (writeSummary !== undefined) files.push(writeSummary());
+        if (writeSummary !== undefined) files.push(writeSummary(files));
       } catch (error) {
         abort?.();
         throw error;

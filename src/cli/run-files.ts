@@ -5,14 +5,18 @@ import type { Summary } from "../run/run-scenario.js";
 import type { Scenario } from "../scenario/schema.js";
 
 /**
- * The files `skysim run` writes beside the run's tables, before its completion mark: the charts
- * and report (if `charts`), and run-info.json. Returns their paths and the run's wall time in
- * seconds, from `started` (a `performance.now()`).
+ * The files `skysim run` writes beside the run's tables (`written`), before its completion mark:
+ * the charts and report (if `charts`), and run-info.json. Returns their paths and the run's wall
+ * time in seconds, from `started` (a `performance.now()`).
  */
 export async function writeRunFiles(
   outDir: string,
   scenario: Scenario,
-  run: { readonly summary: Summary; readonly headline: string },
+  run: {
+    readonly summary: Summary;
+    readonly headline: string;
+    readonly written: readonly string[];
+  },
   charts: boolean,
   started: number,
 ): Promise<{ readonly paths: string[]; readonly wall: number }> {
@@ -26,7 +30,7 @@ export async function writeRunFiles(
       facts: run.headline.split("\n"),
       parameters: reportParameters(scenario),
     };
-    paths.push(...(await writeRunCharts(outDir, report)));
+    paths.push(...(await writeRunCharts(outDir, report, run.written)));
   }
   const wall = (performance.now() - started) / 1000;
   // Kept apart from summary.json, whose fields are all deterministic.

@@ -8,6 +8,12 @@ export interface TableSpec {
   readonly text: readonly string[];
 }
 
+/**
+ * The tables a run may write into its folder (`<name>.csv`, `<name>.parquet`): jobs always,
+ * timeseries and timeline for a vjobs workload (timeline with charts), events when traced.
+ */
+export const RUN_TABLES = ["jobs", "timeseries", "timeline", "events"] as const;
+
 /** The formats a run's tables are written in (`output.format`). */
 export type TableFormat = "csv" | "parquet" | "both";
 

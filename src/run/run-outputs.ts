@@ -6,6 +6,7 @@ import { ParquetFile } from "../output/parquet-file.js";
 import {
   type TableFile,
   type TableFormat,
+  RUN_TABLES,
   type TableSpec,
   TableTwins,
 } from "../output/table-file.js";
@@ -75,11 +76,36 @@ export class RunOutputs {
       table.publish();
       paths.push(...table.paths);
     }
+    if (texts.length > 0) this.removeStale([...paths, ...texts.map(({ path }) => path)]);
     for (const { path, temporary } of texts) {
       renameInto(temporary, path);
       paths.push(path);
     }
     return paths;
+  }
+
+  /**
+   * Removes what an earlier run left in the folder that this one did not write (`written`): its
+   * tables (events.csv of a traced run), run-info.json, and its charts and report (charts/, left
+   * out if empty). Called once this run's files are all written, before its summary.json: a
+   * folder never holds a file of another run beside a run's summary, nor a report linking one.
+   */
+  removeStale(written: readonly string[]): void {
+    const keep = new Set(written.map((path) => resolve(path)));
+    const charts = join(this.outDir, "charts");
+    const runFiles = [
+      ...RUN_TABLES.flatMap((name) => [`${name}.csv`, `${name}.parquet`]),
+      "run-info.json",
+    ].map((name) => join(this.outDir, name));
+    const chartFiles = existsSync(charts)
+      ? readdirSync(charts)
+          .filter((name) => name === "report.html" || /\.(vl\.json|svg)$/.test(name))
+          .map((name) => join(charts, name))
+      : [];
+    for (const path of [...runFiles, ...chartFiles]) {
+      if (!keep.has(resolve(path))) rmSync(path, { force: true });
+    }
+    if (existsSync(charts) && readdirSync(charts).length === 0) rmdirSync(charts);
   }
 
   /**

@@ -56,8 +56,12 @@ export interface RunResult {
   readonly headline: string;
   /** The files written (none in memory). */
   readonly files: readonly string[];
-  /** With `summaryLast`: writes summary.json and gives its path. */
-  readonly writeSummary?: () => string;
+  /**
+   * With `summaryLast`: removes the files an earlier run left in the folder that this one did not
+   * write (`written`: every file the caller wrote too), then writes summary.json and gives its
+   * path (`RunOutputs.removeStale`).
+   */
+  readonly writeSummary?: (written: readonly string[]) => string;
   /**
    * With `summaryLast`: undoes the run's files if what the caller writes before summary.json
    * fails (`RunOutputs.abort`).
@@ -141,7 +145,8 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
     const files = outputs.commit();
     if (options.summaryLast !== true) return { summary, headline: workload.headline, files };
     const path = join(outputs.outDir, "summary.json");
-    const writeSummary = () => {
+    const writeSummary = (written: readonly string[]) => {
+      outputs.removeStale(written);
       writeFileAtomic(path, text);
       return path;
     };

@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { RUN_TABLES } from "../table-file.js";
 import { parse } from "csv-parse/sync";
 import { writeFileAtomic } from "../atomic-file.js";
 import { type ReportChart, type TimelineRow, type TimeseriesRow, isDrawn } from "./chart-specs.js";
@@ -36,19 +37,21 @@ function readCsv(file: string): Record<string, string>[] {
   return parse<Record<string, string>>(readFileSync(file, "utf8"), { columns: true });
 }
 
-/** The tables a run folder may hold, linked from its report (in charts/). */
-const RUN_TABLES = ["summary.json", "jobs.csv", "timeseries.csv", "timeline.csv", "events.csv"];
-
 /**
- * The default charts and report of a run folder that has a timeseries.csv (else nothing): the
- * timeseries' charts, and with a timeline.csv the timeline and the snapshot and lost-work charts.
+ * The default charts and report of a run whose tables (`written`, the paths of the files it
+ * wrote) include timeseries.csv (else nothing): the timeseries' charts, and with a timeline.csv
+ * the timeline and the snapshot and lost-work charts. Only the run's own tables are read and
+ * linked: a table of an earlier run left in the folder is neither.
  */
 export async function writeRunCharts(
   outDir: string,
   report: Omit<ReportContext, "links">,
+  written: readonly string[],
 ): Promise<string[]> {
+  const own = new Set(written.map((path) => resolve(path)));
+  const wrote = (name: string) => own.has(resolve(outDir, name));
   const file = join(outDir, "timeseries.csv");
-  if (!existsSync(file)) return [];
+  if (!wrote("timeseries.csv")) return [];
   const rows = readCsv(file).map((row): TimeseriesRow => {
     const parsed: Record<string, number | string> = {};
     for (const [key, value] of Object.entries(row))
@@ -56,7 +59,7 @@ export async function writeRunCharts(
     return { ...parsed, time: Number(row.time), site: row.site ?? "" };
   });
   const timelineFile = join(outDir, "timeline.csv");
-  const timeline = existsSync(timelineFile)
+  const timeline = wrote("timeline.csv")
     ? readCsv(timelineFile).map((row): TimelineRow => ({
         subject: row.subject ?? "",
         site: row.site ?? "",
@@ -71,11 +74,8 @@ export async function writeRunCharts(
     ...runCharts(rows, timeline),
   ];
   // summary.json is the run's completion mark, written after the charts: linked all the same.
-  const written = (name: string) => name === "summary.json" || existsSync(join(outDir, name));
-  const links = RUN_TABLES.filter(written).map((name) => ({
-    name,
-    href: `../${name}`,
-  }));
+  const tables = RUN_TABLES.map((name) => `${name}.csv`).filter(wrote);
+  const links = ["summary.json", ...tables].map((name) => ({ name, href: `../${name}` }));
   return writeCharts(join(outDir, "charts"), { ...report, links }, charts);
 }
 
