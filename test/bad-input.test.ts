@@ -745,6 +745,15 @@ describe("damaged result folders (merge, compare)", () => {
     expect(skysim(["merge", dir])).toMatchObject({ status: 2, stderr: expected });
   });
 
+  it("says how to compare a sweep written in Parquet only (was: run skysim sweep, which it was)", () => {
+    const dir = folder();
+    write(dir, "aggregate.parquet", "");
+    expect(skysim(["compare", dir])).toMatchObject({
+      status: 2,
+      stderr: `skysim: compare: ${dir} has its aggregate in Parquet only (output.format: parquet), and compare reads aggregate.csv: write it with skysim merge ${dir} --out ${dir} --format both\n`,
+    });
+  });
+
   it("refuses an aggregate.csv that is not one, at its line", () => {
     const dir = folder();
     const file = join(dir, "aggregate.csv");

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import process from "node:process";
@@ -118,7 +119,13 @@ export async function compareCommand(argv: {
   const wanted = argv.metrics?.split(",").filter((m) => m !== "");
   const sweeps = readSweeps(argv.dirs);
   if (typeof sweeps === "string") {
-    throw new UsageError(`compare: no aggregate.csv in ${sweeps} (run skysim sweep or merge)`);
+    // A sweep written in Parquet only has its aggregate, but not the CSV that compare reads.
+    const parquetOnly = existsSync(join(sweeps, "aggregate.parquet"));
+    throw new UsageError(
+      parquetOnly
+        ? `compare: ${sweeps} has its aggregate in Parquet only (output.format: parquet), and compare reads aggregate.csv: write it with skysim merge ${sweeps} --out ${sweeps} --format both`
+        : `compare: no aggregate.csv in ${sweeps} (run skysim sweep or merge)`,
+    );
   }
   const tables = sweeps.map((sweep) => compareTable(sweep, wanted));
   // Charts only where --out says: the folders compared are results, not scratch space.
