@@ -130,5 +130,11 @@ describe("Parquet tables", () => {
     expect(aggregate).toEqual(
       csvAsParquet(join(dir, "aggregate.csv"), { text: [...text, "parameters", "metric"] }),
     );
+    // Written again in one format, the other's tables go: no stale aggregate.csv for compare.
+    writeAggregate(dir, plannedResults(dir, planned), "parquet");
+    const tables = () => readdirSync(dir).filter((name) => /\.(csv|parquet)$/.test(name));
+    expect(tables()).toEqual(["aggregate.parquet", "runs.parquet"]);
+    writeAggregate(dir, plannedResults(dir, planned), "csv");
+    expect(tables()).toEqual(["aggregate.csv", "runs.csv"]);
   });
 });

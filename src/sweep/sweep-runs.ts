@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../output/atomic-file.js";
 import { runScenario, scenarioHash } from "../run/run-scenario.js";
@@ -154,7 +154,8 @@ export function finishedRunFolders(dir: string): string[] {
 
 /**
  * Writes the sweep's runs and aggregate tables into `outDir` as CSV, Parquet or both; returns
- * their paths.
+ * their paths. Those of the other format, left by an earlier aggregate, are removed: `compare`
+ * would read a stale aggregate.csv beside a new aggregate.parquet.
  */
 export function writeAggregate(
   outDir: string,
@@ -174,6 +175,9 @@ export function writeAggregate(
       file.finish();
       file.publish();
       paths.push(...file.paths);
+    }
+    for (const extension of format === "csv" ? ["parquet"] : format === "parquet" ? ["csv"] : []) {
+      rmSync(join(outDir, `${table.spec.name}.${extension}`), { force: true });
     }
   }
   return paths;
