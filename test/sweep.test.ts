@@ -233,6 +233,19 @@ describe("sweep results", () => {
       encoding: "utf8",
     });
     expect(merge.status).toBe(2);
+    // A comparison of one metric into the sweep's folder replaces its comparison charts whole.
+    expect(readdirSync(join(out, "comparison")).length).toBeGreaterThan(3);
+    const compared = spawnSync(
+      process.execPath,
+      [CLI, "compare", out, "--metrics", "cloud.energyKWh", "--out", out],
+      { encoding: "utf8" },
+    );
+    expect(compared.status).toBe(0);
+    expect(readdirSync(join(out, "comparison")).sort()).toEqual([
+      "compare-cloud-energyKWh.svg",
+      "compare-cloud-energyKWh.vl.json",
+      "report.html",
+    ]);
     expect(merge.stderr).toMatch(
       /^skysim: \S+: expected a run of the sweep of \S+, got another run 0 /,
     );

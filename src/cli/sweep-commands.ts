@@ -94,7 +94,10 @@ export async function mergeCommand(argv: {
   );
 }
 
-/** Comparison charts of sweep folders into `<outDir>/comparison/`; returns the paths written. */
+/**
+ * Comparison charts of sweep folders into `<outDir>/comparison/`; returns the paths written.
+ * Charts an earlier comparison left there and this one does not draw go.
+ */
 async function writeComparison(
   dirs: readonly string[],
   outDir: string,
@@ -102,11 +105,16 @@ async function writeComparison(
 ): Promise<string[]> {
   const { HEADLINE_METRICS, comparisonRows, readSweeps } = await import("../sweep/compare.js");
   const { writeComparisonCharts } = await import("../output/charts/write-charts.js");
+  const { removeStaleCharts } = await import("../output/charts/stale-charts.js");
   const sweeps = readSweeps(dirs);
-  if (typeof sweeps === "string") return [];
-  const { rows, axis } = comparisonRows(sweeps);
-  const title = `Comparison of ${dirs.join(", ")}`;
-  return writeComparisonCharts(title, rows, outDir, metrics ?? HEADLINE_METRICS, axis);
+  let written: string[] = [];
+  if (typeof sweeps !== "string") {
+    const { rows, axis } = comparisonRows(sweeps);
+    const title = `Comparison of ${dirs.join(", ")}`;
+    written = await writeComparisonCharts(title, rows, outDir, metrics ?? HEADLINE_METRICS, axis);
+  }
+  removeStaleCharts(join(outDir, "comparison"), written);
+  return written;
 }
 
 /** `skysim compare DIR...`: each sweep's metrics side by side, a column per cell. */

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, rmdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { renameInto, writeTemporary } from "../output/atomic-file.js";
+import { removeStaleCharts } from "../output/charts/stale-charts.js";
 import { CsvFile } from "../output/csv-file.js";
 import { ParquetFile } from "../output/parquet-file.js";
 import {
@@ -92,20 +93,14 @@ export class RunOutputs {
    */
   removeStale(written: readonly string[]): void {
     const keep = new Set(written.map((path) => resolve(path)));
-    const charts = join(this.outDir, "charts");
     const runFiles = [
       ...RUN_TABLES.flatMap((name) => [`${name}.csv`, `${name}.parquet`]),
       "run-info.json",
     ].map((name) => join(this.outDir, name));
-    const chartFiles = existsSync(charts)
-      ? readdirSync(charts)
-          .filter((name) => name === "report.html" || /\.(vl\.json|svg)$/.test(name))
-          .map((name) => join(charts, name))
-      : [];
-    for (const path of [...runFiles, ...chartFiles]) {
+    for (const path of runFiles) {
       if (!keep.has(resolve(path))) rmSync(path, { force: true });
     }
-    if (existsSync(charts) && readdirSync(charts).length === 0) rmdirSync(charts);
+    removeStaleCharts(join(this.outDir, "charts"), written);
   }
 
   /**
