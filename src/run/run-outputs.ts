@@ -87,8 +87,8 @@ export class RunOutputs {
 
   /**
    * Removes what an earlier run left in the folder that this one did not write (`written`): its
-   * tables (events.csv of a traced run), run-info.json, and its charts and report (charts/, left
-   * out if empty). Called once this run's files are all written, before its summary.json: a
+   * tables (events.csv of a traced run), run-info.json, and its charts and report (charts/ too
+   * if that empties it). Called once this run's files are all written, before its summary.json: a
    * folder never holds a file of another run beside a run's summary, nor a report linking one.
    */
   removeStale(written: readonly string[]): void {
