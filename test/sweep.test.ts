@@ -75,6 +75,33 @@ describe("sweep plan", () => {
     ]);
   });
 
+  it('says in its own words what a variant and a parameter path are (was zod\'s: "Invalid key in record", "expected record")', () => {
+    const document = {
+      name: "x",
+      duration: "1h",
+      platform: { type: "synthetic" },
+      workload: { type: "vjobs", arrivals: { type: "poisson", count: 2, interarrival: "1min" } },
+      sweep: { parameters: { "a b": [1] }, variants: { "a/b": {}, v: null } },
+    };
+    expect(() => planSweep(document, "f.yaml")).toThrow(ScenarioError);
+    try {
+      planSweep(document, "f.yaml");
+    } catch (error) {
+      expect((error as ScenarioError).problems).toEqual([
+        {
+          path: 'sweep.parameters["a b"]',
+          message:
+            'expected a field path such as workload.arrivals.interarrival (names and list indexes joined by dots), or paths joined by +, got "a b"',
+        },
+        {
+          path: 'sweep.variants["a/b"]',
+          message: 'expected a string matching /^[A-Za-z0-9][A-Za-z0-9._-]*$/, got "a/b"',
+        },
+        { path: "sweep.variants.v", message: "expected a mapping, got null" },
+      ]);
+    }
+  });
+
   it("sets paths joined by + together, from lists of as many values (a scale)", () => {
     const document = {
       name: "x",

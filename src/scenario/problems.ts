@@ -100,10 +100,7 @@ export function problemsFromIssues(issues: readonly z.core.$ZodIssue[]): Problem
       case "too_big":
         return { path: pathOf(issue.path), message: sizeMessage(issue) };
       case "invalid_format":
-        return {
-          path: pathOf(issue.path),
-          message: `expected a string matching ${issue.pattern ?? issue.format}, got ${got}`,
-        };
+        return { path: pathOf(issue.path), message: `${formatExpected(issue)}, got ${got}` };
       case "invalid_value":
         return {
           path: pathOf(issue.path),
@@ -116,6 +113,13 @@ export function problemsFromIssues(issues: readonly z.core.$ZodIssue[]): Problem
         };
       case "invalid_union":
         return unionProblem(issue);
+      case "invalid_key": {
+        // A mapping's key that its schema refuses (a sweep variant's name, a parameter's path).
+        const [inner] = issue.issues;
+        const expected =
+          inner?.code === "invalid_format" ? formatExpected(inner) : "expected another name";
+        return { path: pathOf(issue.path), message: `${expected}, got ${got}` };
+      }
       case "custom":
         // Our own checks (units, distribution parameters) already say what was expected and found.
         return { path: pathOf(issue.path), message: issue.message };
@@ -125,12 +129,23 @@ export function problemsFromIssues(issues: readonly z.core.$ZodIssue[]): Problem
   });
 }
 
+/**
+ * What a string of a format should be: the schema's own words when it gives them (a message
+ * starting "expected"), else the pattern.
+ */
+function formatExpected(issue: z.core.$ZodIssueInvalidStringFormat): string {
+  return issue.message.startsWith("expected ")
+    ? issue.message
+    : `expected a string matching ${issue.pattern ?? issue.format}`;
+}
+
 const ARTICLES: Record<string, string> = {
   number: "a number",
   int: "an integer",
   string: "a string",
   object: "an object",
   array: "a list",
+  record: "a mapping",
   boolean: "true or false",
 };
 

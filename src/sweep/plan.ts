@@ -1,5 +1,5 @@
 import { mergeDocuments } from "../scenario/extends.js";
-import { type Problem, ScenarioError } from "../scenario/problems.js";
+import { ScenarioError, problemsFromIssues } from "../scenario/problems.js";
 import { sweepSection } from "../sweep/sweep-section.js";
 import { LIMITS } from "../scenario/limits.js";
 
@@ -33,13 +33,14 @@ export function planSweep(document: unknown, file: string): SweepRun[] {
     ]);
   }
   const { sweep: raw, ...base } = document as Record<string, unknown>;
-  const parsed = sweepSection.safeParse(raw);
+  const parsed = sweepSection.safeParse(raw, { reportInput: true });
   if (!parsed.success) {
-    const problems: Problem[] = parsed.error.issues.map((issue) => ({
-      path: ["sweep", ...issue.path.map(String)].join("."),
-      message: `expected a valid sweep block: ${issue.message}`,
+    // Phrased as the scenario's own problems, at their paths under sweep.
+    const issues = parsed.error.issues.map((issue) => ({
+      ...issue,
+      path: ["sweep", ...issue.path],
     }));
-    throw new ScenarioError(file, problems);
+    throw new ScenarioError(file, problemsFromIssues(issues));
   }
   const sweep = parsed.data;
   const seeds =

@@ -26,6 +26,10 @@ export const sweepSection = z
           .string()
           .regex(
             /^[A-Za-z$][A-Za-z0-9_$]*(\.([A-Za-z$][A-Za-z0-9_$]*|[0-9]+))*(\+[A-Za-z$][A-Za-z0-9_$]*(\.([A-Za-z$][A-Za-z0-9_$]*|[0-9]+))*)*$/,
+            {
+              error:
+                "expected a field path such as workload.arrivals.interarrival (names and list indexes joined by dots), or paths joined by +",
+            },
           ),
         z.array(z.unknown()).min(1),
       )
