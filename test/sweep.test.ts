@@ -28,6 +28,24 @@ import { studentT975 } from "../src/sweep/student-t.js";
 const SMALL = "test/fixtures/sweep/small-sweep.yaml";
 const CLI = "dist/src/cli/main.js";
 
+/** A scenario document of two jobs, to give a sweep block. */
+const TWO_JOBS = {
+  name: "x",
+  duration: "1h",
+  platform: { type: "synthetic" },
+  workload: { type: "vjobs", arrivals: { type: "poisson", count: 2, interarrival: "1min" } },
+};
+
+/** What `act` throws (undefined if nothing). */
+function thrown(act: () => unknown): unknown {
+  try {
+    act();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
+
 function runAll(dir: string, runs = loadSweep(SMALL)): void {
   for (const { run, scenario } of runs) {
     executeRun(run, scenario, { outDir: dir, baseDir: "test/fixtures/sweep", version: "test" });
@@ -53,19 +71,11 @@ describe("sweep plan", () => {
 
   it("reports a bad value once per cell, naming the cell, before anything runs", () => {
     const document = {
-      name: "x",
-      duration: "1h",
-      platform: { type: "synthetic" },
-      workload: { type: "vjobs", arrivals: { type: "poisson", count: 2, interarrival: "1min" } },
+      ...TWO_JOBS,
       sweep: { seeds: 2, parameters: { "workload.arrivals.count": [1, 0] } },
     };
     expect(planSweep(document, "f.yaml")).toHaveLength(4);
-    let error: unknown;
-    try {
-      loadSweepOf(document);
-    } catch (caught) {
-      error = caught;
-    }
+    const error = thrown(() => loadSweepOf(document));
     expect(error).toBeInstanceOf(ScenarioError);
     expect((error as ScenarioError).problems).toEqual([
       {
@@ -77,37 +87,28 @@ describe("sweep plan", () => {
 
   it('says in its own words what a variant and a parameter path are (was zod\'s: "Invalid key in record", "expected record")', () => {
     const document = {
-      name: "x",
-      duration: "1h",
-      platform: { type: "synthetic" },
-      workload: { type: "vjobs", arrivals: { type: "poisson", count: 2, interarrival: "1min" } },
+      ...TWO_JOBS,
       sweep: { parameters: { "a b": [1] }, variants: { "a/b": {}, v: null } },
     };
-    expect(() => planSweep(document, "f.yaml")).toThrow(ScenarioError);
-    try {
-      planSweep(document, "f.yaml");
-    } catch (error) {
-      expect((error as ScenarioError).problems).toEqual([
-        {
-          path: 'sweep.parameters["a b"]',
-          message:
-            'expected a field path such as workload.arrivals.interarrival (names and list indexes joined by dots), or paths joined by +, got "a b"',
-        },
-        {
-          path: 'sweep.variants["a/b"]',
-          message: 'expected a string matching /^[A-Za-z0-9][A-Za-z0-9._-]*$/, got "a/b"',
-        },
-        { path: "sweep.variants.v", message: "expected a mapping, got null" },
-      ]);
-    }
+    const error = thrown(() => planSweep(document, "f.yaml"));
+    expect(error).toBeInstanceOf(ScenarioError);
+    expect((error as ScenarioError).problems).toEqual([
+      {
+        path: 'sweep.parameters["a b"]',
+        message:
+          'expected a field path such as workload.arrivals.interarrival (names and list indexes joined by dots), or paths joined by +, got "a b"',
+      },
+      {
+        path: 'sweep.variants["a/b"]',
+        message: 'expected a string matching /^[A-Za-z0-9][A-Za-z0-9._-]*$/, got "a/b"',
+      },
+      { path: "sweep.variants.v", message: "expected a mapping, got null" },
+    ]);
   });
 
   it("sets paths joined by + together, from lists of as many values (a scale)", () => {
     const document = {
-      name: "x",
-      duration: "1h",
-      platform: { type: "synthetic" },
-      workload: { type: "vjobs", arrivals: { type: "poisson", count: 2, interarrival: "1min" } },
+      ...TWO_JOBS,
       sweep: {
         seeds: 1,
         parameters: {
