@@ -215,6 +215,12 @@ describe("skysim platform", () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/^grid5000-2011 /m);
     expect(result.stdout).toMatch(/^synthetic /m);
+    // A preset given to list was ignored: it says where it belongs.
+    expect(skysim("platform", "list", "grid5000-2011")).toMatchObject({
+      status: 2,
+      stderr:
+        "skysim: platform list: takes no preset or file (got grid5000-2011); use platform show grid5000-2011\n",
+    });
   });
 
   it("shows the 11 sites of grid5000-2011 with their clusters", () => {

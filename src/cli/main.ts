@@ -300,6 +300,11 @@ await yargs(hideBin(process.argv))
     async (argv) => {
       const { PLATFORM_PRESETS } = await import("../platform/presets.js");
       if (argv.action === "list") {
+        if (argv.source !== undefined) {
+          throw new UsageError(
+            `platform list: takes no preset or file (got ${argv.source}); use platform show ${argv.source}`,
+          );
+        }
         for (const preset of PLATFORM_PRESETS) {
           process.stdout.write(`${preset.name.padEnd(16)}${preset.description}\n`);
         }
