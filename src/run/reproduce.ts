@@ -2,6 +2,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadScenarioFile } from "../scenario/load.js";
 import { runScenario } from "./run-scenario.js";
+import { isObject } from "../is-object.js";
 
 /** A field of summary.json whose value differs from the expected one (undefined: absent). */
 export interface Difference {
@@ -70,7 +71,7 @@ export function reproduce(
 
 /** Every leaf path where the two documents differ, in the order of the expected one. */
 function differencesOf(expected: unknown, got: unknown, path = ""): Difference[] {
-  if (isRecord(expected) && isRecord(got)) {
+  if (isObject(expected) && isObject(got)) {
     const keys = [...new Set([...Object.keys(expected), ...Object.keys(got)])];
     return keys.flatMap((key) =>
       differencesOf(expected[key], got[key], path === "" ? key : `${path}.${key}`),
@@ -79,8 +80,4 @@ function differencesOf(expected: unknown, got: unknown, path = ""): Difference[]
   return Object.is(expected, got) || JSON.stringify(expected) === JSON.stringify(got)
     ? []
     : [{ path, expected, got }];
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

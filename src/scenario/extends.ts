@@ -1,4 +1,5 @@
 import { dirname, resolve } from "node:path";
+import { isObject } from "../is-object.js";
 import { ScenarioError } from "./problems.js";
 import { readScenarioText } from "./scenario-text.js";
 import { type ScenarioRoots, outsideRoots } from "./scenario-roots.js";
@@ -133,8 +134,4 @@ const TAGS = ["type", "name", "module"] as const;
 
 function otherVariant(base: Record<string, unknown>, override: Record<string, unknown>): boolean {
   return TAGS.some((tag) => tag in override && override[tag] !== base[tag]);
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -1,8 +1,9 @@
-import { ResultFileError } from "./result-file-error.js";
 import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
 import { deviation, mean } from "d3-array";
+import { isObject } from "../is-object.js";
 import { parameterPaths } from "./cell-labels.js";
+import { ResultFileError } from "./result-file-error.js";
 import { parameterPairs } from "./plan.js";
 import { studentT975 } from "./student-t.js";
 import type { TableSpec } from "../output/table-file.js";
@@ -208,7 +209,8 @@ export function parseAggregateCsv(csv: string, file = "aggregate.csv"): Aggregat
   }
   return rows.map((row, i) => {
     const line = `line ${i + 2}`;
-    const number = (column: "runs" | "mean" | "ci95Low" | "ci95High", value: string) => {
+    const number = (column: "runs" | "mean" | "ci95Low" | "ci95High") => {
+      const value = row[column];
       const parsed = Number(value);
       if (value.trim() === "" || !Number.isFinite(parsed)) {
         throw new ResultFileError(file, `a number in column ${column} of ${line}`);
@@ -221,18 +223,18 @@ export function parseAggregateCsv(csv: string, file = "aggregate.csv"): Aggregat
     } catch {
       parameters = undefined;
     }
-    if (typeof parameters !== "object" || parameters === null || Array.isArray(parameters)) {
+    if (!isObject(parameters)) {
       throw new ResultFileError(file, `the parameters of ${line} as a JSON object`);
     }
-    const average = number("mean", row.mean);
+    const average = number("mean");
     const bound = (column: "ci95Low" | "ci95High") =>
-      row[column] === "" ? average : number(column, row[column]);
+      row[column] === "" ? average : number(column);
     return {
       cell: row.cell,
       variant: row.variant,
-      parameters: parameters as Record<string, unknown>,
+      parameters,
       metric: row.metric,
-      runs: number("runs", row.runs),
+      runs: number("runs"),
       mean: average,
       low: bound("ci95Low"),
       high: bound("ci95High"),

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { isObject } from "../is-object.js";
 import { writeFileAtomic } from "../output/atomic-file.js";
 import { runScenario, scenarioHash } from "../run/run-scenario.js";
 import type { Scenario } from "../scenario/schema.js";
@@ -120,8 +121,6 @@ function readRun(folder: string): SweepResult & { readonly summary: { scenarioHa
   };
   const record = json("run.json") as Partial<Record<keyof RunRecord, unknown>> | undefined;
   const summary = json("summary.json");
-  const isObject = (value: unknown): value is Record<string, unknown> =>
-    typeof value === "object" && value !== null && !Array.isArray(value);
   if (
     !isObject(record) ||
     !isObject(summary) ||
