@@ -23,7 +23,7 @@ export type TableFormat = "csv" | "parquet" | "both";
  * is left and flushes it to the disk: a full disk shows there, before any file of a run is named.
  */
 export interface TableFile {
-  /** The file(s) it becomes at commit. */
+  /** The file(s) it becomes at publish. */
   readonly paths: readonly string[];
   write(row: CsvCell[]): void;
   finish(): void;

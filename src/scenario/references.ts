@@ -82,14 +82,11 @@ export function checkReferences(
   }
   const arrivals = workload.arrivals;
   if (arrivals.type === "swf") {
-    const outside = outsideRoots(join(baseDir, arrivals.file), arrivals.file, roots);
-    const problem =
-      outside !== undefined
-        ? { path: "workload.arrivals.file", message: outside }
-        : fileProblem("workload.arrivals.file", "SWF log", () => {
-            const log = parseSwf(arrivals.file, readFileSync(join(baseDir, arrivals.file), "utf8"));
-            if (log.jobs.length === 0) throw new Error("none with jobs that can run");
-          });
+    const named = { file: arrivals.file, baseDir, roots };
+    const problem = fileProblem("workload.arrivals.file", "SWF log", named, (text) => {
+      const log = parseSwf(arrivals.file, text);
+      if (log.jobs.length === 0) throw new Error("none with jobs that can run");
+    });
     if (problem !== undefined) problems.push(problem);
   }
   if (
@@ -215,14 +212,8 @@ function failureReferences(
   const problems: Problem[] = [];
   failures.forEach((spec, i) => {
     if (spec.type === "trace") {
-      const path = `failures[${i}].file`;
-      const outside = outsideRoots(join(baseDir, spec.file), spec.file, roots);
-      if (outside !== undefined) {
-        problems.push({ path, message: outside });
-        return;
-      }
-      const problem = fileProblem(path, "failure trace", () => {
-        const text = readFileSync(join(baseDir, spec.file), "utf8");
+      const named = { file: spec.file, baseDir, roots };
+      const problem = fileProblem(`failures[${i}].file`, "failure trace", named, (text) => {
         (spec.format === "csv" ? parseFailureCsv : parseFtaTrace)(spec.file, text, platform);
       });
       if (problem !== undefined) problems.push(problem);
@@ -238,10 +229,22 @@ function failureReferences(
   return problems;
 }
 
-/** Reads and parses a file the scenario names; what went wrong, as a problem at `path`. */
-function fileProblem(path: string, what: string, read: () => void): Problem | undefined {
+/**
+ * Reads a file the scenario names (relative to its folder) and hands its text to `use` (a parser);
+ * what went wrong, as a problem at `path`: outside the scenario's roots (then it is not read),
+ * unreadable, or refused by `use`.
+ */
+function fileProblem(
+  path: string,
+  what: string,
+  named: { readonly file: string; readonly baseDir: string; readonly roots: ScenarioRoots },
+  use: (text: string) => void,
+): Problem | undefined {
+  const full = join(named.baseDir, named.file);
+  const outside = outsideRoots(full, named.file, named.roots);
+  if (outside !== undefined) return { path, message: outside };
   try {
-    read();
+    use(readFileSync(full, "utf8"));
     return undefined;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
